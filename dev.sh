@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# store_service_crm developer entry point.
+#
+#   ./dev.sh run     set up what is missing, create/update the demo database,
+#                    serve Odoo on http://localhost:8069 (admin/admin)
+#   ./dev.sh test    set up what is missing, install the addon in a throw-away
+#                    database, lint it and run its whole test suite (pytest)
+#   ./dev.sh setup   only the setup step (Odoo tree, system packages,
+#                    PostgreSQL, virtualenv)
+#   ./dev.sh lint    ruff + pylint-odoo on the addon
+#   ./dev.sh i18n    regenerate i18n/store_service_crm.pot from the code and
+#                    merge it into the .po files (lists what is untranslated)
+#
+# Settings (environment variables, all optional):
+#   ODOO_SRC     Odoo 18.0 source tree            (default: $HOME/odoo-18.0)
+#   VENV         project virtualenv               (default: ./.venv)
+#   PYTHON       interpreter for the virtualenv   (default: python3)
+#   DB_NAME      database served by `run`         (default: store_service_crm)
+#   HTTP_PORT    port served by `run`             (default: 8069)
+#   PGHOST PGPORT PGUSER PGPASSWORD   the PostgreSQL server (default: local socket)
+#   TEST_ARGS    extra pytest arguments for `test` (e.g. "-k tier -x")
+#   KEEP_DB=1    keep the throw-away test database
+#   NO_HTTP_TESTS=1  skip browser tours (HttpCase) in `test`
+set -euo pipefail
+
+PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ADDON=store_service_crm
+ODOO_SRC="${ODOO_SRC:-$HOME/odoo-18.0}"
+VENV="${VENV:-$PROJECT_DIR/.venv}"
+PYTHON="${PYTHON:-python3}"
+DB_NAME="${DB_NAME:-store_service_crm}"
+HTTP_PORT="${HTTP_PORT:-8069}"
+STATE_DIR="$PROJECT_DIR/.odoo"          # config, filestore, logs (git-ignored)
+LOG_DIR="$STATE_DIR/logs"
+CONF="$STATE_DIR/odoo.conf"
+ODOO_UPSTREAM="https://github.com/odoo/odoo.git"
+
+DEB_BUILD_PKGS=(libldap2-dev libsasl2-dev libpq-dev)
+DEB_TOOL_PKGS=(wkhtmltopdf chromium fonts-noto-cjk poppler-utils)
+
+say() { printf '[dev] %s\n' "$*" >&2; }
+die() { printf '[dev] ERROR: %s\n' "$*" >&2; exit 2; }
+is_root() { [ "$(id -u)" = 0 ]; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+missing_debs() {
+    local p out=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || out+=("$p")
+    done
+    echo "${out[@]:-}"
+}
+
+apt_install() {
+    [ $# -gt 0 ] || return 0
+    say "installing Debian packages: $*"
+    if [ ! -f "$STATE_DIR/.apt-updated" ]; then
+        apt-get update -qq >"$LOG_DIR/apt.log" 2>&1 || true
+        touch "$STATE_DIR/.apt-updated"
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+        >>"$LOG_DIR/apt.log" 2>&1 || die "apt-get install $* failed (see $LOG_DIR/apt.log)"
+}
+
+# --- Odoo source --------------------------------------------------------------
+setup_odoo_src() {
+    if [ -f "$ODOO_SRC/odoo-bin" ] && [ -f "$ODOO_SRC/requirements.txt" ]; then
+        return 0
+    fi
+    if [ -e "$ODOO_SRC" ] && [ -n "$(ls -A "$ODOO_SRC" 2>/dev/null)" ]; then
+        die "ODOO_SRC=$ODOO_SRC exists but holds no Odoo tree (no odoo-bin): point ODOO_SRC at an Odoo 18.0 checkout."
+    fi
+    if have git && timeout 20 git ls-remote --heads "$ODOO_UPSTREAM" 18.0 >/dev/null 2>&1; then
+        say "no Odoo tree at $ODOO_SRC: cloning Odoo 18.0 (shallow, ~1 GB)"
+        mkdir -p "$(dirname "$ODOO_SRC")"
+        git clone --quiet --depth 1 -b 18.0 "$ODOO_UPSTREAM" "$ODOO_SRC" \
+            || die "cloning Odoo 18.0 into $ODOO_SRC failed"
+        return 0
+    fi
+    die "no Odoo 18.0 tree at ODOO_SRC=$ODOO_SRC and Odoo's git server is unreachable: put an Odoo 18.0 source tree there (git clone -b 18.0 --depth 1 $ODOO_UPSTREAM) or set ODOO_SRC to one, then rerun."
+}
+
+# --- Debian packages -------------------------------------------------------------
+setup_system() {
+    mkdir -p "$LOG_DIR"
+    have dpkg-query || { say "not a Debian system: make sure libldap/libsasl/libpq headers, PostgreSQL, wkhtmltopdf and chromium are installed"; return 0; }
+    local build tools
+    build=$(missing_debs "${DEB_BUILD_PKGS[@]}")
+    tools=$(missing_debs "${DEB_TOOL_PKGS[@]}")
+    if is_root; then
+        # shellcheck disable=SC2086
+        apt_install $build $tools
+    else
+        if [ -n "$build" ] && [ ! -f "$VENV/.stamp" ]; then
+            die "missing Debian build libraries for Odoo's Python packages: sudo apt-get install $build   (then rerun)"
+        fi
+        [ -z "$tools" ] || say "WARNING: missing Debian packages (PDF reports / browser tours need them): sudo apt-get install $tools"
+    fi
+}
+
+# --- PostgreSQL ---------------------------------------------------------------
+pg_ok() { psql -X -q -d postgres -tAc 'select 1' >/dev/null 2>&1; }
+
+setup_postgres() {
+    if have psql && pg_ok; then return 0; fi
+    if is_root && have apt-get; then
+        [ -z "$(missing_debs postgresql)" ] || apt_install postgresql
+        local ver
+        ver=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1{print $1}')
+        if [ -z "$ver" ]; then
+            ver=$(ls /usr/lib/postgresql | sort -V | tail -1)
+            pg_createcluster "$ver" main >>"$LOG_DIR/postgres.log" 2>&1
+        fi
+        say "starting PostgreSQL $ver cluster"
+        pg_ctlcluster "$ver" main start >>"$LOG_DIR/postgres.log" 2>&1 || true
+        local i
+        for i in $(seq 1 30); do
+            su postgres -c "psql -X -q -tAc 'select 1'" >/dev/null 2>&1 && break
+            sleep 1
+        done
+        local role="${PGUSER:-$(id -un)}"
+        su postgres -c "psql -X -q -tAc \"select 1 from pg_roles where rolname='$role'\"" | grep -q 1 \
+            || su postgres -c "createuser --superuser '$role'" >>"$LOG_DIR/postgres.log" 2>&1
+        pg_ok || die "PostgreSQL started but role '$role' cannot connect (see $LOG_DIR/postgres.log)"
+        return 0
+    fi
+    die "no PostgreSQL server answers (PGHOST=${PGHOST:-local socket}, PGUSER=${PGUSER:-$(id -un)}): start one and give your user a role that may create databases (sudo -u postgres createuser -d $(id -un)), or set PGHOST/PGPORT/PGUSER/PGPASSWORD."
+}
+
+# --- Python virtualenv ------------------------------------------------------------
+setup_venv() {
+    local stamp want
+    want=$(cat "$ODOO_SRC/requirements.txt" "$PROJECT_DIR/requirements.txt" | sha1sum | cut -c1-16)
+    stamp="$VENV/.stamp"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+    have "$PYTHON" || die "$PYTHON not found: install Python 3.10-3.12 (Debian: apt-get install python3 python3-venv) or set PYTHON"
+    [ -x "$VENV/bin/python" ] || { say "creating virtualenv $VENV"; "$PYTHON" -m venv "$VENV" || die "could not create a virtualenv with $PYTHON (Debian: apt-get install python3-venv)"; }
+    say "installing Python requirements into $VENV (log: $LOG_DIR/pip.log)"
+    PIP_CONSTRAINT="$PROJECT_DIR/constraints-build.txt" PIP_DISABLE_PIP_VERSION_CHECK=1 \
+        "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt" -r "$PROJECT_DIR/requirements.txt" \
+        >"$LOG_DIR/pip.log" 2>&1 || { tail -20 "$LOG_DIR/pip.log" >&2; die "pip install failed (full log: $LOG_DIR/pip.log)"; }
+    echo "$want" >"$stamp"
+}
+
+# Odoo runs from ODOO_SRC: make it importable in the virtualenv (pytest-odoo,
+# pylint), following ODOO_SRC when it changes.
+link_odoo_src() {
+    local site
+    site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    echo "$ODOO_SRC" >"$site/odoo_src.pth"
+}
+
+write_conf() {
+    mkdir -p "$STATE_DIR/data" "$LOG_DIR"
+    cat >"$CONF" <<EOF
+[options]
+addons_path = $ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$PROJECT_DIR
+data_dir = $STATE_DIR/data
+admin_passwd = admin
+db_host = ${PGHOST:-False}
+db_port = ${PGPORT:-False}
+db_user = ${PGUSER:-False}
+db_password = ${PGPASSWORD:-False}
+http_interface = 127.0.0.1
+http_port = $HTTP_PORT
+list_db = False
+without_demo = False
+EOF
+}
+
+setup() {
+    mkdir -p "$LOG_DIR"
+    setup_odoo_src
+    setup_system
+    setup_postgres
+    setup_venv
+    link_odoo_src
+    write_conf
+}
+
+odoo_bin() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" "$@"; }
+db_exists() { psql -X -d postgres -tAc "select 1 from pg_database where datname='$1'" | grep -q 1; }
+addon_hash() { (cd "$PROJECT_DIR" && find "$ADDON" -type f ! -path '*/tests/*' ! -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-16); }
+
+# --- commands -------------------------------------------------------------------
+cmd_run() {
+    setup
+    local stamp="$STATE_DIR/$DB_NAME.addon-hash" h
+    h=$(addon_hash)
+    if ! db_exists "$DB_NAME"; then
+        say "creating database $DB_NAME with $ADDON and demo data (log: $LOG_DIR/install.log)"
+        odoo_bin -d "$DB_NAME" -i "$ADDON" --stop-after-init --logfile "$LOG_DIR/install.log" \
+            || die "installing $ADDON failed (see $LOG_DIR/install.log)"
+        echo "$h" >"$stamp"
+    elif [ "$(cat "$stamp" 2>/dev/null)" != "$h" ]; then
+        say "addon changed since last run: updating $ADDON in $DB_NAME (log: $LOG_DIR/install.log)"
+        odoo_bin -d "$DB_NAME" -u "$ADDON" --stop-after-init --logfile "$LOG_DIR/install.log" \
+            || die "updating $ADDON failed (see $LOG_DIR/install.log)"
+        echo "$h" >"$stamp"
+    fi
+    say "serving $DB_NAME on http://localhost:$HTTP_PORT (login admin / admin; Ctrl-C stops)"
+    exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB_NAME" --db-filter="^$DB_NAME\$" "$@"
+}
+
+cmd_lint() {
+    [ -x "$VENV/bin/ruff" ] || setup
+    say "ruff"
+    "$VENV/bin/ruff" check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts"
+    "$VENV/bin/ruff" format --check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts"
+    say "pylint-odoo"
+    (cd "$PROJECT_DIR" && "$VENV/bin/pylint" --rcfile=.pylintrc --disable=missing-readme "$ADDON")
+}
+
+cmd_test() {
+    setup
+    cmd_lint
+    local db="ssc_test_$$" rc=0
+    if [ -z "${KEEP_DB:-}" ]; then
+        # shellcheck disable=SC2064
+        trap "dropdb --if-exists '$db' >/dev/null 2>&1 || true; rm -rf '$STATE_DIR/data/filestore/$db'" EXIT
+    fi
+    say "installing $ADDON (with demo data) in throw-away database $db (log: $LOG_DIR/test-install.log)"
+    odoo_bin -d "$db" -i "$ADDON" --stop-after-init --logfile "$LOG_DIR/test-install.log" \
+        || die "installing $ADDON failed (see $LOG_DIR/test-install.log)"
+    if grep -E ' (ERROR|CRITICAL) ' "$LOG_DIR/test-install.log" >&2; then
+        die "installing $ADDON logged errors (see $LOG_DIR/test-install.log)"
+    fi
+    local http=(--odoo-http)
+    [ -z "${NO_HTTP_TESTS:-}" ] || http=()
+    say "running the test suite (Odoo log: $LOG_DIR/test.log)"
+    # shellcheck disable=SC2086
+    (cd "$PROJECT_DIR" && OPENERP_SERVER="$CONF" SSC_ODOO_SRC="$ODOO_SRC" SSC_ODOO_CONF="$CONF" \
+        "$VENV/bin/pytest" -p no:cacheprovider --odoo-database="$db" --odoo-log-level=warn \
+        "${http[@]}" ${TEST_ARGS:-} "$ADDON/tests") || rc=$?
+    return $rc
+}
+
+cmd_i18n() {
+    setup
+    db_exists "$DB_NAME" || die "database $DB_NAME does not exist yet: run ./dev.sh run once"
+    local pot="$STATE_DIR/$ADDON.pot"
+    say "updating $ADDON in $DB_NAME and exporting its terms"
+    odoo_bin -d "$DB_NAME" -u "$ADDON" --stop-after-init --logfile "$LOG_DIR/install.log"
+    addon_hash >"$STATE_DIR/$DB_NAME.addon-hash"
+    odoo_bin -d "$DB_NAME" --i18n-export="$pot" --modules="$ADDON" --stop-after-init --logfile "$LOG_DIR/i18n.log"
+    "$VENV/bin/python" "$PROJECT_DIR/scripts/i18n_merge.py" "$pot" "$PROJECT_DIR/$ADDON/i18n"
+}
+
+case "${1:-}" in
+    run) shift; cmd_run "$@" ;;
+    test) shift; cmd_test "$@" ;;
+    setup) setup; say "setup done: Odoo at $ODOO_SRC, virtualenv $VENV, config $CONF" ;;
+    lint) cmd_lint ;;
+    i18n) cmd_i18n ;;
+    *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
+esac

@@ -1,0 +1,25 @@
+{
+    "name": "Store Service CRM",
+    "summary": "Customer service for retail stores: loyalty tiers, complaints, "
+    "return visits and satisfaction KPIs",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Customer Service",
+    "website": "https://github.com/store-service-crm/store_service_crm",
+    "author": "store_service_crm developers",
+    "license": "LGPL-3",
+    "depends": ["sale_management", "contacts", "mail", "rating"],
+    "data": [
+        "security/store_service_security.xml",
+        "security/ir.model.access.csv",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/crm_team_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "store_service_crm/static/tests/tours/**/*",
+        ],
+    },
+    "application": True,
+}

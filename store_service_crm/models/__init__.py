@@ -1,0 +1,1 @@
+# One module per model, named after it (see STYLE.md).
