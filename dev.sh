@@ -7,6 +7,7 @@
 #                    database, lint it and run its whole test suite (pytest)
 #   ./dev.sh setup   only the setup step (Odoo tree, system packages,
 #                    PostgreSQL, virtualenv)
+#   ./dev.sh update  create the demo database, or update the addon in it, and stop
 #   ./dev.sh lint    ruff + pylint-odoo on the addon
 #   ./dev.sh i18n    regenerate i18n/store_service_crm.pot from the code and
 #                    merge it into the .po files (lists what is untranslated)
@@ -183,8 +184,8 @@ db_exists() { psql -X -d postgres -tAc "select 1 from pg_database where datname=
 addon_hash() { (cd "$PROJECT_DIR" && find "$ADDON" -type f ! -path '*/tests/*' ! -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-16); }
 
 # --- commands -------------------------------------------------------------------
-cmd_run() {
-    setup
+# Create the demo database, or update the addon in it when its files changed.
+ensure_db() {
     local stamp="$STATE_DIR/$DB_NAME.addon-hash" h
     h=$(addon_hash)
     if ! db_exists "$DB_NAME"; then
@@ -198,6 +199,11 @@ cmd_run() {
             || die "updating $ADDON failed (see $LOG_DIR/install.log)"
         echo "$h" >"$stamp"
     fi
+}
+
+cmd_run() {
+    setup
+    ensure_db
     say "serving $DB_NAME on http://localhost:$HTTP_PORT (login admin / admin; Ctrl-C stops)"
     exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB_NAME" --db-filter="^$DB_NAME\$" "$@"
 }
@@ -237,11 +243,9 @@ cmd_test() {
 
 cmd_i18n() {
     setup
-    db_exists "$DB_NAME" || die "database $DB_NAME does not exist yet: run ./dev.sh run once"
+    ensure_db
     local pot="$STATE_DIR/$ADDON.pot"
-    say "updating $ADDON in $DB_NAME and exporting its terms"
-    odoo_bin -d "$DB_NAME" -u "$ADDON" --stop-after-init --logfile "$LOG_DIR/install.log"
-    addon_hash >"$STATE_DIR/$DB_NAME.addon-hash"
+    say "exporting the terms of $ADDON from $DB_NAME"
     odoo_bin -d "$DB_NAME" --i18n-export="$pot" --modules="$ADDON" --stop-after-init --logfile "$LOG_DIR/i18n.log"
     "$VENV/bin/python" "$PROJECT_DIR/scripts/i18n_merge.py" "$pot" "$PROJECT_DIR/$ADDON/i18n"
 }
@@ -252,5 +256,6 @@ case "${1:-}" in
     setup) setup; say "setup done: Odoo at $ODOO_SRC, virtualenv $VENV, config $CONF" ;;
     lint) cmd_lint ;;
     i18n) cmd_i18n ;;
-    *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
+    update) setup; ensure_db; say "database $DB_NAME is up to date" ;;
+    *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
 esac
