@@ -13,6 +13,9 @@ _logger = logging.getLogger(__name__)
 LOYALTY_BATCH_SIZE = 50000
 # Name of the session-local table that holds the figures of a full recompute.
 LOYALTY_TMP_TABLE = "store_loyalty_recompute_tmp"
+# Memory for the aggregate of the full recompute (ir.config_parameter
+# store_service_crm.loyalty_work_mem overrides it).
+LOYALTY_WORK_MEM = "256MB"
 MANAGER_GROUP = "store_service_crm.group_store_service_manager"
 
 # The columns a recompute writes on res_partner, kept on the commercial entity and
@@ -236,63 +239,74 @@ class ResPartner(models.Model):
         self._loyalty_flush()
         ctx = self._loyalty_context()
         table = SQL.identifier(LOYALTY_TMP_TABLE)
+        # The aggregate over every confirmed order is hashed in memory rather than
+        # spilled to disk (for this transaction only).
+        work_mem = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("store_service_crm.loyalty_work_mem", LOYALTY_WORK_MEM)
+        )
+        cr.execute(SQL("SELECT set_config('work_mem', %s, TRUE)", work_mem))
         cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
         cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s", table, self._loyalty_figures_query(ctx)))
         total = cr.rowcount
-        cr.execute(SQL("CREATE INDEX ON %s (partner_id)", table))
-        cr.execute(SQL("ANALYZE %s", table))
-        # Pareto cut-offs, for the orders confirmed until the next full recompute.
+        # Pareto cut-offs, for the orders confirmed until the next full recompute;
+        # lower bounds of the batches of the partners whose figures changed.
         cr.execute(
             SQL(
                 """
-                UPDATE res_company c
-                   SET loyalty_class_a_min_spend = s.a_min, loyalty_class_b_min_spend = s.b_min
-                  FROM (SELECT company_id,
-                               MIN(spend) FILTER (WHERE value_class = 'A') AS a_min,
-                               MIN(spend) FILTER (WHERE value_class = 'B') AS b_min
-                          FROM %s GROUP BY company_id) s
-                 WHERE c.id = s.company_id
+                WITH cut AS (
+                    UPDATE res_company c
+                       SET loyalty_class_a_min_spend = s.a_min,
+                           loyalty_class_b_min_spend = s.b_min
+                      FROM (SELECT company_id,
+                                   MIN(spend) FILTER (WHERE value_class = 'A') AS a_min,
+                                   MIN(spend) FILTER (WHERE value_class = 'B') AS b_min
+                              FROM %(table)s GROUP BY company_id) s
+                     WHERE c.id = s.company_id
+                       AND (c.loyalty_class_a_min_spend, c.loyalty_class_b_min_spend)
+                           IS DISTINCT FROM (s.a_min, s.b_min)
+                )
+                SELECT partner_id, dirty_count FROM (
+                    SELECT partner_id, row_number() OVER (ORDER BY partner_id) - 1 AS rn,
+                           COUNT(*) OVER () AS dirty_count
+                      FROM %(table)s WHERE dirty) t
+                 WHERE mod(rn, %(batch_size)s) = 0 ORDER BY partner_id
                 """,
-                table,
+                table=table,
+                batch_size=batch_size,
             )
         )
-        # Lower bounds of the batches of partner ids.
-        cr.execute(
-            SQL(
-                """
-                SELECT partner_id FROM (
-                    SELECT partner_id, row_number() OVER (ORDER BY partner_id) - 1 AS rn
-                      FROM %s) t
-                 WHERE mod(rn, %s) = 0 ORDER BY partner_id
-                """,
-                table,
-                batch_size,
-            )
-        )
-        bounds = [row[0] for row in cr.fetchall()]
+        rows = cr.fetchall()
+        bounds = [row[0] for row in rows]
+        dirty = rows[0][1] if rows else 0
+        if len(bounds) > 1:
+            cr.execute(SQL("CREATE INDEX ON %s (partner_id) WHERE dirty", table))
+            cr.execute(SQL("ANALYZE %s", table))
         done = 0
         for index, low in enumerate(bounds):
             high = bounds[index + 1] if index + 1 < len(bounds) else None
             figures = SQL(
-                "SELECT * FROM %s WHERE partner_id >= %s %s",
+                "SELECT * FROM %s WHERE dirty AND partner_id >= %s %s",
                 table,
                 low,
                 SQL("AND partner_id < %s", high) if high else SQL(),
             )
             self._loyalty_apply(ctx, figures, low=low, high=high)
-            done = min(total, done + batch_size)
+            done = min(dirty, done + batch_size)
             if commit:
-                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=dirty - done)
                 cr.commit()  # pylint: disable=invalid-commit
-                _logger.info("loyalty recompute: %s/%s partners", done, total)
+                _logger.info("loyalty recompute: %s/%s changed partners written", done, dirty)
         cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
         self._loyalty_invalidate()
         self.env["res.company"].invalidate_model(
             ["loyalty_class_a_min_spend", "loyalty_class_b_min_spend"]
         )
         if commit:
-            self.env["ir.cron"]._notify_progress(done=total, remaining=0)
+            self.env["ir.cron"]._notify_progress(done=dirty, remaining=0)
             cr.commit()  # pylint: disable=invalid-commit
+        _logger.info("loyalty recompute: %s customers evaluated, %s changed", total, dirty)
         return total
 
     # ------------------------------------------------------------------
@@ -500,7 +514,12 @@ class ResPartner(models.Model):
                        agg.first_date::date AS first_date,
                        cp.loyalty_tier_id AS old_tier_id,
                        COALESCE(cp.loyalty_tier_locked, FALSE) AS locked,
-                       cp.loyalty_downgrade_since AS since
+                       cp.loyalty_downgrade_since AS since,
+                       ROW(cp.loyalty_spend, cp.loyalty_order_count, cp.loyalty_last_order_date,
+                           cp.loyalty_first_order_date, cp.customer_value_class,
+                           cp.customer_lifecycle, cp.loyalty_tier_id,
+                           cp.loyalty_downgrade_since) AS current_row,
+                       COALESCE(cp.customer_rank, 0) AS current_rank
                   FROM res_partner cp
              LEFT JOIN agg ON agg.partner_id = cp.id
                  WHERE cp.id = cp.commercial_partner_id
@@ -526,24 +545,34 @@ class ResPartner(models.Model):
             d AS (
                 SELECT c.partner_id, c.company_id, c.spend, c.cnt, c.last_date, c.first_date,
                        c.lifecycle, c.old_tier_id, c.computed_tier_id, c.locked, c.since, c.grace,
+                       c.current_row, c.current_rank,
                        (%(value_class)s)::varchar AS value_class,
                        (c.old_tier_id IS NOT NULL AND %(old_rank)s IS NOT NULL
                         AND COALESCE(%(new_rank)s, 0) < %(old_rank)s) AS is_down
                   FROM c
                   %(windows)s
             )
-            SELECT d.partner_id, d.company_id, d.spend, d.cnt, d.last_date, d.first_date,
-                   d.value_class, d.lifecycle::varchar AS lifecycle,
-                   CASE WHEN d.locked THEN d.old_tier_id
-                        WHEN NOT d.is_down OR d.grace <= 0 THEN d.computed_tier_id
-                        WHEN d.since IS NOT NULL
-                             AND d.since <= %(today)s::date - d.grace THEN d.computed_tier_id
-                        ELSE d.old_tier_id END AS tier_id,
-                   CASE WHEN d.locked OR NOT d.is_down OR d.grace <= 0 THEN NULL
-                        WHEN d.since IS NOT NULL
-                             AND d.since <= %(today)s::date - d.grace THEN NULL
-                        ELSE COALESCE(d.since, %(today)s::date) END AS since
-              FROM d
+            SELECT e.partner_id, e.company_id, e.spend, e.cnt, e.last_date, e.first_date,
+                   e.value_class, e.lifecycle, e.tier_id, e.since,
+                   (e.current_row IS DISTINCT FROM
+                    ROW(e.spend, e.cnt, e.last_date, e.first_date, e.value_class, e.lifecycle,
+                        e.tier_id, e.since)
+                    OR (e.first_date IS NOT NULL AND e.current_rank = 0)) AS dirty
+              FROM (
+                SELECT d.partner_id, d.company_id, d.spend, d.cnt, d.last_date, d.first_date,
+                       d.value_class, d.lifecycle::varchar AS lifecycle,
+                       d.current_row, d.current_rank,
+                       CASE WHEN d.locked THEN d.old_tier_id
+                            WHEN NOT d.is_down OR d.grace <= 0 THEN d.computed_tier_id
+                            WHEN d.since IS NOT NULL
+                                 AND d.since <= %(today)s::date - d.grace THEN d.computed_tier_id
+                            ELSE d.old_tier_id END AS tier_id,
+                       CASE WHEN d.locked OR NOT d.is_down OR d.grace <= 0 THEN NULL
+                            WHEN d.since IS NOT NULL
+                                 AND d.since <= %(today)s::date - d.grace THEN NULL
+                            ELSE COALESCE(d.since, %(today)s::date) END AS since
+                  FROM d
+              ) e
             """,
             start=start,
             scope=scope,
