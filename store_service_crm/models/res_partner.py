@@ -16,6 +16,8 @@ LOYALTY_TMP_TABLE = "store_loyalty_recompute_tmp"
 # Memory for the aggregate of the full recompute (ir.config_parameter
 # store_service_crm.loyalty_work_mem overrides it).
 LOYALTY_WORK_MEM = "256MB"
+# Set once a full recompute has read every confirmed order (see _recompute_loyalty_all).
+LOYALTY_SCANNED_PARAM = "store_service_crm.loyalty_history_scanned"
 MANAGER_GROUP = "store_service_crm.group_store_service_manager"
 
 # The columns a recompute writes on res_partner, kept on the commercial entity and
@@ -177,7 +179,7 @@ class ResPartner(models.Model):
         if self:
             count = self._recompute_loyalty(self.mapped("commercial_partner_id").ids)
         else:
-            count = self._recompute_loyalty_all()
+            count = self._recompute_loyalty_all(full_history=True)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -223,7 +225,7 @@ class ResPartner(models.Model):
         return count
 
     @api.model
-    def _recompute_loyalty_all(self, batch_size=None, commit=False):
+    def _recompute_loyalty_all(self, batch_size=None, commit=False, full_history=None):
         """Recompute every customer of every company.
 
         One aggregate over the confirmed orders into a session table (with the Pareto
@@ -233,6 +235,12 @@ class ResPartner(models.Model):
         batch is committed and the progress reported to the cron; a killed run loses
         nothing (each batch is atomic) and a rerun duplicates nothing (only changed
         rows are written). Returns the number of partners processed.
+
+        The aggregate reads the orders of the evaluation window only and takes the
+        first/last order dates from before it from the partners (the order hooks keep
+        them right). ``full_history=True`` reads every confirmed order instead: the
+        first run does it (``None``: when it never ran), the managers' button too;
+        run it after loading orders with SQL.
         """
         batch_size = batch_size or LOYALTY_BATCH_SIZE
         cr = self.env.cr
@@ -248,7 +256,11 @@ class ResPartner(models.Model):
         )
         cr.execute(SQL("SELECT set_config('work_mem', %s, TRUE)", work_mem))
         cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
-        cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s", table, self._loyalty_figures_query(ctx)))
+        params = self.env["ir.config_parameter"].sudo()
+        if full_history is None:
+            full_history = not params.get_param(LOYALTY_SCANNED_PARAM)
+        figures = self._loyalty_figures_query(ctx, full_history=full_history)
+        cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s", table, figures))
         total = cr.rowcount
         # Pareto cut-offs, for the orders confirmed until the next full recompute;
         # lower bounds of the batches of the partners whose figures changed.
@@ -306,7 +318,14 @@ class ResPartner(models.Model):
         if commit:
             self.env["ir.cron"]._notify_progress(done=dirty, remaining=0)
             cr.commit()  # pylint: disable=invalid-commit
-        _logger.info("loyalty recompute: %s customers evaluated, %s changed", total, dirty)
+        if full_history and not params.get_param(LOYALTY_SCANNED_PARAM):
+            params.set_param(LOYALTY_SCANNED_PARAM, fields.Datetime.to_string(ctx["now"]))
+        _logger.info(
+            "loyalty recompute (%s): %s customers evaluated, %s changed",
+            "every order" if full_history else "orders of the window",
+            total,
+            dirty,
+        )
         return total
 
     # ------------------------------------------------------------------
@@ -367,12 +386,20 @@ class ResPartner(models.Model):
         }
 
     @api.model
-    def _loyalty_window_start(self, ctx):
-        """SQL: the first instant of the evaluation window of the order's company."""
-        starts = {
+    def _loyalty_window_starts(self, ctx):
+        return {
             company_id: fields.Datetime.to_datetime(ctx["today"]) - relativedelta(months=months)
             for company_id, months in ctx["companies"]
         }
+
+    @api.model
+    def _loyalty_min_window_start(self, ctx):
+        return min(self._loyalty_window_starts(ctx).values())
+
+    @api.model
+    def _loyalty_window_start(self, ctx):
+        """SQL: the first instant of the evaluation window of the order's company."""
+        starts = self._loyalty_window_starts(ctx)
         if len(set(starts.values())) <= 1:
             return SQL("%s", next(iter(starts.values())))
         return SQL(
@@ -405,7 +432,7 @@ class ResPartner(models.Model):
         return SQL("CASE %s %s END", column, SQL(" ").join(whens))
 
     @api.model
-    def _loyalty_figures_query(self, ctx, partner_ids=None):
+    def _loyalty_figures_query(self, ctx, partner_ids=None, full_history=True):
         """SQL SELECT of the new figures of commercial partners, one row each.
 
         Columns: partner_id, company_id, spend, cnt, last_date, first_date,
@@ -463,21 +490,23 @@ class ResPartner(models.Model):
                 ctx["companies"][0][0] if ctx["companies"] else None,
             )
         if partner_ids is None:
+            # Pareto: the spend of the customers ranked before each one, against the
+            # company's total (a running sum, in float: a class, not an amount).
             value_class = SQL(
                 """
                 CASE WHEN c.spend <= 0 THEN 'C'
-                     WHEN COALESCE(SUM(c.spend) OVER w_before, 0)
-                          < SUM(c.spend) OVER w_all * c.a_pct / 100 THEN 'A'
-                     WHEN COALESCE(SUM(c.spend) OVER w_before, 0)
-                          < SUM(c.spend) OVER w_all * (c.a_pct + c.b_pct) / 100 THEN 'B'
+                     WHEN SUM(c.spend::float8) OVER w_run - c.spend::float8
+                          < t.total * c.a_pct / 100 THEN 'A'
+                     WHEN SUM(c.spend::float8) OVER w_run - c.spend::float8
+                          < t.total * (c.a_pct + c.b_pct) / 100 THEN 'B'
                      ELSE 'C' END
                 """
             )
-            windows = SQL(
+            class_from = SQL(
                 """
-                WINDOW w_all AS (PARTITION BY c.company_id),
-                       w_before AS (PARTITION BY c.company_id ORDER BY c.spend DESC, c.partner_id
-                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                c JOIN (SELECT company_id, SUM(spend::float8) AS total
+                          FROM c GROUP BY company_id) t ON t.company_id = c.company_id
+                WINDOW w_run AS (PARTITION BY c.company_id ORDER BY c.spend DESC, c.partner_id)
                 """
             )
         else:
@@ -489,29 +518,40 @@ class ResPartner(models.Model):
                      ELSE 'C' END
                 """
             )
-            windows = SQL()
+            class_from = SQL("c")
+        if full_history:
+            history_scope = SQL()
+            last_date = SQL("agg.last_date::date")
+            first_date = SQL("agg.first_date::date")
+        else:
+            # Only the orders of the window are read; the first and last order dates
+            # from before it are the stored ones (kept right by the order hooks).
+            history_scope = SQL("AND so.date_order >= %s", self._loyalty_min_window_start(ctx))
+            last_date = SQL("COALESCE(agg.last_date::date, cp.loyalty_last_order_date)")
+            first_date = SQL("LEAST(agg.first_date::date, cp.loyalty_first_order_date)")
         old_rank = self._loyalty_rank_case(ctx, SQL("c.old_tier_id"))
         new_rank = self._loyalty_rank_case(ctx, SQL("c.computed_tier_id"))
         return SQL(
             """
             WITH agg1 AS (
                 SELECT so.partner_id, so.company_id,
-                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                       SUM(so.amount_untaxed::float8
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1)::float8)
                            FILTER (WHERE so.date_order >= %(start)s) AS spend,
                        COUNT(*) FILTER (WHERE so.date_order >= %(start)s) AS cnt,
                        MAX(so.date_order) AS last_date, MIN(so.date_order) AS first_date
                   FROM sale_order so
-                 WHERE so.state = 'sale' %(scope)s
+                 WHERE so.state = 'sale' %(scope)s %(history_scope)s
               GROUP BY so.partner_id, so.company_id
             ),
             agg AS (%(orders)s),
             f AS (
                 SELECT cp.id AS partner_id,
                        COALESCE(cp.company_id, agg.company_id, %(default_company)s) AS company_id,
-                       ROUND(COALESCE(agg.spend, 0), 2) AS spend,
+                       ROUND(COALESCE(agg.spend, 0)::numeric, 2) AS spend,
                        COALESCE(agg.cnt, 0)::integer AS cnt,
-                       agg.last_date::date AS last_date,
-                       agg.first_date::date AS first_date,
+                       %(last_date)s AS last_date,
+                       %(first_date)s AS first_date,
                        cp.loyalty_tier_id AS old_tier_id,
                        COALESCE(cp.loyalty_tier_locked, FALSE) AS locked,
                        cp.loyalty_downgrade_since AS since,
@@ -549,8 +589,7 @@ class ResPartner(models.Model):
                        (%(value_class)s)::varchar AS value_class,
                        (c.old_tier_id IS NOT NULL AND %(old_rank)s IS NOT NULL
                         AND COALESCE(%(new_rank)s, 0) < %(old_rank)s) AS is_down
-                  FROM c
-                  %(windows)s
+                  FROM %(class_from)s
             )
             SELECT e.partner_id, e.company_id, e.spend, e.cnt, e.last_date, e.first_date,
                    e.value_class, e.lifecycle, e.tier_id, e.since,
@@ -582,7 +621,10 @@ class ResPartner(models.Model):
             tier_case=self._loyalty_tier_case(ctx),
             today=ctx["today"],
             value_class=value_class,
-            windows=windows,
+            class_from=class_from,
+            history_scope=history_scope,
+            last_date=last_date,
+            first_date=first_date,
             old_rank=old_rank,
             new_rank=new_rank,
         )
