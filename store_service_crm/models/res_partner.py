@@ -260,46 +260,52 @@ class ResPartner(models.Model):
         if full_history is None:
             full_history = not params.get_param(LOYALTY_SCANNED_PARAM)
         figures = self._loyalty_figures_query(ctx, full_history=full_history)
-        cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s", table, figures))
-        total = cr.rowcount
-        # Pareto cut-offs, for the orders confirmed until the next full recompute;
-        # lower bounds of the batches of the partners whose figures changed.
+        # The session table receives only the customers whose figures change (few, after
+        # the first run); one statement computes every customer, stores the Pareto
+        # cut-offs and returns the lower bounds of the batches.
+        cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s WITH NO DATA", table, figures))
         cr.execute(
             SQL(
                 """
-                WITH cut AS (
+                WITH fig AS MATERIALIZED (%(figures)s),
+                cut AS (
                     UPDATE res_company c
                        SET loyalty_class_a_min_spend = s.a_min,
                            loyalty_class_b_min_spend = s.b_min
                       FROM (SELECT company_id,
                                    MIN(spend) FILTER (WHERE value_class = 'A') AS a_min,
                                    MIN(spend) FILTER (WHERE value_class = 'B') AS b_min
-                              FROM %(table)s GROUP BY company_id) s
+                              FROM fig GROUP BY company_id) s
                      WHERE c.id = s.company_id
                        AND (c.loyalty_class_a_min_spend, c.loyalty_class_b_min_spend)
                            IS DISTINCT FROM (s.a_min, s.b_min)
+                 RETURNING c.id
+                ),
+                ins AS (
+                    INSERT INTO %(table)s SELECT * FROM fig WHERE dirty RETURNING partner_id
+                ),
+                b AS (
+                    SELECT partner_id, row_number() OVER (ORDER BY partner_id) - 1 AS rn FROM ins
                 )
-                SELECT partner_id, dirty_count FROM (
-                    SELECT partner_id, row_number() OVER (ORDER BY partner_id) - 1 AS rn,
-                           COUNT(*) OVER () AS dirty_count
-                      FROM %(table)s WHERE dirty) t
-                 WHERE mod(rn, %(batch_size)s) = 0 ORDER BY partner_id
+                SELECT (SELECT COUNT(*) FROM fig), (SELECT COUNT(*) FROM ins),
+                       ARRAY(SELECT partner_id FROM b WHERE mod(rn, %(batch_size)s) = 0
+                              ORDER BY partner_id),
+                       (SELECT COUNT(*) FROM cut)
                 """,
+                figures=figures,
                 table=table,
                 batch_size=batch_size,
             )
         )
-        rows = cr.fetchall()
-        bounds = [row[0] for row in rows]
-        dirty = rows[0][1] if rows else 0
+        total, dirty, bounds, _companies = cr.fetchone()
         if len(bounds) > 1:
-            cr.execute(SQL("CREATE INDEX ON %s (partner_id) WHERE dirty", table))
+            cr.execute(SQL("CREATE INDEX ON %s (partner_id)", table))
             cr.execute(SQL("ANALYZE %s", table))
         done = 0
         for index, low in enumerate(bounds):
             high = bounds[index + 1] if index + 1 < len(bounds) else None
             figures = SQL(
-                "SELECT * FROM %s WHERE dirty AND partner_id >= %s %s",
+                "SELECT * FROM %s WHERE partner_id >= %s %s",
                 table,
                 low,
                 SQL("AND partner_id < %s", high) if high else SQL(),
@@ -494,19 +500,19 @@ class ResPartner(models.Model):
             # company's total (a running sum, in float: a class, not an amount).
             value_class = SQL(
                 """
-                CASE WHEN c.spend <= 0 THEN 'C'
-                     WHEN SUM(c.spend::float8) OVER w_run - c.spend::float8
+                CASE WHEN c.spend_f <= 0 THEN 'C'
+                     WHEN SUM(c.spend_f) OVER w_run - c.spend_f
                           < t.total * c.a_pct / 100 THEN 'A'
-                     WHEN SUM(c.spend::float8) OVER w_run - c.spend::float8
+                     WHEN SUM(c.spend_f) OVER w_run - c.spend_f
                           < t.total * (c.a_pct + c.b_pct) / 100 THEN 'B'
                      ELSE 'C' END
                 """
             )
             class_from = SQL(
                 """
-                c JOIN (SELECT company_id, SUM(spend::float8) AS total
+                c JOIN (SELECT company_id, SUM(spend_f) AS total
                           FROM c GROUP BY company_id) t ON t.company_id = c.company_id
-                WINDOW w_run AS (PARTITION BY c.company_id ORDER BY c.spend DESC, c.partner_id)
+                WINDOW w_run AS (PARTITION BY c.company_id ORDER BY c.spend_f DESC, c.partner_id)
                 """
             )
         else:
@@ -549,6 +555,7 @@ class ResPartner(models.Model):
                 SELECT cp.id AS partner_id,
                        COALESCE(cp.company_id, agg.company_id, %(default_company)s) AS company_id,
                        ROUND(COALESCE(agg.spend, 0)::numeric, 2) AS spend,
+                       ROUND(COALESCE(agg.spend, 0)::numeric, 2)::float8 AS spend_f,
                        COALESCE(agg.cnt, 0)::integer AS cnt,
                        %(last_date)s AS last_date,
                        %(first_date)s AS first_date,
