@@ -495,36 +495,53 @@ class ResPartner(models.Model):
                 """,
                 ctx["companies"][0][0] if ctx["companies"] else None,
             )
+        # Pareto class: against the company's cut-offs, the lowest spend of class A and
+        # of class B. The full recompute finds them with a running sum over the
+        # customers ranked by spend (a narrow sort, in float: a class, not an amount);
+        # a recompute of a few customers uses those of the last full recompute.
+        value_class = SQL(
+            """
+            CASE WHEN c.spend <= 0 THEN 'C'
+                 WHEN c.a_min IS NULL OR c.spend_f >= c.a_min THEN 'A'
+                 WHEN c.spend_f >= c.b_min THEN 'B'
+                 ELSE 'C' END
+            """
+        )
         if partner_ids is None:
-            # Pareto: the spend of the customers ranked before each one, against the
-            # company's total (a running sum, in float: a class, not an amount).
-            value_class = SQL(
+            cuts = SQL(
                 """
-                CASE WHEN c.spend_f <= 0 THEN 'C'
-                     WHEN SUM(c.spend_f) OVER w_run - c.spend_f
-                          < t.total * c.a_pct / 100 THEN 'A'
-                     WHEN SUM(c.spend_f) OVER w_run - c.spend_f
-                          < t.total * (c.a_pct + c.b_pct) / 100 THEN 'B'
-                     ELSE 'C' END
+                cuts AS (
+                    SELECT x.company_id,
+                           MIN(x.spend_f) FILTER (WHERE x.before < x.total * x.a_pct / 100)
+                               AS a_min,
+                           MIN(x.spend_f)
+                               FILTER (WHERE x.before < x.total * (x.a_pct + x.b_pct) / 100)
+                               AS b_min
+                      FROM (SELECT r.company_id, r.spend_f, r.a_pct, r.b_pct,
+                                   SUM(r.spend_f) OVER (PARTITION BY r.company_id
+                                                        ORDER BY r.spend_f DESC
+                                                        ROWS UNBOUNDED PRECEDING)
+                                   - r.spend_f AS before,
+                                   SUM(r.spend_f) OVER (PARTITION BY r.company_id) AS total
+                              FROM (SELECT a.company_id,
+                                           ROUND(a.spend::numeric, 2)::float8 AS spend_f,
+                                           co.loyalty_class_a_percent AS a_pct,
+                                           co.loyalty_class_b_percent AS b_pct
+                                      FROM agg a JOIN res_company co ON co.id = a.company_id
+                                     WHERE a.spend > 0) r) x
+                  GROUP BY x.company_id
+                ),
                 """
             )
-            class_from = SQL(
-                """
-                c JOIN (SELECT company_id, SUM(spend_f) AS total
-                          FROM c GROUP BY company_id) t ON t.company_id = c.company_id
-                WINDOW w_run AS (PARTITION BY c.company_id ORDER BY c.spend_f DESC, c.partner_id)
-                """
-            )
+            cut_columns = SQL("cuts.a_min, cuts.b_min")
+            cut_join = SQL("LEFT JOIN cuts ON cuts.company_id = f.company_id")
         else:
-            value_class = SQL(
-                """
-                CASE WHEN c.spend <= 0 THEN 'C'
-                     WHEN c.a_min IS NULL OR c.spend >= c.a_min THEN 'A'
-                     WHEN c.spend >= c.b_min THEN 'B'
-                     ELSE 'C' END
-                """
+            cuts = SQL()
+            cut_columns = SQL(
+                "co.loyalty_class_a_min_spend::float8 AS a_min,"
+                " co.loyalty_class_b_min_spend::float8 AS b_min"
             )
-            class_from = SQL("c")
+            cut_join = SQL()
         if full_history:
             history_scope = SQL()
             last_date = SQL("agg.last_date::date")
@@ -551,6 +568,7 @@ class ResPartner(models.Model):
               GROUP BY so.partner_id, so.company_id
             ),
             agg AS (%(orders)s),
+            %(cuts)s
             f AS (
                 SELECT cp.id AS partner_id,
                        COALESCE(cp.company_id, agg.company_id, %(default_company)s) AS company_id,
@@ -576,8 +594,7 @@ class ResPartner(models.Model):
             ),
             c AS (
                 SELECT f.*, %(tier_case)s AS computed_tier_id,
-                       co.loyalty_class_a_percent AS a_pct, co.loyalty_class_b_percent AS b_pct,
-                       co.loyalty_class_a_min_spend AS a_min, co.loyalty_class_b_min_spend AS b_min,
+                       %(cut_columns)s,
                        co.loyalty_downgrade_grace_days AS grace,
                        CASE WHEN f.first_date IS NULL
                               OR f.first_date > %(today)s::date - co.loyalty_new_days
@@ -588,6 +605,7 @@ class ResPartner(models.Model):
                             THEN 'at_risk'
                             ELSE 'lost' END AS lifecycle
                   FROM f JOIN res_company co ON co.id = f.company_id
+                  %(cut_join)s
             ),
             d AS (
                 SELECT c.partner_id, c.company_id, c.spend, c.cnt, c.last_date, c.first_date,
@@ -596,7 +614,7 @@ class ResPartner(models.Model):
                        (%(value_class)s)::varchar AS value_class,
                        (c.old_tier_id IS NOT NULL AND %(old_rank)s IS NOT NULL
                         AND COALESCE(%(new_rank)s, 0) < %(old_rank)s) AS is_down
-                  FROM %(class_from)s
+                  FROM c
             )
             SELECT e.partner_id, e.company_id, e.spend, e.cnt, e.last_date, e.first_date,
                    e.value_class, e.lifecycle, e.tier_id, e.since,
@@ -628,7 +646,9 @@ class ResPartner(models.Model):
             tier_case=self._loyalty_tier_case(ctx),
             today=ctx["today"],
             value_class=value_class,
-            class_from=class_from,
+            cuts=cuts,
+            cut_columns=cut_columns,
+            cut_join=cut_join,
             history_scope=history_scope,
             last_date=last_date,
             first_date=first_date,
