@@ -4,7 +4,7 @@ Usage (Odoo served by ./dev.sh run):
   .venv/bin/python scripts/screenshot.py --db store_service_crm \
       --url /odoo/action-store_service_crm.res_partner_action_customer --out docs/screenshots/x.png
 Options: --base http://localhost:8069 --login admin --password admin --lang zh_CN
-         --click CSS (click an element before the shot) --wait SECONDS --size 1400x900
+         --click CSS[::TEXT] (click an element before the shot) --wait SECONDS --size 1400x900
 
 Drives Chromium through the DevTools protocol (websocket-client): logs in with
 Odoo's JSON-RPC, sets the session cookie, opens the page, waits until the
@@ -149,10 +149,15 @@ def main():
         chrome.wait_for(idle)
         time.sleep(args.wait)
         for selector in args.click:
-            sel = json.dumps(selector)
-            if not chrome.wait_for(f"!!document.querySelector({sel})", timeout=15):
+            # "CSS" or "CSS::text" (the first element matching CSS whose text contains text)
+            css, _sep, text = selector.partition("::")
+            find = (
+                f"[...document.querySelectorAll({json.dumps(css)})]"
+                f".find(e => e.textContent.includes({json.dumps(text)}))"
+            )
+            if not chrome.wait_for(f"!!{find}", timeout=15):
                 raise SystemExit(f"nothing to click at {selector}")
-            chrome.evaluate(f"document.querySelector({sel}).click()")
+            chrome.evaluate(f"{find}.click()")
             time.sleep(args.wait)
         png = chrome.call("Page.captureScreenshot", format="png")["data"]
         with open(args.out, "wb") as f:
