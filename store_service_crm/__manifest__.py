@@ -11,10 +11,19 @@
     "data": [
         "security/store_service_security.xml",
         "security/ir.model.access.csv",
+        "data/store_return_visit_data.xml",
+        "data/store_return_visit_rule_data.xml",
+        "data/mail_template_data.xml",
+        "views/rating_templates.xml",
+        "views/store_return_visit_views.xml",
+        "views/store_return_visit_rule_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",
+        "demo/store_return_visit_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
