@@ -11,6 +11,13 @@
     "data": [
         "security/store_service_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/store_complaint_category_data.xml",
+        "data/store_complaint_data.xml",
+        "data/mail_template_data.xml",
+        "wizard/store_complaint_close_wizard_views.xml",
+        "views/store_complaint_category_views.xml",
+        "views/store_complaint_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,1 +1,5 @@
 # One module per model, named after it (see STYLE.md).
+from . import res_company
+from . import res_config_settings
+from . import store_complaint_category
+from . import store_complaint
