@@ -48,7 +48,10 @@ class StoreServiceRating(Rating):
             return self._store_service_rating_page(rating, record_sudo, token)
         if rating.consumed:
             return self._store_service_render(
-                rating, "store_service_crm.rating_page_already_answered", {"rating": rating}, status=409
+                rating,
+                "store_service_crm.rating_page_already_answered",
+                {"rating": rating},
+                status=409,
             )
         try:
             csat = int(kwargs.get("csat") or rate)

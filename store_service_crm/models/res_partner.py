@@ -7,7 +7,9 @@ class ResPartner(models.Model):
 
     birthdate_date = fields.Date(string="Birthday", help="Used by the birthday return-visit rules.")
     return_visit_ids = fields.One2many("store.return.visit", "partner_id", string="Return visits")
-    return_visit_count = fields.Integer(compute="_compute_return_visit_stats", string="Return visits")
+    return_visit_count = fields.Integer(
+        compute="_compute_return_visit_stats", string="Return visits"
+    )
     next_visit_date = fields.Date(compute="_compute_return_visit_stats", string="Next visit")
     last_visit_csat = fields.Integer(
         compute="_compute_return_visit_stats", string="Last visit CSAT"
@@ -16,11 +18,12 @@ class ResPartner(models.Model):
         compute="_compute_needs_attention",
         search="_search_needs_attention",
         string="Needs attention",
-        help="Last satisfaction score of 2 or less, an open complaint past its deadline, or at risk of leaving.",
+        help="Last satisfaction score of 2 or less, an open complaint past its deadline, "
+        "or at risk of leaving.",
     )
 
     def _compute_return_visit_stats(self):
-        """Counts, next planned date and last CSAT of the customers (and their contacts), one query."""
+        """Visit count, next planned date and last CSAT per customer, in one query."""
         partners = self.filtered("id")
         stats = {}
         if partners:
@@ -49,7 +52,11 @@ class ResPartner(models.Model):
             partner.last_visit_csat = last_csat or 0
 
     def _compute_needs_attention(self):
-        attention = set(self.search([("id", "in", self.ids), ("needs_attention", "=", True)]).ids) if self.ids else set()
+        attention = (
+            set(self.search([("id", "in", self.ids), ("needs_attention", "=", True)]).ids)
+            if self.ids
+            else set()
+        )
         for partner in self:
             partner.needs_attention = partner.id in attention
 
@@ -165,4 +172,3 @@ class ResPartner(models.Model):
             )
         )
         self.env["res.partner"].invalidate_model(["satisfaction_avg"])
-

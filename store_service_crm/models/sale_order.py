@@ -4,8 +4,12 @@ from odoo import fields, models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    return_visit_ids = fields.One2many("store.return.visit", "sale_order_id", string="Return visits")
-    return_visit_count = fields.Integer(compute="_compute_return_visit_count", string="Return visits")
+    return_visit_ids = fields.One2many(
+        "store.return.visit", "sale_order_id", string="Return visits"
+    )
+    return_visit_count = fields.Integer(
+        compute="_compute_return_visit_count", string="Return visits"
+    )
 
     def _compute_return_visit_count(self):
         counts = dict(
@@ -18,7 +22,9 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         res = super().action_confirm()
-        self.env["store.return.visit.rule"].sudo()._generate_for_orders(self.filtered(lambda o: o.state == "sale"))
+        self.env["store.return.visit.rule"].sudo()._generate_for_orders(
+            self.filtered(lambda o: o.state == "sale")
+        )
         return res
 
     def _action_cancel(self):

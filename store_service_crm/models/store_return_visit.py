@@ -27,10 +27,10 @@ class StoreReturnVisit(models.Model):
     """
 
     _name = "store.return.visit"
-    _inherit = ["mail.thread", "mail.activity.mixin", "rating.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "rating.mixin"]  # noqa: RUF012
     _description = "Return Visit"
     _order = "scheduled_date, id"
-    _rec_names_search = ["partner_id.complete_name"]
+    _rec_names_search = ["partner_id.complete_name"]  # noqa: RUF012
 
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, tracking=True
@@ -60,7 +60,8 @@ class StoreReturnVisit(models.Model):
         "store.return.visit.rule", string="Rule", ondelete="set null", readonly=True
     )
     source_id = fields.Integer(
-        readonly=True, help="Technical: id of the order, complaint or partner the rule planned it for."
+        readonly=True,
+        help="Technical: id of the order, complaint or partner the rule planned it for.",
     )
     period_key = fields.Integer(
         readonly=True, help="Technical: birthday year or maintenance period (0 otherwise)."
@@ -95,19 +96,28 @@ class StoreReturnVisit(models.Model):
         copy=False,
     )
     attempt_count = fields.Integer(
-        string="Failed attempts", readonly=True, copy=False, help="Calls that did not reach the customer."
+        string="Failed attempts",
+        readonly=True,
+        copy=False,
+        help="Calls that did not reach the customer.",
     )
     date_done = fields.Datetime(readonly=True, copy=False)
     csat_score = fields.Integer(
-        string="CSAT (1-5)", copy=False, tracking=True, help="Satisfaction, 1 (very unhappy) to 5 (very happy); 0: not asked."
+        string="CSAT (1-5)",
+        copy=False,
+        tracking=True,
+        help="Satisfaction, 1 (very unhappy) to 5 (very happy); 0: not asked.",
     )
     nps_score = fields.Integer(
-        string="NPS (0-10)", copy=False, tracking=True, help="How likely the customer recommends us, 0 to 10."
+        string="NPS (0-10)",
+        copy=False,
+        tracking=True,
+        help="How likely the customer recommends us, 0 to 10.",
     )
     nps_given = fields.Boolean(
         string="NPS answered",
         copy=False,
-        help="Set when the customer gave a recommendation score (needed to tell a 0 from no answer).",
+        help="Set when the customer gave a recommendation score (tells a 0 from no answer).",
     )
     feedback = fields.Text(copy=False)
     opened_complaint_ids = fields.One2many(
@@ -119,9 +129,8 @@ class StoreReturnVisit(models.Model):
     @api.depends("partner_id", "scheduled_date")
     def _compute_display_name(self):
         for visit in self:
-            visit.display_name = (
-                f"{visit.partner_id.display_name or ''} - {fields.Date.to_string(visit.scheduled_date) or ''}"
-            )
+            date = fields.Date.to_string(visit.scheduled_date) or ""
+            visit.display_name = f"{visit.partner_id.display_name or ''} - {date}"
 
     @api.depends("csat_score", "opened_complaint_ids")
     def _compute_suggest_complaint(self):
@@ -142,9 +151,17 @@ class StoreReturnVisit(models.Model):
             if not 0 <= visit.nps_score <= 10:
                 raise ValidationError(self.env._("The NPS score is between 0 and 10."))
 
-    _sql_constraints = [
-        ("csat_score_range", "CHECK (csat_score BETWEEN 0 AND 5)", "The CSAT score is between 1 and 5."),
-        ("nps_score_range", "CHECK (nps_score BETWEEN 0 AND 10)", "The NPS score is between 0 and 10."),
+    _sql_constraints = [  # noqa: RUF012
+        (
+            "csat_score_range",
+            "CHECK (csat_score BETWEEN 0 AND 5)",
+            "The CSAT score is between 1 and 5.",
+        ),
+        (
+            "nps_score_range",
+            "CHECK (nps_score BETWEEN 0 AND 10)",
+            "The NPS score is between 0 and 10.",
+        ),
     ]
 
     def init(self):
@@ -218,14 +235,18 @@ class StoreReturnVisit(models.Model):
                     "%(action)s is not possible for the visit %(visit)s in state %(state)s.",
                     action=action,
                     visit=wrong[0].display_name,
-                    state=dict(wrong[0]._fields["state"]._description_selection(self.env))[wrong[0].state],
+                    state=dict(wrong[0]._fields["state"]._description_selection(self.env))[
+                        wrong[0].state
+                    ],
                 )
             )
 
     def action_done(self):
         """Record the visit as done. Needs a score (CSAT or NPS) or some feedback."""
         self._check_state(("planned", "unreachable"), self.env._("Marking done"))
-        missing = self.filtered(lambda v: not (v.csat_score or v.nps_given or (v.feedback or "").strip()))
+        missing = self.filtered(
+            lambda v: not (v.csat_score or v.nps_given or (v.feedback or "").strip())
+        )
         if missing:
             raise UserError(
                 self.env._(
@@ -257,7 +278,9 @@ class StoreReturnVisit(models.Model):
                     )
                 )
             else:
-                new_date = max(visit.scheduled_date, fields.Date.context_today(self)) + timedelta(days=1)
+                new_date = max(visit.scheduled_date, fields.Date.context_today(self)) + timedelta(
+                    days=1
+                )
                 visit.write({"attempt_count": attempts, "scheduled_date": new_date})
                 visit.message_post(
                     body=self.env._(
@@ -293,11 +316,14 @@ class StoreReturnVisit(models.Model):
         """Open a complaint pre-filled from this visit, linked both ways."""
         self.ensure_one()
         Complaint = self.env["store.complaint"]
-        complaint = self.opened_complaint_ids.filtered(lambda c: c.state not in ("closed", "cancelled"))[:1]
+        complaint = self.opened_complaint_ids.filtered(
+            lambda c: c.state not in ("closed", "cancelled")
+        )[:1]
         if not complaint:
             vals = {
                 "partner_id": self.partner_id.id,
-                "sale_order_id": (self.sale_order_id or self.complaint_id.sale_order_id).id or False,
+                "sale_order_id": (self.sale_order_id or self.complaint_id.sale_order_id).id
+                or False,
                 "team_id": self.team_id.id or False,
                 "channel": COMPLAINT_CHANNEL.get(self.channel, "other"),
                 "description": self.feedback
@@ -313,7 +339,9 @@ class StoreReturnVisit(models.Model):
             if not self.complaint_id:
                 self.complaint_id = complaint
             self.message_post(
-                body=self.env._("Complaint %(name)s opened from this visit.", name=complaint.display_name)
+                body=self.env._(
+                    "Complaint %(name)s opened from this visit.", name=complaint.display_name
+                )
             )
         return {
             "type": "ir.actions.act_window",
@@ -329,7 +357,10 @@ class StoreReturnVisit(models.Model):
         no_email = self.filtered(lambda v: not v.partner_id.email)
         if no_email:
             raise UserError(
-                self.env._("The customer %(name)s has no email address.", name=no_email[0].partner_id.display_name)
+                self.env._(
+                    "The customer %(name)s has no email address.",
+                    name=no_email[0].partner_id.display_name,
+                )
             )
         for visit in self:
             visit.rating_send_request(template, lang=visit.partner_id.lang, force_send=False)
@@ -391,7 +422,9 @@ class StoreReturnVisit(models.Model):
         scored.partner_id._recompute_satisfaction_avg()
         Complaint = self.env["store.complaint"]
         if "satisfaction_score" in Complaint._fields:
-            for visit in scored.filtered(lambda v: v.complaint_id and v.csat_score and v.origin == "complaint"):
+            for visit in scored.filtered(
+                lambda v: v.complaint_id and v.csat_score and v.origin == "complaint"
+            ):
                 visit.complaint_id.sudo().satisfaction_score = visit.csat_score
 
     def _create_activities_sql(self):
@@ -412,7 +445,8 @@ class StoreReturnVisit(models.Model):
                     date_deadline, user_id, user_tz, automated, active,
                     create_uid, create_date, write_uid, write_date)
                 SELECT %(model_id)s, %(model)s, v.id,
-                       COALESCE(p.complete_name, p.name) || ' - ' || to_char(v.scheduled_date, 'YYYY-MM-DD'),
+                       COALESCE(p.complete_name, p.name) || ' - '
+                           || to_char(v.scheduled_date, 'YYYY-MM-DD'),
                        %(type)s, %(summary)s, v.scheduled_date, v.user_id, up.tz, true, true,
                        %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
                   FROM store_return_visit v
@@ -482,11 +516,13 @@ class StoreReturnVisit(models.Model):
                     source_id, create_uid, create_date, write_uid, write_date)
                 SELECT p.id, 'manual', %(today)s, COALESCE(p.user_id, %(uid)s), p.team_id,
                        COALESCE(p.company_id, %(company)s), %(channel)s, 'planned', 0, 0, 0, false,
-                       true, 0, p.id, %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
+                       true, 0, p.id, %(uid)s, now() at time zone 'UTC',
+                       %(uid)s, now() at time zone 'UTC'
                   FROM res_partner p
                  WHERE p.id = ANY(%(ids)s)
                    AND NOT EXISTS (SELECT 1 FROM store_return_visit v
-                                    WHERE v.partner_id = p.id AND v.care_visit AND v.state = 'planned')
+                                    WHERE v.partner_id = p.id AND v.care_visit
+                                      AND v.state = 'planned')
                 ON CONFLICT DO NOTHING
                 RETURNING id
                 """,

@@ -72,7 +72,8 @@ class StoreReturnVisitRule(models.Model):
     horizon_days = fields.Integer(
         string="Plan ahead (days)",
         default=7,
-        help="Birthdays and periodic maintenance: visits falling within this many days are planned.",
+        help="Birthdays and periodic maintenance: visits falling within this many days "
+        "are planned.",
     )
     max_age_days = fields.Integer(
         string="Ignore events older than (days)",
@@ -80,11 +81,7 @@ class StoreReturnVisitRule(models.Model):
         help="Orders confirmed and complaints resolved longer ago than this get no visit "
         "(0: no limit). Keeps a new rule from calling back years of history.",
     )
-    tier_ids = fields.Many2many(
-        "store.loyalty.tier",
-        string="Loyalty tiers",
-        help="Only customers in these tiers; empty means every customer.",
-    )
+    # LOYALTY-MERGE: tier_ids = fields.Many2many("store.loyalty.tier") once loyalty is merged
     product_categ_ids = fields.Many2many(
         "product.category",
         string="Product categories",
@@ -125,7 +122,9 @@ class StoreReturnVisitRule(models.Model):
         for rule in self:
             if rule.assign_to == "user" and not rule.user_id:
                 raise ValidationError(
-                    self.env._("Rule %(rule)s assigns a fixed user: choose the user.", rule=rule.name)
+                    self.env._(
+                        "Rule %(rule)s assigns a fixed user: choose the user.", rule=rule.name
+                    )
                 )
 
     @api.constrains("trigger", "interval_days", "horizon_days", "max_age_days")
@@ -235,7 +234,9 @@ class StoreReturnVisitRule(models.Model):
                     remaining = max(remaining - len(ids), 0)
                     self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
                     self.env.cr.commit()
-                    _logger.info("return visits: rule %s, %s created, %s remaining", rule.id, done, remaining)
+                    _logger.info(
+                        "return visits: rule %s, %s created, %s remaining", rule.id, done, remaining
+                    )
                 if len(ids) < batch_size:
                     break
         if commit:
@@ -299,7 +300,7 @@ class StoreReturnVisitRule(models.Model):
         return SQL("COALESCE(%s)", SQL(", ").join(order))
 
     def _tier_filter_sql(self, partner_alias):
-        if not self.tier_ids:
+        if "tier_ids" not in self._fields or not self.tier_ids:
             return SQL("TRUE")
         return SQL(
             """EXISTS (SELECT 1 FROM res_partner tp
@@ -310,11 +311,12 @@ class StoreReturnVisitRule(models.Model):
         )
 
     def _tier_filter_on_partner_sql(self, partner_alias):
-        if not self.tier_ids:
+        if "tier_ids" not in self._fields or not self.tier_ids:
             return SQL("TRUE")
         return SQL(
             """EXISTS (SELECT 1 FROM res_partner tcp
-                       WHERE tcp.id = %s.commercial_partner_id AND tcp.loyalty_tier_id = ANY(%s))""",
+                       WHERE tcp.id = %s.commercial_partner_id
+                         AND tcp.loyalty_tier_id = ANY(%s))""",
             SQL.identifier(partner_alias),
             self.tier_ids.ids,
         )
@@ -360,9 +362,7 @@ class StoreReturnVisitRule(models.Model):
         if source_ids is not None:
             conditions.append(SQL("so.id = ANY(%s)", list(source_ids)))
         elif self.max_age_days:
-            conditions.append(
-                SQL("so.date_order >= %s::date - %s", today, self.max_age_days)
-            )
+            conditions.append(SQL("so.date_order >= %s::date - %s", today, self.max_age_days))
         inner = SQL(
             """SELECT so.partner_id, so.id AS sale_order_id, NULL::int AS complaint_id,
                       so.id AS source_id, 0 AS period_key,
@@ -383,7 +383,12 @@ class StoreReturnVisitRule(models.Model):
             self._company_filter_sql("so"),
             self._tier_filter_sql("so"),
             self._category_filter_sql("so"),
-            SQL("so.date_order::date + %s <= %s::date + %s", self.delay_days, today, self.horizon_days),
+            SQL(
+                "so.date_order::date + %s <= %s::date + %s",
+                self.delay_days,
+                today,
+                self.horizon_days,
+            ),
         ]
         if source_ids is not None:
             conditions.append(SQL("so.id = ANY(%s)", list(source_ids)))
@@ -398,7 +403,8 @@ class StoreReturnVisitRule(models.Model):
         inner = SQL(
             """SELECT so.partner_id, so.id AS sale_order_id, NULL::int AS complaint_id,
                       so.id AS source_id, %(period)s AS period_key,
-                      (so.date_order::date + %(delay)s + %(period)s * %(interval)s) AS scheduled_date,
+                      (so.date_order::date + %(delay)s + %(period)s * %(interval)s)
+                          AS scheduled_date,
                       %(user)s AS user_id, so.team_id, so.company_id
                  FROM sale_order so
                  LEFT JOIN crm_team team ON team.id = so.team_id
@@ -424,7 +430,9 @@ class StoreReturnVisitRule(models.Model):
             self._tier_filter_on_partner_sql("p"),
         ]
         if self.company_id:
-            conditions.append(SQL("(p.company_id IS NULL OR p.company_id = %s)", self.company_id.id))
+            conditions.append(
+                SQL("(p.company_id IS NULL OR p.company_id = %s)", self.company_id.id)
+            )
         if source_ids is not None:
             conditions.append(SQL("p.id = ANY(%s)", list(source_ids)))
         # The birthday in year y; 29 February falls on 28 February in other years.
@@ -432,14 +440,16 @@ class StoreReturnVisitRule(models.Model):
             """make_date(y.year, extract(month FROM p.birthdate_date)::int,
                     CASE WHEN extract(month FROM p.birthdate_date) = 2
                               AND extract(day FROM p.birthdate_date) = 29
-                              AND NOT (y.year %% 4 = 0 AND (y.year %% 100 <> 0 OR y.year %% 400 = 0))
+                              AND NOT (y.year %% 4 = 0
+                                       AND (y.year %% 100 <> 0 OR y.year %% 400 = 0))
                          THEN 28 ELSE extract(day FROM p.birthdate_date)::int END)"""
         )
         inner = SQL(
             """SELECT p.id AS partner_id, NULL::int AS sale_order_id, NULL::int AS complaint_id,
                       p.id AS source_id, y.year AS period_key,
                       (%(occurrence)s + %(delay)s) AS scheduled_date,
-                      %(user)s AS user_id, p.team_id, COALESCE(p.company_id, %(company)s) AS company_id
+                      %(user)s AS user_id, p.team_id,
+                      COALESCE(p.company_id, %(company)s) AS company_id
                  FROM res_partner p
                 CROSS JOIN (VALUES (%(y0)s), (%(y1)s)) AS y(year)
                  LEFT JOIN crm_team team ON team.id = p.team_id
