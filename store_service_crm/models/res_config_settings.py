@@ -14,9 +14,7 @@ class ResConfigSettings(models.TransientModel):
     complaint_factor_medium = fields.Float(
         related="company_id.complaint_factor_medium", readonly=False
     )
-    complaint_factor_high = fields.Float(
-        related="company_id.complaint_factor_high", readonly=False
-    )
+    complaint_factor_high = fields.Float(related="company_id.complaint_factor_high", readonly=False)
     complaint_factor_critical = fields.Float(
         related="company_id.complaint_factor_critical", readonly=False
     )

@@ -1,7 +1,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -27,7 +27,7 @@ SEVERITIES = ("low", "medium", "high", "critical")
 
 class StoreComplaint(models.Model):
     _name = "store.complaint"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]  # noqa: RUF012
     _description = "Customer Complaint"
     _order = "date_received desc, id desc"
     _check_company_auto = True
@@ -58,7 +58,6 @@ class StoreComplaint(models.Model):
     partner_phone = fields.Char(related="partner_id.phone", string="Phone")
     sale_order_id = fields.Many2one(
         "sale.order",
-        string="Sale Order",
         index="btree_not_null",
         tracking=True,
         check_company=True,
@@ -70,7 +69,6 @@ class StoreComplaint(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         index="btree_not_null",
         tracking=True,
         check_company=True,
@@ -81,7 +79,7 @@ class StoreComplaint(models.Model):
         string="Store",
         index=True,
         tracking=True,
-        default=_default_team_id,
+        default=lambda self: self._default_team_id(),
         check_company=True,
     )
     user_id = fields.Many2one(
@@ -103,9 +101,7 @@ class StoreComplaint(models.Model):
         required=True,
         default="store",
     )
-    category_id = fields.Many2one(
-        "store.complaint.category", string="Category", required=True, tracking=True
-    )
+    category_id = fields.Many2one("store.complaint.category", required=True, tracking=True)
     severity = fields.Selection(
         [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")],
         required=True,
@@ -114,9 +110,7 @@ class StoreComplaint(models.Model):
     )
     priority = fields.Selection([("0", "Normal"), ("1", "VIP")], default="0")
     description = fields.Text(required=True)
-    customer_request = fields.Text(
-        string="Customer Request", help="What the customer expects: in their own words."
-    )
+    customer_request = fields.Text(help="What the customer expects: in their own words.")
     state = fields.Selection(
         [
             ("new", "New"),
@@ -178,7 +172,7 @@ class StoreComplaint(models.Model):
         ],
         tracking=True,
     )
-    root_cause = fields.Text(string="Root Cause")
+    root_cause = fields.Text()
     resolution_type = fields.Selection(
         [
             ("repair", "Repair"),
@@ -227,7 +221,7 @@ class StoreComplaint(models.Model):
     return_visit_ids = fields.One2many("store.return.visit", "complaint_id", string="Return Visits")
     return_visit_count = fields.Integer(compute="_compute_return_visit_count")
     repeat_of_id = fields.Many2one(
-        "store.complaint", string="Repeat Of", readonly=True, copy=False, index="btree_not_null"
+        "store.complaint", readonly=True, copy=False, index="btree_not_null"
     )
     is_repeat = fields.Boolean(
         string="Repeat Complaint", compute="_compute_is_repeat", store=True, readonly=True
@@ -240,12 +234,10 @@ class StoreComplaint(models.Model):
         domain="[('move_type', '=', 'out_refund'), "
         "('commercial_partner_id', '=', commercial_partner_id)]",
     )
-    replacement_order_id = fields.Many2one(
-        "sale.order", string="Replacement Order", copy=False, check_company=True
-    )
+    replacement_order_id = fields.Many2one("sale.order", copy=False, check_company=True)
     close_override_reason = fields.Text(readonly=True, copy=False)
 
-    _sql_constraints = [
+    _sql_constraints = [  # noqa: RUF012
         (
             "compensation_amount_positive",
             "CHECK(compensation_amount >= 0)",
@@ -340,7 +332,7 @@ class StoreComplaint(models.Model):
     @api.model
     def _overdue_search(self, operator, value, domain):
         if operator not in ("=", "!="):
-            raise UserError(_("Unsupported search on an overdue flag: %s", operator))
+            raise UserError(self.env._("Unsupported search on an overdue flag: %s", operator))
         positive = (operator == "=") == bool(value)
         domain = expression.normalize_domain(domain)
         return domain if positive else ["!", *domain]
@@ -382,7 +374,7 @@ class StoreComplaint(models.Model):
     @api.constrains("compensation_amount")
     def _check_compensation_amount(self):
         if any(c.compensation_amount < 0 for c in self):
-            raise ValidationError(_("The compensation amount cannot be negative."))
+            raise ValidationError(self.env._("The compensation amount cannot be negative."))
 
     @api.constrains("product_id", "sale_order_id")
     def _check_product_in_order(self):
@@ -394,7 +386,7 @@ class StoreComplaint(models.Model):
                 and complaint.product_id not in order.order_line.product_id
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The product %(product)s is not part of the order %(order)s.",
                         product=complaint.product_id.display_name,
                         order=order.name,
@@ -411,7 +403,7 @@ class StoreComplaint(models.Model):
                 and order.partner_id.commercial_partner_id != complaint.commercial_partner_id
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The order %(order)s belongs to another customer than %(partner)s.",
                         order=order.name,
                         partner=complaint.partner_id.display_name,
@@ -440,12 +432,14 @@ class StoreComplaint(models.Model):
         if not self.env.context.get(WORKFLOW_CTX):
             for vals in vals_list:
                 if vals.get("state", "new") != "new":
-                    raise UserError(_("A complaint is always registered as new."))
+                    raise UserError(self.env._("A complaint is always registered as new."))
                 if WORKFLOW_FIELDS.intersection(k for k in vals if k != "state"):
-                    raise UserError(_("Workflow dates are set by the complaint actions only."))
-        # a kanban grouped by state would pass its column as default: ignore it
-        context = {k: v for k, v in self.env.context.items() if k != "default_state"}
-        self = self.with_context(context)  # noqa: PLW0642
+                    raise UserError(
+                        self.env._("Workflow dates are set by the complaint actions only.")
+                    )
+        # a kanban grouped by state passes its column as default: always register as new
+        for vals in vals_list:
+            vals.setdefault("state", "new")
         orders = self.env["sale.order"].browse(
             [vals["sale_order_id"] for vals in vals_list if vals.get("sale_order_id")]
         )
@@ -458,10 +452,13 @@ class StoreComplaint(models.Model):
                 vals.setdefault("company_id", order.company_id.id)
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id"))
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company or self.env.company
-                ).next_by_code("store.complaint") or "/"
-        complaints = super().create(vals_list)
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company or self.env.company)
+                    .next_by_code("store.complaint")
+                    or "/"
+                )
+        complaints = self.browse(super().create(vals_list).ids)
         complaints._detect_repeats()
         complaints._send_customer_mail("store_service_crm.mail_template_complaint_acknowledgement")
         return complaints
@@ -469,7 +466,7 @@ class StoreComplaint(models.Model):
     def write(self, vals):
         if not self.env.context.get(WORKFLOW_CTX) and WORKFLOW_FIELDS.intersection(vals):
             raise UserError(
-                _(
+                self.env._(
                     "The state and the workflow dates of a complaint change only through "
                     "its actions (Assign, Start, Resolve, Close, Reopen, Cancel)."
                 )
@@ -478,16 +475,19 @@ class StoreComplaint(models.Model):
             c.state in ("closed", "cancelled") for c in self
         ):
             raise UserError(
-                _("First-contact resolution can no longer be changed on a closed complaint.")
+                self.env._(
+                    "First-contact resolution can no longer be changed on a closed complaint."
+                )
             )
         return super().write(vals)
 
-    def unlink(self):
-        if not self:
-            return super().unlink()
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_new_without_messages(self):
         if any(c.state != "new" for c in self):
             raise UserError(
-                _("A complaint that is being handled cannot be deleted: cancel or archive it.")
+                self.env._(
+                    "A complaint that is being handled cannot be deleted: cancel or archive it."
+                )
             )
         with_messages = self.env["mail.message"]._read_group(
             [
@@ -499,9 +499,8 @@ class StoreComplaint(models.Model):
         )
         if with_messages:
             raise UserError(
-                _("A complaint with messages cannot be deleted: cancel or archive it.")
+                self.env._("A complaint with messages cannot be deleted: cancel or archive it.")
             )
-        return super().unlink()
 
     # ------------------------------------------------------------------
     # Actions
@@ -511,7 +510,7 @@ class StoreComplaint(models.Model):
         if wrong:
             state_labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
-                _(
+                self.env._(
                     "%(action)s is not possible for %(complaint)s in state %(state)s.",
                     action=action_label,
                     complaint=wrong[0].name,
@@ -524,7 +523,7 @@ class StoreComplaint(models.Model):
 
     def action_assign(self):
         """new -> assigned; the handler defaults to the current user."""
-        self._check_state(("new",), _("Assign"))
+        self._check_state(("new",), self.env._("Assign"))
         without_handler = self.filtered(lambda c: not c.user_id)
         if without_handler:
             without_handler.write({"user_id": self.env.uid})
@@ -533,7 +532,7 @@ class StoreComplaint(models.Model):
 
     def action_start(self):
         """assigned -> in_progress; stamps the first response."""
-        self._check_state(("assigned",), _("Start"))
+        self._check_state(("assigned",), self.env._("Start"))
         now = fields.Datetime.now()
         unanswered = self.filtered(lambda c: not c.date_first_response)
         unanswered._workflow_write({"date_first_response": now})
@@ -542,21 +541,22 @@ class StoreComplaint(models.Model):
 
     def action_resolve(self):
         """in_progress -> resolved, once cause and resolution are recorded."""
-        self._check_state(("in_progress",), _("Resolve"))
+        self._check_state(("in_progress",), self.env._("Resolve"))
         for complaint in self:
             if not complaint.responsibility or not complaint.resolution_type:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Record who is responsible and how %(complaint)s was resolved "
                         "before resolving it.",
                         complaint=complaint.name,
                     )
                 )
-            if complaint.responsibility in ("product", "installation") and not (
-                complaint.root_cause or ""
-            ).strip():
+            if (
+                complaint.responsibility in ("product", "installation")
+                and not (complaint.root_cause or "").strip()
+            ):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Describe the root cause of %(complaint)s: it is required when the "
                         "product or the installation is responsible.",
                         complaint=complaint.name,
@@ -577,16 +577,18 @@ class StoreComplaint(models.Model):
 
     def action_close(self):
         """resolved -> closed, once the resolution is verified with the customer."""
-        self._check_state(("resolved",), _("Close"))
+        self._check_state(("resolved",), self.env._("Close"))
         override = self.env.context.get("store_complaint_close_reason")
         if override:
             if not self.env.user.has_group("store_service_crm.group_store_service_manager"):
-                raise UserError(_("Only a service manager can close without verification."))
+                raise UserError(
+                    self.env._("Only a service manager can close without verification.")
+                )
         else:
             unverified = self.filtered(lambda c: not c._is_verified())
             if unverified:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(complaint)s cannot be closed before the customer has confirmed the "
                         "resolution: complete the verification visit, wait for the customer's "
                         "rating, or ask a manager to close it with a reason.",
@@ -600,14 +602,17 @@ class StoreComplaint(models.Model):
         if override:
             for complaint in self:
                 complaint.message_post(
-                    body=_("Closed without verification by %(user)s. Reason: %(reason)s",
-                           user=self.env.user.name, reason=override),
+                    body=self.env._(
+                        "Closed without verification by %(user)s. Reason: %(reason)s",
+                        user=self.env.user.name,
+                        reason=override,
+                    ),
                 )
         return True
 
     def action_reopen(self):
         """resolved/closed -> in_progress; counts the reopening."""
-        self._check_state(("resolved", "closed"), _("Reopen"))
+        self._check_state(("resolved", "closed"), self.env._("Reopen"))
         for complaint in self:
             complaint._workflow_write(
                 {
@@ -623,16 +628,16 @@ class StoreComplaint(models.Model):
 
     def action_cancel(self):
         """new/assigned/in_progress -> cancelled."""
-        self._check_state(OPEN_STATES, _("Cancel"))
+        self._check_state(OPEN_STATES, self.env._("Cancel"))
         self._workflow_write({"state": "cancelled"})
         return True
 
     def action_open_close_wizard(self):
         self.ensure_one()
-        self._check_state(("resolved",), _("Close"))
+        self._check_state(("resolved",), self.env._("Close"))
         return {
             "type": "ir.actions.act_window",
-            "name": _("Close without verification"),
+            "name": self.env._("Close without verification"),
             "res_model": "store.complaint.close.wizard",
             "view_mode": "form",
             "target": "new",
@@ -643,9 +648,9 @@ class StoreComplaint(models.Model):
         """Create a quotation for the replacement, linked to the complaint."""
         self.ensure_one()
         if self.replacement_order_id:
-            raise UserError(_("%s already has a replacement order.", self.name))
+            raise UserError(self.env._("%s already has a replacement order.", self.name))
         if not self.product_id:
-            raise UserError(_("Set the product to replace on %s first.", self.name))
+            raise UserError(self.env._("Set the product to replace on %s first.", self.name))
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.partner_id.id,
@@ -724,8 +729,10 @@ class StoreComplaint(models.Model):
                         message_type="comment",
                         subtype_xmlid="mail.mt_comment",
                     )
-            except Exception:  # noqa: BLE001 - a mail problem must never block the workflow
-                _logger.exception("Could not send %s for complaint %s", template_xmlid, complaint.id)
+            except Exception:  # a mail problem must never block the workflow
+                _logger.exception(
+                    "Could not send %s for complaint %s", template_xmlid, complaint.id
+                )
 
     def _detect_repeats(self):
         """Link each complaint to the latest earlier complaint of the same customer about the
@@ -766,9 +773,7 @@ class StoreComplaint(models.Model):
         level1 = self._escalate(1, batch_size)
         level2 = self._escalate(2, max(batch_size - len(level1), 0))
         remaining = self._escalation_candidates_count()
-        self.env["ir.cron"]._notify_progress(
-            done=len(level1) + len(level2), remaining=remaining
-        )
+        self.env["ir.cron"]._notify_progress(done=len(level1) + len(level2), remaining=remaining)
         return level1 | level2
 
     def _escalation_condition(self, level):
@@ -778,9 +783,7 @@ class StoreComplaint(models.Model):
             " AND c.response_deadline < %(now)s) OR c.resolution_deadline < %(now)s)",
             now=now,
         )
-        base = SQL(
-            "c.active AND c.state IN ('new', 'assigned', 'in_progress') AND %s", breached
-        )
+        base = SQL("c.active AND c.state IN ('new', 'assigned', 'in_progress') AND %s", breached)
         if level == 1:
             return SQL("%s AND c.escalation_level = 0", base)
         return SQL(
@@ -859,9 +862,9 @@ class StoreComplaint(models.Model):
                     "user_id": user.id,
                     "date_deadline": today,
                     "summary": (
-                        _("SLA breached: %s", complaint.name)
+                        self.env._("SLA breached: %s", complaint.name)
                         if level == 1
-                        else _("SLA still breached, escalated: %s", complaint.name)
+                        else self.env._("SLA still breached, escalated: %s", complaint.name)
                     ),
                 }
             )

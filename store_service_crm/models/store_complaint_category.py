@@ -10,7 +10,7 @@ class StoreComplaintCategory(models.Model):
     code = fields.Char(required=True, help="Short technical code, unique per company.")
     sequence = fields.Integer(default=10)
     description = fields.Text(translate=True)
-    company_id = fields.Many2one("res.company", string="Company")
+    company_id = fields.Many2one("res.company")
     active = fields.Boolean(default=True)
     complaint_count = fields.Integer(compute="_compute_complaint_count")
 
@@ -23,7 +23,7 @@ class StoreComplaintCategory(models.Model):
         for category in self:
             category.complaint_count = counts.get(category, 0)
 
-    _sql_constraints = [
+    _sql_constraints = [  # noqa: RUF012
         (
             "code_company_uniq",
             "unique(code, company_id)",

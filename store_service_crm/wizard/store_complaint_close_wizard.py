@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -12,8 +12,7 @@ class StoreComplaintCloseWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if not (self.reason or "").strip():
-            raise UserError(_("Give the reason for closing without verification."))
-        self.complaint_ids.with_context(
-            store_complaint_close_reason=self.reason.strip()
-        ).action_close()
+            raise UserError(self.env._("Give the reason for closing without verification."))
+        complaints = self.env["store.complaint"].browse(self.complaint_ids.ids)
+        complaints.with_context(store_complaint_close_reason=self.reason.strip()).action_close()
         return {"type": "ir.actions.act_window_close"}
