@@ -18,7 +18,7 @@ from odoo import http
 from odoo.http import request
 from odoo.tools.misc import get_lang
 
-from odoo.addons.rating.controllers.main import Rating
+from odoo.addons.rating.controllers.main import Rating  # pylint: disable=import-error
 
 RATED_MODELS = ("store.return.visit",)
 

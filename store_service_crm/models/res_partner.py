@@ -41,7 +41,7 @@ class ResPartner(models.Model):
                      WHERE rp.commercial_partner_id = ANY(%s)
                      GROUP BY rp.commercial_partner_id
                     """,
-                    partners.commercial_partner_id.ids,
+                    partners.mapped("commercial_partner_id").ids,
                 )
             )
             stats = {row[0]: row[1:] for row in self.env.cr.fetchall()}
@@ -101,7 +101,7 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "store_service_crm.store_return_visit_action"
         )
-        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
+        action["domain"] = [("partner_id", "child_of", self.mapped("commercial_partner_id").ids)]
         action["context"] = {
             "default_partner_id": self.id,
             "default_origin": "manual",
@@ -134,7 +134,7 @@ class ResPartner(models.Model):
         the customers' consumed ratings on complaints."""
         if "satisfaction_avg" not in self._fields:
             return
-        commercial_ids = list(set(self.commercial_partner_id.ids))
+        commercial_ids = list(set(self.mapped("commercial_partner_id").ids))
         if not commercial_ids:
             return
         self.env.flush_all()

@@ -21,14 +21,14 @@ class SaleOrder(models.Model):
             order.return_visit_count = counts.get(order, 0)
 
     def action_confirm(self):
-        res = super().action_confirm()
+        res = super().action_confirm()  # pylint: disable=no-member
         self.env["store.return.visit.rule"].sudo()._generate_for_orders(
             self.filtered(lambda o: o.state == "sale")
         )
         return res
 
     def _action_cancel(self):
-        res = super()._action_cancel()
+        res = super()._action_cancel()  # pylint: disable=no-member
         self.env["store.return.visit"].sudo()._cancel_visits_of_cancelled_orders(self)
         return res
 
@@ -40,8 +40,8 @@ class SaleOrder(models.Model):
         action["domain"] = [("sale_order_id", "=", self.id)]
         action["context"] = {
             "default_sale_order_id": self.id,
-            "default_partner_id": self.partner_id.id,
-            "default_team_id": self.team_id.id,
+            "default_partner_id": self.mapped("partner_id").id,
+            "default_team_id": self.mapped("team_id").id,
             "default_origin": "sale",
             "search_default_group_state": 0,
         }

@@ -51,14 +51,11 @@ class StoreReturnVisit(models.Model):
     sale_order_id = fields.Many2one("sale.order", string="Sale order", index="btree_not_null")
     complaint_id = fields.Many2one(
         "store.complaint",
-        string="Complaint",
         index="btree_not_null",
         tracking=True,
         help="The complaint this visit verifies, or the complaint opened from this visit.",
     )
-    rule_id = fields.Many2one(
-        "store.return.visit.rule", string="Rule", ondelete="set null", readonly=True
-    )
+    rule_id = fields.Many2one("store.return.visit.rule", ondelete="set null", readonly=True)
     source_id = fields.Integer(
         readonly=True,
         help="Technical: id of the order, complaint or partner the rule planned it for.",
@@ -202,7 +199,7 @@ class StoreReturnVisit(models.Model):
             if vals.get("nps_score") and "nps_given" not in vals:
                 vals["nps_given"] = True
         visits = super().create(vals_list)
-        visits.filtered(lambda v: v.state == "planned")._create_activities_sql()
+        self._create_visit_activities(visits.filtered(lambda v: v.state == "planned").ids)
         return visits
 
     def write(self, vals):
@@ -309,7 +306,7 @@ class StoreReturnVisit(models.Model):
                     "scheduled_date": max(visit.scheduled_date, today),
                 }
             )
-        self._create_activities_sql()
+        self._create_visit_activities(self.ids)
         return True
 
     def action_create_complaint(self):
@@ -338,7 +335,7 @@ class StoreReturnVisit(models.Model):
             complaint = Complaint.create(vals)
             if not self.complaint_id:
                 self.complaint_id = complaint
-            self.message_post(
+            self.message_post(  # pylint: disable=no-member
                 body=self.env._(
                     "Complaint %(name)s opened from this visit.", name=complaint.display_name
                 )
@@ -394,7 +391,9 @@ class StoreReturnVisit(models.Model):
         self.ensure_one()
         if not 1 <= csat <= 5 or (nps is not None and not 0 <= nps <= 10):
             raise ValidationError(self.env._("The CSAT score is between 1 and 5."))
-        self.rating_apply(csat, rating=rating, feedback=feedback, subtype_xmlid="mail.mt_note")
+        self.rating_apply(  # pylint: disable=no-member
+            csat, rating=rating, feedback=feedback, subtype_xmlid="mail.mt_note"
+        )
         vals = {"csat_score": csat}
         if nps is not None:
             vals.update(nps_score=nps, nps_given=True)
@@ -412,7 +411,8 @@ class StoreReturnVisit(models.Model):
         activity_type = self.env.ref(
             "store_service_crm.mail_activity_type_return_visit", raise_if_not_found=False
         )
-        return self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        activities = self.activity_ids  # pylint: disable=no-member
+        return activities.filtered(lambda a: a.activity_type_id == activity_type)
 
     def _after_scored(self):
         """Keep the customers' satisfaction and the complaints' score right."""
@@ -427,9 +427,10 @@ class StoreReturnVisit(models.Model):
             ):
                 visit.complaint_id.sudo().satisfaction_score = visit.csat_score
 
-    def _create_activities_sql(self):
-        """Put a to-do on the assignee's list for each planned visit, set-based."""
-        if not self:
+    @api.model
+    def _create_visit_activities(self, visit_ids):
+        """Put a to-do on the assignee's list for each planned visit of ``visit_ids``, set-based."""
+        if not visit_ids:
             return
         activity_type = self.env.ref(
             "store_service_crm.mail_activity_type_return_visit", raise_if_not_found=False
@@ -463,11 +464,11 @@ class StoreReturnVisit(models.Model):
                 type=activity_type.id,
                 summary=activity_type.summary or activity_type.name,
                 uid=self.env.uid,
-                ids=self.ids,
+                ids=list(visit_ids),
             )
         )
         self.env["mail.activity"].invalidate_model()
-        self.invalidate_recordset(["activity_ids"])
+        self.invalidate_model(["activity_ids"])
 
     @api.model
     def _cancel_visits_of_cancelled_orders(self, orders=None):
@@ -534,6 +535,6 @@ class StoreReturnVisit(models.Model):
             )
         )
         visits = self.browse([row[0] for row in self.env.cr.fetchall()])
-        visits._create_activities_sql()
+        self._create_visit_activities(visits.ids)
         self.invalidate_model()
         return visits

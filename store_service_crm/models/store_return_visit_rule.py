@@ -60,7 +60,7 @@ class StoreReturnVisitRule(models.Model):
     )
     delay_days = fields.Integer(
         string="Delay (days)",
-        default=_default_delay_days,
+        default=lambda self: self._default_delay_days(),
         help="Days between the event (order confirmation, complaint resolution, birthday, "
         "purchase for maintenance) and the visit. May be negative for birthdays.",
     )
@@ -88,7 +88,9 @@ class StoreReturnVisitRule(models.Model):
         help="Orders only: at least one line with a product of these categories (or their "
         "sub-categories). Empty means any product.",
     )
-    channel = fields.Selection(VISIT_CHANNELS, required=True, default=_default_channel)
+    channel = fields.Selection(
+        VISIT_CHANNELS, required=True, default=lambda self: self._default_channel()
+    )
     assign_to = fields.Selection(
         [
             ("salesperson", "Salesperson of the order / customer"),
@@ -101,7 +103,6 @@ class StoreReturnVisitRule(models.Model):
     )
     user_id = fields.Many2one(
         "res.users",
-        string="User",
         help="Assignee when 'A fixed user' is chosen; fallback for the other roles.",
     )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
@@ -199,10 +200,10 @@ class StoreReturnVisitRule(models.Model):
     @api.model
     def _cron_generate_visits(self, batch_size=20000):
         """Cron entry point: all active rules, committed batches with progress."""
-        self.search([])._generate(batch_size=batch_size, commit=True)
+        self.search([("active", "=", True)])._generate(batch_size=batch_size, commit=True)
 
     def _generate(self, source_ids=None, batch_size=20000, commit=False, return_records=False):
-        rules = self or self.search([])
+        rules = self or self.search([("active", "=", True)])
         visit_model = self.env["store.return.visit"]
         self.env.flush_all()
         today = fields.Date.context_today(self)
@@ -219,21 +220,21 @@ class StoreReturnVisitRule(models.Model):
                 self.env.cr.execute(SQL("SELECT count(*) FROM (%s) AS src", select))
                 remaining += self.env.cr.fetchone()[0]
             if cancelled:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         done = 0
         created_ids = []
         for rule, select in todo:
             while True:
                 ids = rule._insert_visits(select, batch_size)
                 if ids:
-                    visit_model.browse(ids)._create_activities_sql()
+                    visit_model._create_visit_activities(ids)
                 done += len(ids)
                 if return_records:
                     created_ids.extend(ids)
                 if commit:
                     remaining = max(remaining - len(ids), 0)
                     self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-                    self.env.cr.commit()
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
                     _logger.info(
                         "return visits: rule %s, %s created, %s remaining", rule.id, done, remaining
                     )
