@@ -1,6 +1,8 @@
 # One module per model, named after it (see STYLE.md).
 from . import res_company
 from . import res_config_settings
+from . import store_loyalty_tier
+from . import store_loyalty_tier_history
 from . import store_complaint_category
 from . import store_complaint
 from . import res_partner

@@ -81,7 +81,11 @@ class StoreReturnVisitRule(models.Model):
         help="Orders confirmed and complaints resolved longer ago than this get no visit "
         "(0: no limit). Keeps a new rule from calling back years of history.",
     )
-    # LOYALTY-MERGE: tier_ids = fields.Many2many("store.loyalty.tier") once loyalty is merged
+    tier_ids = fields.Many2many(
+        "store.loyalty.tier",
+        string="Loyalty tiers",
+        help="Only customers in these tiers; empty means every customer.",
+    )
     product_categ_ids = fields.Many2many(
         "product.category",
         string="Product categories",
@@ -301,7 +305,7 @@ class StoreReturnVisitRule(models.Model):
         return SQL("COALESCE(%s)", SQL(", ").join(order))
 
     def _tier_filter_sql(self, partner_alias):
-        if "tier_ids" not in self._fields or not self.tier_ids:
+        if not self.tier_ids:
             return SQL("TRUE")
         return SQL(
             """EXISTS (SELECT 1 FROM res_partner tp
@@ -312,7 +316,7 @@ class StoreReturnVisitRule(models.Model):
         )
 
     def _tier_filter_on_partner_sql(self, partner_alias):
-        if "tier_ids" not in self._fields or not self.tier_ids:
+        if not self.tier_ids:
             return SQL("TRUE")
         return SQL(
             """EXISTS (SELECT 1 FROM res_partner tcp
