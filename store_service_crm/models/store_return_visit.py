@@ -27,7 +27,7 @@ class StoreReturnVisit(models.Model):
     """
 
     _name = "store.return.visit"
-    _inherit = ["mail.thread", "mail.activity.mixin", "rating.mixin"]  # noqa: RUF012
+    _inherit = ["rating.mixin", "mail.activity.mixin"]  # noqa: RUF012
     _description = "Return Visit"
     _order = "scheduled_date, id"
     _rec_names_search = ["partner_id.complete_name"]  # noqa: RUF012
