@@ -460,8 +460,10 @@ class StoreComplaint(models.Model):
                     "its actions (Assign, Start, Resolve, Close, Reopen, Cancel)."
                 )
             )
-        if "first_contact_resolution" in vals and any(
-            c.state in ("closed", "cancelled") for c in self
+        if (
+            "first_contact_resolution" in vals
+            and not self.env.context.get(WORKFLOW_CTX)
+            and any(c.state in ("closed", "cancelled") for c in self)
         ):
             raise UserError(
                 self.env._(
@@ -470,8 +472,12 @@ class StoreComplaint(models.Model):
             )
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_new_without_messages(self):
+    def unlink(self):
+        self._check_unlink()
+        return super().unlink()
+
+    def _check_unlink(self):
+        """Only a fresh complaint (new, nobody wrote about it) may be deleted."""
         if any(c.state != "new" for c in self):
             raise UserError(
                 self.env._(
