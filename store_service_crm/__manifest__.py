@@ -18,6 +18,13 @@
         "wizard/store_complaint_close_wizard_views.xml",
         "views/store_complaint_category_views.xml",
         "views/store_complaint_views.xml",
+        "data/store_loyalty_tier_data.xml",
+        "data/ir_cron_data.xml",
+        "views/store_loyalty_tier_views.xml",
+        "views/store_loyalty_tier_history_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [

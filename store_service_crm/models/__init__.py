@@ -3,3 +3,7 @@ from . import res_company
 from . import res_config_settings
 from . import store_complaint_category
 from . import store_complaint
+from . import store_loyalty_tier
+from . import store_loyalty_tier_history
+from . import res_partner
+from . import sale_order
