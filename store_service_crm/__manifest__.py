@@ -19,6 +19,7 @@
         "views/store_complaint_category_views.xml",
         "views/store_complaint_views.xml",
         "data/store_loyalty_tier_data.xml",
+        "data/store_complaint_vip_data.xml",
         "data/ir_cron_data.xml",
         "views/store_loyalty_tier_views.xml",
         "views/store_loyalty_tier_history_views.xml",
