@@ -11,18 +11,23 @@
     "data": [
         "security/store_service_security.xml",
         "security/ir.model.access.csv",
+        "data/store_loyalty_tier_data.xml",
+        "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
         "data/store_complaint_category_data.xml",
         "data/store_complaint_data.xml",
         "data/mail_template_data.xml",
+        "data/store_return_visit_data.xml",
+        "data/store_return_visit_rule_data.xml",
         "wizard/store_complaint_close_wizard_views.xml",
         "views/store_complaint_category_views.xml",
         "views/store_complaint_views.xml",
-        "data/store_loyalty_tier_data.xml",
         "data/store_complaint_vip_data.xml",
-        "data/ir_cron_data.xml",
         "views/store_loyalty_tier_views.xml",
         "views/store_loyalty_tier_history_views.xml",
+        "views/rating_templates.xml",
+        "views/store_return_visit_views.xml",
+        "views/store_return_visit_rule_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
@@ -30,6 +35,7 @@
     ],
     "demo": [
         "demo/crm_team_demo.xml",
+        "demo/store_return_visit_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .store_return_visit_rule import VISIT_CHANNELS
+
 LOYALTY_SETTINGS = (
     "loyalty_window_months",
     "loyalty_class_a_percent",
@@ -43,6 +45,20 @@ class ResCompany(models.Model):
         string="VIP Queue Team",
         help="If set, complaints of VIP customers are routed to this team.",
     )
+    return_visit_delay_days = fields.Integer(
+        string="Default visit delay (days)",
+        default=3,
+        help="Delay proposed for new return-visit rules.",
+    )
+    return_visit_channel = fields.Selection(
+        VISIT_CHANNELS, string="Default visit channel", default="phone"
+    )
+    return_visit_max_attempts = fields.Integer(
+        string="Attempts before unreachable",
+        default=3,
+        help="Failed calls after which a return visit is marked unreachable.",
+    )
+
     loyalty_window_months = fields.Integer(
         string="Loyalty Evaluation Window (months)",
         default=12,

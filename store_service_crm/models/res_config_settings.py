@@ -37,6 +37,16 @@ class ResConfigSettings(models.TransientModel):
     complaint_vip_team_id = fields.Many2one(
         related="company_id.complaint_vip_team_id", readonly=False
     )
+    return_visit_delay_days = fields.Integer(
+        related="company_id.return_visit_delay_days", readonly=False
+    )
+    return_visit_channel = fields.Selection(
+        related="company_id.return_visit_channel", readonly=False
+    )
+    return_visit_max_attempts = fields.Integer(
+        related="company_id.return_visit_max_attempts", readonly=False
+    )
+
     loyalty_window_months = fields.Integer(
         related="company_id.loyalty_window_months", readonly=False
     )

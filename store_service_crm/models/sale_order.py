@@ -91,3 +91,47 @@ class SaleOrder(models.Model):
                 "default_product_id": products.id if len(products) == 1 else False,
             },
         }
+
+    # ---- Return visits ----
+    return_visit_ids = fields.One2many(
+        "store.return.visit", "sale_order_id", string="Return visits"
+    )
+    return_visit_count = fields.Integer(
+        compute="_compute_return_visit_count", string="Return visits"
+    )
+
+    def _compute_return_visit_count(self):
+        counts = dict(
+            self.env["store.return.visit"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.return_visit_count = counts.get(order, 0)
+
+    def action_confirm(self):
+        res = super().action_confirm()  # pylint: disable=no-member
+        self.env["store.return.visit.rule"].sudo()._generate_for_orders(
+            self.filtered(lambda o: o.state == "sale")
+        )
+        return res
+
+    def _action_cancel(self):
+        res = super()._action_cancel()  # pylint: disable=no-member
+        self.env["store.return.visit"].sudo()._cancel_visits_of_cancelled_orders(self)
+        return res
+
+    def action_view_return_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "store_service_crm.store_return_visit_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {
+            "default_sale_order_id": self.id,
+            "default_partner_id": self.mapped("partner_id").id,
+            "default_team_id": self.mapped("team_id").id,
+            "default_origin": "sale",
+            "search_default_group_state": 0,
+        }
+        return action

@@ -227,6 +227,17 @@ class StoreComplaint(models.Model):
     satisfaction_score = fields.Float(
         copy=False, aggregator="avg", help="Customer satisfaction (1-5)."
     )
+    # Return visits (store.return.visit): the visit this complaint was opened from,
+    # and the visits planned for it (verification after resolution).
+    origin_visit_id = fields.Many2one(
+        "store.return.visit",
+        string="Opened From Visit",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    return_visit_ids = fields.One2many("store.return.visit", "complaint_id", string="Return Visits")
+    return_visit_count = fields.Integer(compute="_compute_return_visit_count")
     repeat_of_id = fields.Many2one(
         "store.complaint", readonly=True, copy=False, index="btree_not_null"
     )
@@ -712,6 +723,36 @@ class StoreComplaint(models.Model):
             "res_id": order.id,
             "view_mode": "form",
         }
+
+    def _compute_return_visit_count(self):
+        counts = dict(
+            self.env["store.return.visit"]._read_group(
+                [("complaint_id", "in", self.ids)], ["complaint_id"], ["__count"]
+            )
+        )
+        for complaint in self:
+            complaint.return_visit_count = counts.get(complaint, 0) + (
+                1 if complaint.origin_visit_id else 0
+            )
+
+    def action_view_return_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "store_service_crm.store_return_visit_action"
+        )
+        action["domain"] = [
+            "|",
+            ("complaint_id", "=", self.id),
+            ("id", "=", self.origin_visit_id.id),
+        ]
+        action["context"] = {
+            "default_complaint_id": self.id,
+            "default_partner_id": self.partner_id.id,
+            "default_team_id": self.team_id.id,
+            "default_origin": "complaint",
+            "search_default_group_state": 0,
+        }
+        return action
 
     # ------------------------------------------------------------------
     # Business methods
