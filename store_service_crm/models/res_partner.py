@@ -724,7 +724,7 @@ class ResPartner(models.Model):
             "target": "current",
             "context": {
                 "default_partner_id": self.id,
-                "default_team_id": (self.team_id or self.env.user.sale_team_id).id,
+                "default_team_id": (self.user_id.sale_team_id or self.env.user.sale_team_id).id,
             },
         }
 

@@ -674,6 +674,7 @@ class StoreComplaint(models.Model):
                     "date_closed": False,
                     "close_override_reason": False,
                     "first_contact_resolution": False,
+                    "satisfaction_score": 0,
                 }
             )
         return True
@@ -757,14 +758,62 @@ class StoreComplaint(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    def _is_verified(self):
-        """The customer confirmed the resolution (visit done or self-rating)."""
+    def _verification_visits(self):
+        """The return visits verifying this resolution (planned by a complaint rule)."""
         self.ensure_one()
-        return bool(self.satisfaction_score)
+        return self.return_visit_ids.filtered(lambda v: v.origin == "complaint")
+
+    def _is_verified(self):
+        """The customer confirmed the current resolution: a verification visit was done
+        (or the customer answered its rating link, which marks it done) after the
+        complaint was last resolved."""
+        self.ensure_one()
+        return any(
+            visit.state == "done" and visit.date_done and visit.date_done >= self.date_resolved
+            for visit in self._verification_visits()
+        )
 
     def _schedule_verification_visits(self):
-        """Hook: the verification visits are scheduled by the visit rules."""
-        return True
+        """Plan the verification visit through the ``complaint_resolved`` rules (the visit
+        side owns the rule engine, which is idempotent: one visit per rule and complaint).
+        A reopened complaint whose rule visit is already used gets a new planned visit."""
+        Rule = self.env["store.return.visit.rule"].sudo()
+        self.flush_recordset()
+        visits = Rule._generate_for_complaints(self)
+        reopened = self.filtered(
+            lambda c: c.reopen_count
+            and not c._verification_visits().filtered(lambda v: v.state == "planned")
+        )
+        if not reopened:
+            return visits
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for complaint in reopened:
+            rule = Rule.search(
+                [
+                    ("trigger", "=", "complaint_resolved"),
+                    ("company_id", "in", (False, complaint.company_id.id)),
+                ],
+                limit=1,
+            )
+            if not rule:
+                continue
+            vals_list.append(
+                {
+                    "partner_id": complaint.partner_id.id,
+                    "origin": "complaint",
+                    "complaint_id": complaint.id,
+                    "sale_order_id": complaint.sale_order_id.id,
+                    "scheduled_date": today + timedelta(days=rule.delay_days),
+                    "user_id": (complaint.user_id or complaint.team_id.user_id).id,
+                    "team_id": complaint.team_id.id,
+                    "company_id": complaint.company_id.id,
+                    "channel": rule.channel,
+                }
+            )
+        if vals_list:
+            visits |= self.env["store.return.visit"].sudo().create(vals_list)
+        return visits
 
     def _send_customer_mail(self, template_xmlid):
         """Post the template to the customer when they have an email; never blocks."""
