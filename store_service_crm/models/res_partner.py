@@ -698,6 +698,7 @@ class ResPartner(models.Model):
             self.env["store.loyalty.tier.history"].sudo().create(history)
 
     def action_view_complaints(self):
+        # pylint: disable=no-member
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "store_service_crm.store_complaint_action"
@@ -713,6 +714,7 @@ class ResPartner(models.Model):
         return action
 
     def action_register_complaint(self):
+        # pylint: disable=no-member
         """Open a new complaint form pre-filled with this customer (and their store)."""
         self.ensure_one()
         return {

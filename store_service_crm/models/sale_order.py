@@ -54,6 +54,7 @@ class SaleOrder(models.Model):
         return res
 
     def action_view_complaints(self):
+        # pylint: disable=no-member
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "store_service_crm.store_complaint_action"
@@ -73,6 +74,7 @@ class SaleOrder(models.Model):
         return action
 
     def action_register_complaint(self):
+        # pylint: disable=no-member
         """Open a new complaint form pre-filled with the customer, the order and the store."""
         self.ensure_one()
         products = self.order_line.product_id

@@ -781,8 +781,10 @@ class StoreComplaint(models.Model):
         self.flush_recordset()
         visits = Rule._generate_for_complaints(self)
         reopened = self.filtered(
-            lambda c: c.reopen_count
-            and not c._verification_visits().filtered(lambda v: v.state == "planned")
+            lambda c: (
+                c.reopen_count
+                and not c._verification_visits().filtered(lambda v: v.state == "planned")
+            )
         )
         if not reopened:
             return visits

@@ -1,3 +1,4 @@
+# pylint: disable=unsubscriptable-object
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
