@@ -32,6 +32,19 @@ class ResCompany(models.Model):
     complaint_service_manager_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
     complaint_repeat_days = fields.Integer(default=30)
     complaint_fcr_hours = fields.Float(default=2.0)
+    complaint_vip_tier_ids = fields.Many2many(
+        "store.loyalty.tier",
+        "res_company_complaint_vip_tier_rel",
+        "company_id",
+        "tier_id",
+        string="VIP Tiers",
+        help="Complaints of customers in these tiers are flagged VIP and go to the VIP queue.",
+    )
+    complaint_vip_team_id = fields.Many2one(
+        "crm.team",
+        string="VIP Queue Team",
+        help="If set, complaints of VIP customers are routed to this team.",
+    )
     return_visit_delay_days = fields.Integer(
         string="Default visit delay (days)",
         default=3,

@@ -31,6 +31,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.complaint_repeat_days", readonly=False
     )
     complaint_fcr_hours = fields.Float(related="company_id.complaint_fcr_hours", readonly=False)
+    complaint_vip_tier_ids = fields.Many2many(
+        related="company_id.complaint_vip_tier_ids", readonly=False
+    )
+    complaint_vip_team_id = fields.Many2one(
+        related="company_id.complaint_vip_team_id", readonly=False
+    )
     return_visit_delay_days = fields.Integer(
         related="company_id.return_visit_delay_days", readonly=False
     )

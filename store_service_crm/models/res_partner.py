@@ -697,6 +697,39 @@ class ResPartner(models.Model):
         if history:
             self.env["store.loyalty.tier.history"].sudo().create(history)
 
+    def action_view_complaints(self):
+        # pylint: disable=no-member
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "store_service_crm.store_complaint_action"
+        )
+        action.update(
+            {
+                "domain": [("commercial_partner_id", "=", self.commercial_partner_id.id)],
+                "context": {"default_partner_id": self.id},
+                "view_mode": "list,kanban,form",
+                "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            }
+        )
+        return action
+
+    def action_register_complaint(self):
+        # pylint: disable=no-member
+        """Open a new complaint form pre-filled with this customer (and their store)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Register complaint"),
+            "res_model": "store.complaint",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_partner_id": self.id,
+                "default_team_id": (self.user_id.sale_team_id or self.env.user.sale_team_id).id,
+            },
+        }
+
     # ---- Return visits ----
     birthdate_date = fields.Date(string="Birthday", help="Used by the birthday return-visit rules.")
     return_visit_ids = fields.One2many("store.return.visit", "partner_id", string="Return visits")

@@ -56,6 +56,22 @@ class StoreComplaint(models.Model):
     )
     partner_email = fields.Char(related="partner_id.email", string="Email")
     partner_phone = fields.Char(related="partner_id.phone", string="Phone")
+    loyalty_tier_id = fields.Many2one(
+        "store.loyalty.tier",
+        string="Customer Tier",
+        compute="_compute_loyalty_tier_id",
+        store=True,
+        readonly=True,
+        help="The customer's tier when the complaint was registered: it sets the SLA.",
+    )
+    is_vip = fields.Boolean(
+        string="VIP",
+        compute="_compute_loyalty_tier_id",
+        store=True,
+        readonly=True,
+        help="The customer's tier is one of the VIP tiers (Settings): the complaint goes to "
+        "the VIP queue.",
+    )
     sale_order_id = fields.Many2one(
         "sale.order",
         index="btree_not_null",
@@ -108,7 +124,9 @@ class StoreComplaint(models.Model):
         default="medium",
         tracking=True,
     )
-    priority = fields.Selection([("0", "Normal"), ("1", "VIP")], default="0")
+    priority = fields.Selection(
+        [("0", "Normal"), ("1", "VIP")], compute="_compute_priority", store=True, readonly=False
+    )
     description = fields.Text(required=True)
     customer_request = fields.Text(help="What the customer expects: in their own words.")
     state = fields.Selection(
@@ -258,11 +276,29 @@ class StoreComplaint(models.Model):
         for complaint in self:
             complaint.order_product_ids = complaint.sale_order_id.order_line.product_id
 
+    @api.depends("partner_id", "company_id")
+    def _compute_loyalty_tier_id(self):
+        for complaint in self:
+            tier = complaint.partner_id.commercial_partner_id.loyalty_tier_id
+            company = complaint.company_id or self.env.company
+            complaint.loyalty_tier_id = tier
+            complaint.is_vip = bool(tier and tier in company.complaint_vip_tier_ids)
+
+    @api.depends("is_vip")
+    def _compute_priority(self):
+        for complaint in self:
+            complaint.priority = "1" if complaint.is_vip else "0"
+
     def _get_sla_base_hours(self):
-        """(response hours, resolution hours) before the severity factor."""
+        """(response hours, resolution hours) before the severity factor: those of the
+        customer's tier, else the company defaults."""
         self.ensure_one()
         company = self.company_id or self.env.company
-        return company.complaint_response_hours, company.complaint_resolution_hours
+        tier = self.loyalty_tier_id
+        return (
+            tier.response_hours or company.complaint_response_hours,
+            tier.resolution_hours or company.complaint_resolution_hours,
+        )
 
     def _get_severity_factor(self):
         self.ensure_one()
@@ -281,7 +317,7 @@ class StoreComplaint(models.Model):
                 return deadline
         return start + timedelta(hours=hours)
 
-    @api.depends("date_received", "severity", "company_id", "partner_id")
+    @api.depends("date_received", "severity", "company_id", "loyalty_tier_id")
     def _compute_deadlines(self):
         for complaint in self:
             if not complaint.date_received:
@@ -459,11 +495,15 @@ class StoreComplaint(models.Model):
                     or "/"
                 )
         complaints = self.browse(super().create(vals_list).ids)
+        complaints._route_vip()
         complaints._detect_repeats()
+        complaints._update_partner_complaint_counts()
         complaints._send_customer_mail("store_service_crm.mail_template_complaint_acknowledgement")
         return complaints
 
     def write(self, vals):
+        count_fields = {"state", "partner_id", "active"}
+        partners_before = self.commercial_partner_id if count_fields.intersection(vals) else None
         if not self.env.context.get(WORKFLOW_CTX) and WORKFLOW_FIELDS.intersection(vals):
             raise UserError(
                 self.env._(
@@ -471,18 +511,30 @@ class StoreComplaint(models.Model):
                     "its actions (Assign, Start, Resolve, Close, Reopen, Cancel)."
                 )
             )
-        if "first_contact_resolution" in vals and any(
-            c.state in ("closed", "cancelled") for c in self
+        if (
+            "first_contact_resolution" in vals
+            and not self.env.context.get(WORKFLOW_CTX)
+            and any(c.state in ("closed", "cancelled") for c in self)
         ):
             raise UserError(
                 self.env._(
                     "First-contact resolution can no longer be changed on a closed complaint."
                 )
             )
-        return super().write(vals)
+        res = super().write(vals)
+        if partners_before is not None:
+            self._update_partner_complaint_counts(partners_before)
+        return res
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_new_without_messages(self):
+    def unlink(self):
+        self._check_unlink()
+        partners = self.commercial_partner_id
+        res = super().unlink()
+        self.browse()._update_partner_complaint_counts(partners)
+        return res
+
+    def _check_unlink(self):
+        """Only a fresh complaint (new, nobody wrote about it) may be deleted."""
         if any(c.state != "new" for c in self):
             raise UserError(
                 self.env._(
@@ -622,6 +674,7 @@ class StoreComplaint(models.Model):
                     "date_closed": False,
                     "close_override_reason": False,
                     "first_contact_resolution": False,
+                    "satisfaction_score": 0,
                 }
             )
         return True
@@ -705,14 +758,64 @@ class StoreComplaint(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    def _is_verified(self):
-        """The customer confirmed the resolution (visit done or self-rating)."""
+    def _verification_visits(self):
+        """The return visits verifying this resolution (planned by a complaint rule)."""
         self.ensure_one()
-        return bool(self.satisfaction_score)
+        return self.return_visit_ids.filtered(lambda v: v.origin == "complaint")
+
+    def _is_verified(self):
+        """The customer confirmed the current resolution: a verification visit was done
+        (or the customer answered its rating link, which marks it done) after the
+        complaint was last resolved."""
+        self.ensure_one()
+        return any(
+            visit.state == "done" and visit.date_done and visit.date_done >= self.date_resolved
+            for visit in self._verification_visits()
+        )
 
     def _schedule_verification_visits(self):
-        """Hook: the verification visits are scheduled by the visit rules."""
-        return True
+        """Plan the verification visit through the ``complaint_resolved`` rules (the visit
+        side owns the rule engine, which is idempotent: one visit per rule and complaint).
+        A reopened complaint whose rule visit is already used gets a new planned visit."""
+        Rule = self.env["store.return.visit.rule"].sudo()
+        self.flush_recordset()
+        visits = Rule._generate_for_complaints(self)
+        reopened = self.filtered(
+            lambda c: (
+                c.reopen_count
+                and not c._verification_visits().filtered(lambda v: v.state == "planned")
+            )
+        )
+        if not reopened:
+            return visits
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for complaint in reopened:
+            rule = Rule.search(
+                [
+                    ("trigger", "=", "complaint_resolved"),
+                    ("company_id", "in", (False, complaint.company_id.id)),
+                ],
+                limit=1,
+            )
+            if not rule:
+                continue
+            vals_list.append(
+                {
+                    "partner_id": complaint.partner_id.id,
+                    "origin": "complaint",
+                    "complaint_id": complaint.id,
+                    "sale_order_id": complaint.sale_order_id.id,
+                    "scheduled_date": today + timedelta(days=rule.delay_days),
+                    "user_id": (complaint.user_id or complaint.team_id.user_id).id,
+                    "team_id": complaint.team_id.id,
+                    "company_id": complaint.company_id.id,
+                    "channel": rule.channel,
+                }
+            )
+        if vals_list:
+            visits |= self.env["store.return.visit"].sudo().create(vals_list)
+        return visits
 
     def _send_customer_mail(self, template_xmlid):
         """Post the template to the customer when they have an email; never blocks."""
@@ -733,6 +836,41 @@ class StoreComplaint(models.Model):
                 _logger.exception(
                     "Could not send %s for complaint %s", template_xmlid, complaint.id
                 )
+
+    def _route_vip(self):
+        """VIP complaints go to the VIP queue (the VIP store team of the settings, if any)."""
+        for complaint in self.filtered("is_vip"):
+            team = complaint.company_id.complaint_vip_team_id
+            if team and complaint.team_id != team:
+                complaint.team_id = team
+
+    def _update_partner_complaint_counts(self, partners=None):
+        """Recount the non-cancelled, active complaints of the commercial partners touched,
+        in one statement."""
+        partner_ids = set(self.commercial_partner_id.ids)
+        if partners:
+            partner_ids.update(partners.ids)
+        if not partner_ids:
+            return
+        self.flush_model(["commercial_partner_id", "state", "active"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET complaint_count = COALESCE(cnt.n, 0)
+                  FROM unnest(%(ids)s::int[]) AS target(id)
+             LEFT JOIN (SELECT commercial_partner_id AS id, count(*) AS n
+                          FROM store_complaint
+                         WHERE commercial_partner_id = ANY(%(ids)s)
+                           AND state != 'cancelled' AND active
+                      GROUP BY commercial_partner_id) cnt ON cnt.id = target.id
+                 WHERE p.id = target.id
+                   AND p.complaint_count IS DISTINCT FROM COALESCE(cnt.n, 0)
+                """,
+                ids=sorted(partner_ids),
+            )
+        )
+        self.env["res.partner"].browse(partner_ids).invalidate_recordset(["complaint_count"])
 
     def _detect_repeats(self):
         """Link each complaint to the latest earlier complaint of the same customer about the
