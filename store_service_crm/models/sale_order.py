@@ -99,7 +99,7 @@ class SaleOrder(models.Model):
         "store.return.visit", "sale_order_id", string="Return visits"
     )
     return_visit_count = fields.Integer(
-        compute="_compute_return_visit_count", string="Return Visit Count"
+        compute="_compute_return_visit_count", string="Visit Count"
     )
 
     def _compute_return_visit_count(self):

@@ -1,3 +1,5 @@
+# pylint: disable=unsubscriptable-object
+# (pylint cannot infer HttpCase.env in setUpClass)
 import re
 
 from odoo import fields
