@@ -166,8 +166,14 @@ class TestReturnVisitRules(VisitCase):
                 return
             raise Killed()
 
-        with patch.object(cr, "commit", commit), self.assertRaises(Killed):
-            self.Rule._cron_generate_visits(batch_size=2)
+        # not self.assertRaises(): Odoo's version rolls back to a savepoint of its own
+        killed = False
+        with patch.object(cr, "commit", commit):
+            try:
+                self.Rule._cron_generate_visits(batch_size=2)
+            except Killed:
+                killed = True
+        self.assertTrue(killed)
         cr.execute("ROLLBACK TO SAVEPOINT visit_batch_committed")
         self.env.invalidate_all()
         self.assertEqual(len(self._visits(rule_id=rule.id)), 2, "the committed batch survived")
