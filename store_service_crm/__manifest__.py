@@ -36,6 +36,7 @@
     "demo": [
         "demo/crm_team_demo.xml",
         "demo/store_return_visit_demo.xml",
+        "demo/store_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
