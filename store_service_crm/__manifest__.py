@@ -35,6 +35,7 @@
     ],
     "demo": [
         "demo/crm_team_demo.xml",
+        "demo/loyalty_demo.xml",
         "demo/store_return_visit_demo.xml",
         "demo/store_complaint_demo.xml",
     ],

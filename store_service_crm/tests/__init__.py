@@ -5,3 +5,5 @@ from . import test_complaint_workflow
 from . import test_complaint_features
 from . import test_complaint_sla
 from . import test_tour_complaint
+from . import test_loyalty
+from . import test_tour_loyalty

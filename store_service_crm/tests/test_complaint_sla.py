@@ -3,7 +3,7 @@ import ast
 from datetime import datetime, timedelta
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .complaint_common import ComplaintCase
 
@@ -216,3 +216,30 @@ class TestComplaintAccess(ComplaintCase):
             .search([("id", "in", (complaint | foreign).ids)])
         )
         self.assertEqual(visible, complaint)
+
+    def test_clerk_reads_a_complaint_form_with_order_links(self):
+        complaint = self._complaint(
+            partner_id=self.customer.id, sale_order_id=self.order.id, product_id=self.product.id
+        )
+        Complaint = self.env["store.complaint"].with_user(self.clerk)
+        view = Complaint.get_views([(False, "form")])["views"]["form"]
+        self.assertIn("sale_order_id", view["arch"])
+        data = Complaint.browse(complaint.id).web_read(
+            {
+                "sale_order_id": {"fields": {"display_name": {}}},
+                "product_id": {"fields": {"display_name": {}}},
+                "partner_id": {"fields": {"display_name": {}}},
+            }
+        )
+        self.assertEqual(data[0]["sale_order_id"]["id"], self.order.id)
+
+    def test_quick_create_needs_at_most_five_fields(self):
+        view = self.env.ref("store_service_crm.store_complaint_view_form_quick_create")
+        self.assertLessEqual(view.arch.count("<field "), 5)
+        form = Form(self.env["store.complaint"], view=view)
+        form.partner_id = self.customer_no_email
+        form.category_id = self.category
+        form.description = "Long queue at the counter"
+        complaint = form.save()
+        self.assertEqual(complaint.state, "new")
+        self.assertRegex(complaint.name, r"^CMP/")
