@@ -98,9 +98,7 @@ class SaleOrder(models.Model):
     return_visit_ids = fields.One2many(
         "store.return.visit", "sale_order_id", string="Return visits"
     )
-    return_visit_count = fields.Integer(
-        compute="_compute_return_visit_count", string="Return visits"
-    )
+    return_visit_count = fields.Integer(compute="_compute_return_visit_count", string="Visit Count")
 
     def _compute_return_visit_count(self):
         counts = dict(

@@ -332,6 +332,11 @@ class StoreReturnVisit(models.Model):
             }
             if "company_id" in Complaint._fields:
                 vals["company_id"] = self.company_id.id
+            category = self.env.ref(
+                "store_service_crm.complaint_category_other", raise_if_not_found=False
+            ) or self.env["store.complaint.category"].search([], limit=1)
+            if category:
+                vals["category_id"] = category.id
             complaint = Complaint.create(vals)
             if not self.complaint_id:
                 self.complaint_id = complaint

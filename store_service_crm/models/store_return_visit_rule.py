@@ -30,7 +30,9 @@ class StoreReturnVisitRule(models.Model):
     (all active rules when empty) with one INSERT ... SELECT per rule and
     batch. Every generated visit carries ``rule_id``, ``source_id`` (the sale
     order, complaint or partner it comes from) and ``period_key`` (0, the
-    birthday year or the maintenance period); a unique index on these three
+    birthday year, the maintenance period, or the complaint's reopen count so
+    that a reopened and resolved again complaint is verified again); a unique
+    index on these three
     columns is the last guard against duplicates, so a run killed halfway and
     rerun leaves exactly one visit per source and period.
     """
@@ -420,11 +422,12 @@ class StoreReturnVisitRule(models.Model):
             user=self._assignee_sql(SQL("so.user_id"), SQL("team.user_id")),
             where=SQL(" AND ").join(conditions),
         )
-        # do not backfill maintenance visits that fell before today
+        # do not backfill: only maintenance due from `horizon` days ago on
         return SQL(
-            "SELECT * FROM (%s) AS src0 WHERE src0.scheduled_date >= %s AND %s",
+            "SELECT * FROM (%s) AS src0 WHERE src0.scheduled_date >= %s::date - %s AND %s",
             inner,
             today,
+            self.horizon_days,
             self._not_generated_sql(),
         )
 
@@ -492,7 +495,7 @@ class StoreReturnVisitRule(models.Model):
             conditions.append(SQL("c.date_resolved >= %s::date - %s", today, self.max_age_days))
         inner = SQL(
             """SELECT c.partner_id, c.sale_order_id, c.id AS complaint_id,
-                      c.id AS source_id, 0 AS period_key,
+                      c.id AS source_id, c.reopen_count AS period_key,
                       (c.date_resolved::date + %(delay)s) AS scheduled_date,
                       %(user)s AS user_id, c.team_id, c.company_id
                  FROM store_complaint c

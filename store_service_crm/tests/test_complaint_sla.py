@@ -165,14 +165,18 @@ class TestComplaintEscalation(ComplaintCase):
         self.assertFalse(self._activities(done))
 
     def test_cron_works_in_bounded_batches(self):
-        complaints = self.env["store.complaint"]
+        Complaint = self.env["store.complaint"]
+        Complaint._cron_escalate(batch_size=100000)  # whatever the database already had
+        complaints = Complaint
         for _i in range(3):
             complaints |= self._complaint(date_received=fields.Datetime.now() - timedelta(days=10))
-        escalated = self.env["store.complaint"]._cron_escalate(batch_size=2)
+        escalated = Complaint._cron_escalate(batch_size=2)
         self.assertEqual(len(escalated), 2)
-        escalated |= self.env["store.complaint"]._cron_escalate(batch_size=2)
+        self.assertEqual(Complaint._escalation_candidates_count(), 1)
+        escalated |= Complaint._cron_escalate(batch_size=2)
         self.assertEqual(set(complaints.mapped("escalation_level")), {1})
-        self.assertEqual(set(escalated.ids), set(complaints.ids))
+        self.assertEqual(escalated, complaints)
+        self.assertEqual(Complaint._escalation_candidates_count(), 0)
 
     def test_escalation_cron_record_exists(self):
         cron = self.env.ref("store_service_crm.ir_cron_complaint_escalation")
