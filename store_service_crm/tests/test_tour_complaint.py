@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -34,3 +36,26 @@ class TestTourComplaint(HttpCase):
         self.assertEqual(complaint.responsibility, "logistics")
         self.assertEqual(complaint.user_id, user)
         self.assertEqual(order.complaint_count, 1)
+
+    def test_complaint_views_open_for_a_clerk(self):
+        clerk = new_test_user(
+            self.env,
+            login="ssc_tour_clerk",
+            groups="base.group_user,store_service_crm.group_store_service_user",
+        )
+        category = self.env.ref("store_service_crm.complaint_category_staff")
+        Complaint = self.env["store.complaint"]
+        for name, age in (("Tour Overdue Customer", 10), ("Tour Fresh Customer", 0)):
+            Complaint.create(
+                {
+                    "partner_id": self.env["res.partner"].create({"name": name}).id,
+                    "category_id": category.id,
+                    "description": "Waited too long",
+                    "date_received": fields.Datetime.now() - timedelta(days=age),
+                }
+            )
+        self.start_tour(
+            "/odoo/action-store_service_crm.store_complaint_action",
+            "store_service_crm_complaint_views",
+            login=clerk.login,
+        )
