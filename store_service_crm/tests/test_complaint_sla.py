@@ -247,3 +247,42 @@ class TestComplaintAccess(ComplaintCase):
         complaint = form.save()
         self.assertEqual(complaint.state, "new")
         self.assertRegex(complaint.name, r"^CMP/")
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintQueries(ComplaintCase):
+    SPEC = {  # noqa: RUF012
+        "name": {},
+        "priority": {},
+        "partner_id": {"fields": {"display_name": {}}},
+        "category_id": {"fields": {"display_name": {}}},
+        "severity": {},
+        "state": {},
+        "resolution_deadline": {},
+        "user_id": {"fields": {"display_name": {}}},
+        "is_overdue": {},
+        "is_repeat": {},
+        "promise_status": {},
+        "activity_ids": {"fields": {}},
+    }
+
+    def _queries(self, complaints):
+        Complaint = self.env["store.complaint"].with_user(self.clerk)
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        result = Complaint.web_search_read([("id", "in", complaints.ids)], self.SPEC)
+        self.assertEqual(result["length"], len(complaints))
+        return self.env.cr.sql_log_count - before
+
+    def test_queue_queries_do_not_grow_with_the_complaints(self):
+        few = self._complaint() | self._complaint(
+            partner_id=self.customer.id, user_id=self.clerk.id
+        )
+        many = few
+        for i in range(20):
+            many |= self._complaint(
+                partner_id=self.customer.id if i % 2 else self.customer_no_email.id,
+                user_id=self.clerk.id,
+            )
+        self._queries(few)  # warm the access caches (groups, rules) up
+        self.assertEqual(self._queries(few), self._queries(many))
