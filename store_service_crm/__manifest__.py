@@ -37,6 +37,7 @@
         "demo/crm_team_demo.xml",
         "demo/loyalty_demo.xml",
         "demo/store_return_visit_demo.xml",
+        "demo/store_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -19,19 +19,24 @@ class ResCompany(models.Model):
 
     # Complaint SLA: hours used when the customer has no tier, then multiplied by the
     # severity factor (critical the shortest).
-    complaint_response_hours = fields.Float(default=24.0)
-    complaint_resolution_hours = fields.Float(default=72.0)
-    complaint_factor_low = fields.Float(default=1.5)
-    complaint_factor_medium = fields.Float(default=1.0)
-    complaint_factor_high = fields.Float(default=0.5)
-    complaint_factor_critical = fields.Float(default=0.25)
+    complaint_response_hours = fields.Float(string="Default Response Hours", default=24.0)
+    complaint_resolution_hours = fields.Float(string="Default Resolution Hours", default=72.0)
+    complaint_factor_low = fields.Float(string="Low Severity Factor", default=1.5)
+    complaint_factor_medium = fields.Float(string="Medium Severity Factor", default=1.0)
+    complaint_factor_high = fields.Float(string="High Severity Factor", default=0.5)
+    complaint_factor_critical = fields.Float(string="Critical Severity Factor", default=0.25)
     complaint_sla_working_hours = fields.Boolean(
-        help="Count complaint SLA hours on the company's working calendar instead of the clock."
+        string="SLA in Working Hours",
+        help="Count complaint SLA hours on the company's working calendar instead of the clock.",
     )
-    complaint_escalation_delay_hours = fields.Float(default=24.0)
-    complaint_service_manager_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
-    complaint_repeat_days = fields.Integer(default=30)
-    complaint_fcr_hours = fields.Float(default=2.0)
+    complaint_escalation_delay_hours = fields.Float(
+        string="Second Escalation After (hours)", default=24.0
+    )
+    complaint_service_manager_id = fields.Many2one(
+        "res.users", string="Service Manager", domain="[('share', '=', False)]"
+    )
+    complaint_repeat_days = fields.Integer(string="Repeat Window (days)", default=30)
+    complaint_fcr_hours = fields.Float(string="First-Contact Window (hours)", default=2.0)
     complaint_vip_tier_ids = fields.Many2many(
         "store.loyalty.tier",
         "res_company_complaint_vip_tier_rel",

@@ -663,8 +663,14 @@ class StoreComplaint(models.Model):
         return True
 
     def action_reopen(self):
-        """resolved/closed -> in_progress; counts the reopening."""
+        """resolved/closed -> in_progress; counts the reopening. The pending verification
+        visits of the previous resolution are cancelled: a new one follows the next one."""
         self._check_state(("resolved", "closed"), self.env._("Reopen"))
+        pending = self.return_visit_ids.filtered(
+            lambda v: v.origin == "complaint" and v.state in ("planned", "unreachable")
+        )
+        if pending:
+            pending.sudo().action_cancel()
         for complaint in self:
             complaint._workflow_write(
                 {
@@ -774,48 +780,11 @@ class StoreComplaint(models.Model):
         )
 
     def _schedule_verification_visits(self):
-        """Plan the verification visit through the ``complaint_resolved`` rules (the visit
-        side owns the rule engine, which is idempotent: one visit per rule and complaint).
-        A reopened complaint whose rule visit is already used gets a new planned visit."""
-        Rule = self.env["store.return.visit.rule"].sudo()
+        """Plan the verification visit through the ``complaint_resolved`` rules. The visit
+        side owns the rule engine; it is idempotent (one visit per rule, complaint and
+        reopen count), so a complaint resolved again after a reopen is verified again."""
         self.flush_recordset()
-        visits = Rule._generate_for_complaints(self)
-        reopened = self.filtered(
-            lambda c: (
-                c.reopen_count
-                and not c._verification_visits().filtered(lambda v: v.state == "planned")
-            )
-        )
-        if not reopened:
-            return visits
-        today = fields.Date.context_today(self)
-        vals_list = []
-        for complaint in reopened:
-            rule = Rule.search(
-                [
-                    ("trigger", "=", "complaint_resolved"),
-                    ("company_id", "in", (False, complaint.company_id.id)),
-                ],
-                limit=1,
-            )
-            if not rule:
-                continue
-            vals_list.append(
-                {
-                    "partner_id": complaint.partner_id.id,
-                    "origin": "complaint",
-                    "complaint_id": complaint.id,
-                    "sale_order_id": complaint.sale_order_id.id,
-                    "scheduled_date": today + timedelta(days=rule.delay_days),
-                    "user_id": (complaint.user_id or complaint.team_id.user_id).id,
-                    "team_id": complaint.team_id.id,
-                    "company_id": complaint.company_id.id,
-                    "channel": rule.channel,
-                }
-            )
-        if vals_list:
-            visits |= self.env["store.return.visit"].sudo().create(vals_list)
-        return visits
+        return self.env["store.return.visit.rule"].sudo()._generate_for_complaints(self)
 
     def _send_customer_mail(self, template_xmlid):
         """Post the template to the customer when they have an email; never blocks."""

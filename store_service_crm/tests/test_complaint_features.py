@@ -52,6 +52,16 @@ class TestComplaintVerification(ComplaintCase):
         complaint.action_close()
         self.assertEqual(complaint.state, "closed")
 
+    def test_reopen_cancels_the_pending_verification(self):
+        complaint = self._resolved()
+        first = self._visit(complaint)
+        complaint.action_reopen()
+        self.assertEqual(first.state, "cancelled")
+        complaint.action_resolve()
+        planned = self._visit(complaint).filtered(lambda v: v.state == "planned")
+        self.assertEqual(len(planned), 1)
+        self.assertNotEqual(planned, first)
+
     def test_customer_self_rating_allows_closing(self):
         complaint = self._resolved()
         visit = self._visit(complaint)
@@ -76,6 +86,7 @@ class TestComplaintVerification(ComplaintCase):
             complaint.action_close()
         new_visit = self._visit(complaint).filtered(lambda v: v.state == "planned")
         self.assertEqual(len(new_visit), 1)
+        self.assertEqual(new_visit.period_key, 1, "planned by the rule for the reopen")
         new_visit.write({"csat_score": 5, "feedback": "Now silent"})
         new_visit.action_done()
         complaint.action_close()

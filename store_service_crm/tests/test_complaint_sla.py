@@ -3,7 +3,7 @@ import ast
 from datetime import datetime, timedelta
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .complaint_common import ComplaintCase
 
@@ -165,14 +165,18 @@ class TestComplaintEscalation(ComplaintCase):
         self.assertFalse(self._activities(done))
 
     def test_cron_works_in_bounded_batches(self):
-        complaints = self.env["store.complaint"]
+        Complaint = self.env["store.complaint"]
+        Complaint._cron_escalate(batch_size=100000)  # whatever the database already had
+        complaints = Complaint
         for _i in range(3):
             complaints |= self._complaint(date_received=fields.Datetime.now() - timedelta(days=10))
-        escalated = self.env["store.complaint"]._cron_escalate(batch_size=2)
+        escalated = Complaint._cron_escalate(batch_size=2)
         self.assertEqual(len(escalated), 2)
-        escalated |= self.env["store.complaint"]._cron_escalate(batch_size=2)
+        self.assertEqual(Complaint._escalation_candidates_count(), 1)
+        escalated |= Complaint._cron_escalate(batch_size=2)
         self.assertEqual(set(complaints.mapped("escalation_level")), {1})
-        self.assertEqual(set(escalated.ids), set(complaints.ids))
+        self.assertEqual(escalated, complaints)
+        self.assertEqual(Complaint._escalation_candidates_count(), 0)
 
     def test_escalation_cron_record_exists(self):
         cron = self.env.ref("store_service_crm.ir_cron_complaint_escalation")
@@ -216,3 +220,69 @@ class TestComplaintAccess(ComplaintCase):
             .search([("id", "in", (complaint | foreign).ids)])
         )
         self.assertEqual(visible, complaint)
+
+    def test_clerk_reads_a_complaint_form_with_order_links(self):
+        complaint = self._complaint(
+            partner_id=self.customer.id, sale_order_id=self.order.id, product_id=self.product.id
+        )
+        Complaint = self.env["store.complaint"].with_user(self.clerk)
+        view = Complaint.get_views([(False, "form")])["views"]["form"]
+        self.assertIn("sale_order_id", view["arch"])
+        data = Complaint.browse(complaint.id).web_read(
+            {
+                "sale_order_id": {"fields": {"display_name": {}}},
+                "product_id": {"fields": {"display_name": {}}},
+                "partner_id": {"fields": {"display_name": {}}},
+            }
+        )
+        self.assertEqual(data[0]["sale_order_id"]["id"], self.order.id)
+
+    def test_quick_create_needs_at_most_five_fields(self):
+        view = self.env.ref("store_service_crm.store_complaint_view_form_quick_create")
+        self.assertLessEqual(view.arch.count("<field "), 5)
+        form = Form(self.env["store.complaint"], view=view)
+        form.partner_id = self.customer_no_email
+        form.category_id = self.category
+        form.description = "Long queue at the counter"
+        complaint = form.save()
+        self.assertEqual(complaint.state, "new")
+        self.assertRegex(complaint.name, r"^CMP/")
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintQueries(ComplaintCase):
+    SPEC = {  # noqa: RUF012
+        "name": {},
+        "priority": {},
+        "partner_id": {"fields": {"display_name": {}}},
+        "category_id": {"fields": {"display_name": {}}},
+        "severity": {},
+        "state": {},
+        "resolution_deadline": {},
+        "user_id": {"fields": {"display_name": {}}},
+        "is_overdue": {},
+        "is_repeat": {},
+        "promise_status": {},
+        "activity_ids": {"fields": {}},
+    }
+
+    def _queries(self, complaints):
+        Complaint = self.env["store.complaint"].with_user(self.clerk)
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        result = Complaint.web_search_read([("id", "in", complaints.ids)], self.SPEC)
+        self.assertEqual(result["length"], len(complaints))
+        return self.env.cr.sql_log_count - before
+
+    def test_queue_queries_do_not_grow_with_the_complaints(self):
+        few = self._complaint() | self._complaint(
+            partner_id=self.customer.id, user_id=self.clerk.id
+        )
+        many = few
+        for i in range(20):
+            many |= self._complaint(
+                partner_id=self.customer.id if i % 2 else self.customer_no_email.id,
+                user_id=self.clerk.id,
+            )
+        self._queries(few)  # warm the access caches (groups, rules) up
+        self.assertEqual(self._queries(few), self._queries(many))
