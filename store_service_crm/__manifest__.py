@@ -11,6 +11,13 @@
     "data": [
         "security/store_service_security.xml",
         "security/ir.model.access.csv",
+        "data/store_loyalty_tier_data.xml",
+        "data/ir_cron_data.xml",
+        "views/store_loyalty_tier_views.xml",
+        "views/store_loyalty_tier_history_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [

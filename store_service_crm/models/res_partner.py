@@ -1,0 +1,700 @@
+import logging
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Partners written per committed batch by the full recompute.
+LOYALTY_BATCH_SIZE = 50000
+# Name of the session-local table that holds the figures of a full recompute.
+LOYALTY_TMP_TABLE = "store_loyalty_recompute_tmp"
+MANAGER_GROUP = "store_service_crm.group_store_service_manager"
+
+# The columns a recompute writes on res_partner, kept on the commercial entity and
+# mirrored on its contacts (see _commercial_fields).
+LOYALTY_FIGURES = (
+    "loyalty_spend",
+    "loyalty_order_count",
+    "loyalty_last_order_date",
+    "loyalty_first_order_date",
+    "customer_value_class",
+    "customer_lifecycle",
+    "loyalty_tier_id",
+    "loyalty_downgrade_since",
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    loyalty_tier_id = fields.Many2one(
+        "store.loyalty.tier",
+        index="btree_not_null",
+        copy=False,
+        ondelete="set null",
+        help="The highest tier whose thresholds the customer meets over the evaluation "
+        "window (or the tier set by a manager when it is locked).",
+    )
+    loyalty_tier_color = fields.Integer(related="loyalty_tier_id.color", string="Tier Color")
+    loyalty_tier_locked = fields.Boolean(
+        string="Tier Locked",
+        copy=False,
+        help="Keep the tier set by a manager: the recompute updates the figures but not the tier.",
+    )
+    loyalty_downgrade_since = fields.Date(
+        string="Below Tier Since",
+        copy=False,
+        readonly=True,
+        help="The day the customer fell below the thresholds of the current tier; the tier "
+        "is lowered when the grace period is over.",
+    )
+    loyalty_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_loyalty_currency_id"
+    )
+    loyalty_spend = fields.Monetary(
+        currency_field="loyalty_currency_id",
+        copy=False,
+        readonly=True,
+        help="Untaxed amount of the confirmed orders over the evaluation window, in company "
+        "currency; orders of the company's contacts are included.",
+    )
+    loyalty_order_count = fields.Integer(
+        string="Orders",
+        copy=False,
+        readonly=True,
+        help="Confirmed orders over the evaluation window.",
+    )
+    loyalty_last_order_date = fields.Date(string="Last Order", copy=False, readonly=True)
+    loyalty_first_order_date = fields.Date(string="Customer Since", copy=False, readonly=True)
+    customer_value_class = fields.Selection(
+        [("A", "A"), ("B", "B"), ("C", "C")],
+        string="Value Class",
+        copy=False,
+        readonly=True,
+        help="Pareto class: A are the customers making the top share of the spend, "
+        "B the next share, C the rest.",
+    )
+    customer_lifecycle = fields.Selection(
+        [("new", "New"), ("active", "Active"), ("at_risk", "At Risk"), ("lost", "Lost")],
+        string="Lifecycle",
+        copy=False,
+        readonly=True,
+        help="From the days since the first and the last confirmed order.",
+    )
+    complaint_count = fields.Integer(string="Complaints", copy=False, readonly=True)
+    satisfaction_avg = fields.Float(string="Satisfaction", digits=(3, 2), copy=False, readonly=True)
+    loyalty_tier_history_count = fields.Integer(
+        string="Tier Changes", compute="_compute_loyalty_tier_history_count"
+    )
+    loyalty_can_edit_tier = fields.Boolean(compute="_compute_loyalty_can_edit_tier")
+
+    def _compute_loyalty_currency_id(self):
+        for partner in self:
+            partner.loyalty_currency_id = (
+                partner.company_id.currency_id or self.env.company.currency_id
+            )
+
+    def _compute_loyalty_tier_history_count(self):
+        groups = self.env["store.loyalty.tier.history"]._read_group(
+            [("partner_id", "in", self.mapped("commercial_partner_id").ids)],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.loyalty_tier_history_count = counts.get(partner["commercial_partner_id"].id, 0)
+
+    @api.depends_context("uid")
+    def _compute_loyalty_can_edit_tier(self):
+        can_edit = self.env.user.has_group(MANAGER_GROUP)
+        for partner in self:
+            partner.loyalty_can_edit_tier = can_edit
+
+    @api.model
+    def _commercial_fields(self):
+        # The figures belong to the commercial entity; its contacts show the same.
+        return [
+            *super()._commercial_fields(),  # pylint: disable=no-member
+            *LOYALTY_FIGURES,
+            "loyalty_tier_locked",
+        ]
+
+    def write(self, vals):
+        manual = {"loyalty_tier_id", "loyalty_tier_locked"} & vals.keys()
+        old_tiers = {}
+        if manual:
+            commercial = self.filtered(lambda p: p["commercial_partner_id"] == p)
+            changed = commercial.filtered(
+                lambda p: (
+                    (
+                        "loyalty_tier_id" in vals
+                        and p.loyalty_tier_id.id != (vals["loyalty_tier_id"] or False)
+                    )
+                    or (
+                        "loyalty_tier_locked" in vals
+                        and p.loyalty_tier_locked != bool(vals["loyalty_tier_locked"])
+                    )
+                )
+            )
+            if changed and not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+                raise AccessError(
+                    self.env._("Only customer service managers can change a loyalty tier.")
+                )
+            old_tiers = {p: p.loyalty_tier_id for p in changed}
+            if "loyalty_tier_id" in vals:
+                vals = {**vals, "loyalty_downgrade_since": False}
+        res = super().write(vals)
+        if "loyalty_tier_id" in vals:
+            self._loyalty_log_manual_changes(old_tiers)
+        return res
+
+    def action_view_loyalty_tier_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "store_service_crm.store_loyalty_tier_history_action"
+        )
+        commercial = self["commercial_partner_id"]
+        action["domain"] = [("partner_id", "=", commercial.id)]
+        action["context"] = {"default_partner_id": commercial.id}
+        return action
+
+    def action_recompute_loyalty(self):
+        """Recompute the loyalty figures and tiers (public contract).
+
+        On customers: recompute those customers (their commercial entities).
+        On an empty recordset (the managers' button): recompute every customer.
+        """
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise AccessError(
+                self.env._("Only customer service managers can recompute loyalty tiers.")
+            )
+        if self:
+            count = self._recompute_loyalty(self.mapped("commercial_partner_id").ids)
+        else:
+            count = self._recompute_loyalty_all()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Loyalty figures recomputed for %(count)s customers.", count=count
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Recompute: set-based SQL
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_recompute_loyalty(self):
+        """Nightly: every customer, in committed batches that report progress."""
+        self._recompute_loyalty_all(commit=True)
+
+    @api.model
+    def _trigger_loyalty_recompute(self):
+        """Settings or tiers changed: let the cron recompute everyone soon."""
+        cron = self.env.ref("store_service_crm.ir_cron_loyalty_recompute", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    @api.model
+    def _recompute_loyalty(self, partner_ids):
+        """Recompute the given commercial partners: two queries whatever their number.
+
+        The Pareto class uses the cut-offs found by the last full recompute.
+        Returns the number of partners recomputed.
+        """
+        partner_ids = list({pid for pid in partner_ids if pid})
+        if not partner_ids:
+            return 0
+        self._loyalty_flush()
+        ctx = self._loyalty_context()
+        figures = self._loyalty_figures_query(ctx, partner_ids=partner_ids)
+        count = self._loyalty_apply(ctx, figures)
+        self._loyalty_invalidate()
+        return count
+
+    @api.model
+    def _recompute_loyalty_all(self, batch_size=None, commit=False):
+        """Recompute every customer of every company.
+
+        One aggregate over the confirmed orders into a session table (with the Pareto
+        class found by window functions, the lifecycle and the tier picked in SQL),
+        then one UPDATE (with the history rows and chatter messages of the changed
+        tiers in the same statement) per batch of partner ids. With ``commit``, each
+        batch is committed and the progress reported to the cron; a killed run loses
+        nothing (each batch is atomic) and a rerun duplicates nothing (only changed
+        rows are written). Returns the number of partners processed.
+        """
+        batch_size = batch_size or LOYALTY_BATCH_SIZE
+        cr = self.env.cr
+        self._loyalty_flush()
+        ctx = self._loyalty_context()
+        table = SQL.identifier(LOYALTY_TMP_TABLE)
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
+        cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s", table, self._loyalty_figures_query(ctx)))
+        total = cr.rowcount
+        cr.execute(SQL("CREATE INDEX ON %s (partner_id)", table))
+        cr.execute(SQL("ANALYZE %s", table))
+        # Pareto cut-offs, for the orders confirmed until the next full recompute.
+        cr.execute(
+            SQL(
+                """
+                UPDATE res_company c
+                   SET loyalty_class_a_min_spend = s.a_min, loyalty_class_b_min_spend = s.b_min
+                  FROM (SELECT company_id,
+                               MIN(spend) FILTER (WHERE value_class = 'A') AS a_min,
+                               MIN(spend) FILTER (WHERE value_class = 'B') AS b_min
+                          FROM %s GROUP BY company_id) s
+                 WHERE c.id = s.company_id
+                """,
+                table,
+            )
+        )
+        # Lower bounds of the batches of partner ids.
+        cr.execute(
+            SQL(
+                """
+                SELECT partner_id FROM (
+                    SELECT partner_id, row_number() OVER (ORDER BY partner_id) - 1 AS rn
+                      FROM %s) t
+                 WHERE mod(rn, %s) = 0 ORDER BY partner_id
+                """,
+                table,
+                batch_size,
+            )
+        )
+        bounds = [row[0] for row in cr.fetchall()]
+        done = 0
+        for index, low in enumerate(bounds):
+            high = bounds[index + 1] if index + 1 < len(bounds) else None
+            figures = SQL(
+                "SELECT * FROM %s WHERE partner_id >= %s %s",
+                table,
+                low,
+                SQL("AND partner_id < %s", high) if high else SQL(),
+            )
+            self._loyalty_apply(ctx, figures, low=low, high=high)
+            done = min(total, done + batch_size)
+            if commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+                cr.commit()  # pylint: disable=invalid-commit
+                _logger.info("loyalty recompute: %s/%s partners", done, total)
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
+        self._loyalty_invalidate()
+        self.env["res.company"].invalidate_model(
+            ["loyalty_class_a_min_spend", "loyalty_class_b_min_spend"]
+        )
+        if commit:
+            self.env["ir.cron"]._notify_progress(done=total, remaining=0)
+            cr.commit()  # pylint: disable=invalid-commit
+        return total
+
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+    @api.model
+    def _loyalty_flush(self):
+        self.env["sale.order"].flush_model(
+            ["state", "date_order", "amount_untaxed", "currency_rate", "partner_id", "company_id"]
+        )
+        self.env["res.partner"].flush_model()
+        self.env["store.loyalty.tier"].flush_model()
+        self.env["res.company"].flush_model()
+
+    @api.model
+    def _loyalty_invalidate(self):
+        self.env["res.partner"].invalidate_model(
+            [*LOYALTY_FIGURES, "customer_rank", "message_ids", "loyalty_tier_history_count"]
+        )
+        self.env["store.loyalty.tier.history"].invalidate_model()
+
+    @api.model
+    def _loyalty_context(self):
+        """What every recompute statement needs: dates, tiers, companies (2 queries)."""
+        cr = self.env.cr
+        today = fields.Date.context_today(self)
+        cr.execute(
+            SQL(
+                """
+                SELECT id, loyalty_window_months FROM res_company ORDER BY id
+                """
+            )
+        )
+        companies = cr.fetchall()
+        cr.execute(
+            SQL(
+                """
+                SELECT id, company_id, min_spend, min_orders FROM store_loyalty_tier
+                 WHERE active
+              ORDER BY company_id, COALESCE(min_spend, 0), COALESCE(min_orders, 0), id
+                """
+            )
+        )
+        tiers = cr.fetchall()
+        rank = {}
+        counter = {}
+        for tier_id, company_id, _spend, _orders in tiers:
+            counter[company_id] = counter.get(company_id, 0) + 1
+            rank[tier_id] = counter[company_id]
+        return {
+            "today": today,
+            "now": fields.Datetime.now(),
+            "companies": companies,
+            "tiers": tiers,
+            "rank": rank,
+            "lang": self.env.lang or "en_US",
+            "default_company_id": self.env.company.id,
+        }
+
+    @api.model
+    def _loyalty_window_start(self, ctx):
+        """SQL: the first instant of the evaluation window of the order's company."""
+        starts = {
+            company_id: fields.Datetime.to_datetime(ctx["today"]) - relativedelta(months=months)
+            for company_id, months in ctx["companies"]
+        }
+        if len(set(starts.values())) <= 1:
+            return SQL("%s", next(iter(starts.values())))
+        return SQL(
+            "CASE so.company_id %s END",
+            SQL(" ").join(SQL("WHEN %s THEN %s", cid, start) for cid, start in starts.items()),
+        )
+
+    @api.model
+    def _loyalty_tier_case(self, ctx):
+        """SQL: the tier with the highest thresholds met by row ``f`` (spend, cnt, company)."""
+        whens = [
+            SQL(
+                "WHEN f.company_id = %s AND f.spend >= %s AND f.cnt >= %s THEN %s",
+                company_id,
+                spend or 0,
+                orders or 0,
+                tier_id,
+            )
+            for tier_id, company_id, spend, orders in reversed(ctx["tiers"])
+        ]
+        if not whens:
+            return SQL("NULL::integer")
+        return SQL("CASE %s END", SQL(" ").join(whens))
+
+    @api.model
+    def _loyalty_rank_case(self, ctx, column):
+        whens = [SQL("WHEN %s THEN %s", tier_id, rank) for tier_id, rank in ctx["rank"].items()]
+        if not whens:
+            return SQL("NULL::integer")
+        return SQL("CASE %s %s END", column, SQL(" ").join(whens))
+
+    @api.model
+    def _loyalty_figures_query(self, ctx, partner_ids=None):
+        """SQL SELECT of the new figures of commercial partners, one row each.
+
+        Columns: partner_id, company_id, spend, cnt, last_date, first_date,
+        value_class, lifecycle, tier_id, since.
+
+        Rules:
+        - orders: confirmed (state 'sale'); a contact's orders count for its commercial
+          entity; amount_untaxed converted to the company currency with the order's
+          rate (sale.order.currency_rate, set from res_currency_rate at the order date,
+          as Odoo's sales analysis does);
+        - company: the partner's company; a partner shared between companies is
+          evaluated in the company of its most recent confirmed order (only that
+          company's orders count);
+        - spend and orders over [today - window months, now]; first/last order date
+          over all time (lifecycle);
+        - class: Pareto over each company's customers (full recompute), or the
+          company's cut-offs of the last full recompute (a few partners);
+        - tier: the highest thresholds met; lower only after the grace period; a locked
+          tier is kept.
+        """
+        multi_company = len(ctx["companies"]) > 1
+        start = self._loyalty_window_start(ctx)
+        scope = SQL()
+        partner_scope = SQL()
+        if partner_ids is not None:
+            scope = SQL(
+                "AND so.partner_id IN "
+                "(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
+                partner_ids,
+            )
+            partner_scope = SQL("AND cp.id = ANY(%s)", partner_ids)
+        if multi_company:
+            orders = SQL(
+                """
+                SELECT DISTINCT ON (o.partner_id) o.*
+                  FROM (SELECT p.commercial_partner_id AS partner_id, a.company_id,
+                               SUM(a.spend) AS spend, SUM(a.cnt) AS cnt,
+                               MAX(a.last_date) AS last_date, MIN(a.first_date) AS first_date
+                          FROM agg1 a JOIN res_partner p ON p.id = a.partner_id
+                      GROUP BY p.commercial_partner_id, a.company_id) o
+                  JOIN res_partner cp ON cp.id = o.partner_id
+                 WHERE cp.company_id IS NULL OR cp.company_id = o.company_id
+              ORDER BY o.partner_id, o.last_date DESC
+                """
+            )
+        else:
+            orders = SQL(
+                """
+                SELECT p.commercial_partner_id AS partner_id, %s::integer AS company_id,
+                       SUM(a.spend) AS spend, SUM(a.cnt) AS cnt,
+                       MAX(a.last_date) AS last_date, MIN(a.first_date) AS first_date
+                  FROM agg1 a JOIN res_partner p ON p.id = a.partner_id
+              GROUP BY p.commercial_partner_id
+                """,
+                ctx["companies"][0][0] if ctx["companies"] else None,
+            )
+        if partner_ids is None:
+            value_class = SQL(
+                """
+                CASE WHEN c.spend <= 0 THEN 'C'
+                     WHEN COALESCE(SUM(c.spend) OVER w_before, 0)
+                          < SUM(c.spend) OVER w_all * c.a_pct / 100 THEN 'A'
+                     WHEN COALESCE(SUM(c.spend) OVER w_before, 0)
+                          < SUM(c.spend) OVER w_all * (c.a_pct + c.b_pct) / 100 THEN 'B'
+                     ELSE 'C' END
+                """
+            )
+            windows = SQL(
+                """
+                WINDOW w_all AS (PARTITION BY c.company_id),
+                       w_before AS (PARTITION BY c.company_id ORDER BY c.spend DESC, c.partner_id
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                """
+            )
+        else:
+            value_class = SQL(
+                """
+                CASE WHEN c.spend <= 0 THEN 'C'
+                     WHEN c.a_min IS NULL OR c.spend >= c.a_min THEN 'A'
+                     WHEN c.spend >= c.b_min THEN 'B'
+                     ELSE 'C' END
+                """
+            )
+            windows = SQL()
+        old_rank = self._loyalty_rank_case(ctx, SQL("c.old_tier_id"))
+        new_rank = self._loyalty_rank_case(ctx, SQL("c.computed_tier_id"))
+        return SQL(
+            """
+            WITH agg1 AS (
+                SELECT so.partner_id, so.company_id,
+                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                           FILTER (WHERE so.date_order >= %(start)s) AS spend,
+                       COUNT(*) FILTER (WHERE so.date_order >= %(start)s) AS cnt,
+                       MAX(so.date_order) AS last_date, MIN(so.date_order) AS first_date
+                  FROM sale_order so
+                 WHERE so.state = 'sale' %(scope)s
+              GROUP BY so.partner_id, so.company_id
+            ),
+            agg AS (%(orders)s),
+            f AS (
+                SELECT cp.id AS partner_id,
+                       COALESCE(cp.company_id, agg.company_id, %(default_company)s) AS company_id,
+                       ROUND(COALESCE(agg.spend, 0), 2) AS spend,
+                       COALESCE(agg.cnt, 0)::integer AS cnt,
+                       agg.last_date::date AS last_date,
+                       agg.first_date::date AS first_date,
+                       cp.loyalty_tier_id AS old_tier_id,
+                       COALESCE(cp.loyalty_tier_locked, FALSE) AS locked,
+                       cp.loyalty_downgrade_since AS since
+                  FROM res_partner cp
+             LEFT JOIN agg ON agg.partner_id = cp.id
+                 WHERE cp.id = cp.commercial_partner_id
+                   AND (agg.partner_id IS NOT NULL OR cp.customer_rank > 0
+                        OR cp.loyalty_tier_id IS NOT NULL OR cp.loyalty_last_order_date IS NOT NULL)
+                   %(partner_scope)s
+            ),
+            c AS (
+                SELECT f.*, %(tier_case)s AS computed_tier_id,
+                       co.loyalty_class_a_percent AS a_pct, co.loyalty_class_b_percent AS b_pct,
+                       co.loyalty_class_a_min_spend AS a_min, co.loyalty_class_b_min_spend AS b_min,
+                       co.loyalty_downgrade_grace_days AS grace,
+                       CASE WHEN f.first_date IS NULL
+                              OR f.first_date > %(today)s::date - co.loyalty_new_days
+                            THEN 'new'
+                            WHEN f.last_date > %(today)s::date - co.loyalty_at_risk_days
+                            THEN 'active'
+                            WHEN f.last_date > %(today)s::date - co.loyalty_lost_days
+                            THEN 'at_risk'
+                            ELSE 'lost' END AS lifecycle
+                  FROM f JOIN res_company co ON co.id = f.company_id
+            ),
+            d AS (
+                SELECT c.partner_id, c.company_id, c.spend, c.cnt, c.last_date, c.first_date,
+                       c.lifecycle, c.old_tier_id, c.computed_tier_id, c.locked, c.since, c.grace,
+                       (%(value_class)s)::varchar AS value_class,
+                       (c.old_tier_id IS NOT NULL AND %(old_rank)s IS NOT NULL
+                        AND COALESCE(%(new_rank)s, 0) < %(old_rank)s) AS is_down
+                  FROM c
+                  %(windows)s
+            )
+            SELECT d.partner_id, d.company_id, d.spend, d.cnt, d.last_date, d.first_date,
+                   d.value_class, d.lifecycle::varchar AS lifecycle,
+                   CASE WHEN d.locked THEN d.old_tier_id
+                        WHEN NOT d.is_down OR d.grace <= 0 THEN d.computed_tier_id
+                        WHEN d.since IS NOT NULL
+                             AND d.since <= %(today)s::date - d.grace THEN d.computed_tier_id
+                        ELSE d.old_tier_id END AS tier_id,
+                   CASE WHEN d.locked OR NOT d.is_down OR d.grace <= 0 THEN NULL
+                        WHEN d.since IS NOT NULL
+                             AND d.since <= %(today)s::date - d.grace THEN NULL
+                        ELSE COALESCE(d.since, %(today)s::date) END AS since
+              FROM d
+            """,
+            start=start,
+            scope=scope,
+            orders=orders,
+            default_company=ctx["default_company_id"],
+            partner_scope=partner_scope,
+            tier_case=self._loyalty_tier_case(ctx),
+            today=ctx["today"],
+            value_class=value_class,
+            windows=windows,
+            old_rank=old_rank,
+            new_rank=new_rank,
+        )
+
+    @api.model
+    def _loyalty_apply(self, ctx, figures, low=None, high=None):
+        """One statement: history rows and chatter notes for the changed tiers, then the
+        UPDATE of the changed partners (and their contacts). Returns the number of
+        commercial partners in ``figures``.
+
+        Chatter: a set-based INSERT into mail_message (an internal note, author the
+        current user), not message_post: no followers are notified of tier changes.
+        """
+        range_filter = SQL()
+        if low is not None:
+            range_filter = SQL("AND rp.commercial_partner_id >= %s", low)
+            if high is not None:
+                range_filter = SQL("%s AND rp.commercial_partner_id < %s", range_filter, high)
+        lang = ctx["lang"]
+        template = str(
+            escape(self.env._("Loyalty tier changed from %(old)s to %(new)s (automatic)."))
+        )
+        none_label = str(escape(self.env._("none")))
+
+        def tier_label(alias):
+            return SQL(
+                "COALESCE(replace(replace(replace(COALESCE(%s.name->>%s, %s.name->>'en_US'),"
+                " '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), %s)",
+                SQL.identifier(alias),
+                lang,
+                SQL.identifier(alias),
+                none_label,
+            )
+
+        subtype = self.env.ref("mail.mt_note").id
+        author = self.env.user.partner_id.id
+        uid = self.env.uid
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH n AS MATERIALIZED (%(figures)s),
+                changed AS (
+                    SELECT n.partner_id, n.company_id, p.loyalty_tier_id AS old_tier_id,
+                           n.tier_id AS new_tier_id, n.spend, n.cnt
+                      FROM n JOIN res_partner p ON p.id = n.partner_id
+                     WHERE p.loyalty_tier_id IS DISTINCT FROM n.tier_id
+                ),
+                hist AS (
+                    INSERT INTO store_loyalty_tier_history
+                        (partner_id, old_tier_id, new_tier_id, date, reason, user_id, company_id,
+                         spend, order_count, create_uid, create_date, write_uid, write_date)
+                    SELECT partner_id, old_tier_id, new_tier_id, %(now)s, 'auto', %(uid)s,
+                           company_id, spend, cnt, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM changed
+                    RETURNING id
+                ),
+                msg AS (
+                    INSERT INTO mail_message
+                        (model, res_id, message_type, subtype_id, body, author_id, date,
+                         is_internal, create_uid, create_date, write_uid, write_date)
+                    SELECT 'res.partner', ch.partner_id, 'notification', %(subtype)s,
+                           '<p>' || replace(replace(%(template)s, %(old_ph)s, %(old_label)s),
+                                            %(new_ph)s, %(new_label)s) || '</p>',
+                           %(author)s, %(now)s, FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM changed ch
+                 LEFT JOIN store_loyalty_tier ot ON ot.id = ch.old_tier_id
+                 LEFT JOIN store_loyalty_tier nt ON nt.id = ch.new_tier_id
+                    RETURNING id
+                ),
+                upd AS (
+                    UPDATE res_partner rp
+                       SET loyalty_spend = n.spend,
+                           loyalty_order_count = n.cnt,
+                           loyalty_last_order_date = n.last_date,
+                           loyalty_first_order_date = n.first_date,
+                           customer_value_class = n.value_class,
+                           customer_lifecycle = n.lifecycle,
+                           loyalty_tier_id = n.tier_id,
+                           loyalty_downgrade_since = n.since,
+                           customer_rank = CASE
+                               WHEN rp.id = n.partner_id AND n.first_date IS NOT NULL
+                               THEN GREATEST(rp.customer_rank, 1)
+                               ELSE rp.customer_rank END
+                      FROM n
+                     WHERE rp.commercial_partner_id = n.partner_id %(range_filter)s
+                       AND ((rp.loyalty_spend, rp.loyalty_order_count, rp.loyalty_last_order_date,
+                             rp.loyalty_first_order_date, rp.customer_value_class,
+                             rp.customer_lifecycle, rp.loyalty_tier_id, rp.loyalty_downgrade_since)
+                            IS DISTINCT FROM
+                            (n.spend, n.cnt, n.last_date, n.first_date, n.value_class,
+                             n.lifecycle, n.tier_id, n.since)
+                            OR (rp.id = n.partner_id AND n.first_date IS NOT NULL
+                                AND COALESCE(rp.customer_rank, 0) = 0))
+                    RETURNING rp.id
+                )
+                SELECT (SELECT COUNT(*) FROM n), (SELECT COUNT(*) FROM hist),
+                       (SELECT COUNT(*) FROM msg), (SELECT COUNT(*) FROM upd)
+                """,
+                figures=figures,
+                now=ctx["now"],
+                uid=uid,
+                subtype=subtype,
+                template=template,
+                old_ph="%(old)s",
+                new_ph="%(new)s",
+                old_label=tier_label("ot"),
+                new_label=tier_label("nt"),
+                author=author,
+                range_filter=range_filter,
+            )
+        )
+        count, _changed, _messages, _updated = self.env.cr.fetchone()
+        return count
+
+    def _loyalty_log_manual_changes(self, old_tiers):
+        """History row and chatter note for tiers set by hand (a few partners)."""
+        history = []
+        for partner, old_tier in old_tiers.items():
+            if partner.loyalty_tier_id == old_tier:
+                continue
+            history.append(
+                {
+                    "partner_id": partner.id,
+                    "old_tier_id": old_tier.id,
+                    "new_tier_id": partner.loyalty_tier_id.id,
+                    "reason": "manual",
+                    "company_id": (partner.company_id or self.env.company).id,
+                    "spend": partner.loyalty_spend,
+                    "order_count": partner.loyalty_order_count,
+                }
+            )
+            partner.message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Loyalty tier changed from %(old)s to %(new)s (set by hand).",
+                    old=old_tier.name or self.env._("none"),
+                    new=partner.loyalty_tier_id.name or self.env._("none"),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        if history:
+            self.env["store.loyalty.tier.history"].sudo().create(history)
