@@ -40,21 +40,38 @@ TARGET_VS_ORM = 50
 
 
 def window_start(env, company):
-    """First day counted by the loyalty code (same helper when it has one)."""
-    partners = env["res.partner"]
-    if hasattr(partners, "_loyalty_window_start"):
-        return partners._loyalty_window_start(company)
+    """First instant counted by the loyalty code: today minus the window (company setting)."""
+    today = fields.Date.context_today(env["res.partner"])
     months = company.loyalty_window_months if "loyalty_window_months" in company else 12
-    return fields.Date.context_today(partners) - relativedelta(months=months)
+    return datetime.combine(today - relativedelta(months=months), time.min)
 
 
-def raw_aggregate_sql(company, start):
+def raw_aggregate_sql(company, start, all_history=False):
     """The reference: one GROUP BY over the confirmed orders of the window.
 
     Contacts roll up into their commercial partner; other currencies are
     converted with the order's own rate (``currency_rate``, the rate of the
-    order date that Odoo stores on every order, as ``sale.report`` does).
+    order date that Odoo stores on every order, as ``sale.report`` and the
+    loyalty code do). With ``all_history``: every confirmed order is read and
+    the window applied with FILTER, first and last order over all time (what
+    the loyalty code computes for the lifecycle).
     """
+    if all_history:
+        return SQL(
+            """
+            SELECT p.commercial_partner_id,
+                   sum(so.amount_untaxed / coalesce(nullif(so.currency_rate, 0), 1))
+                       FILTER (WHERE so.date_order >= %(start)s),
+                   count(*) FILTER (WHERE so.date_order >= %(start)s),
+                   max(so.date_order), min(so.date_order)
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.state = 'sale' AND so.company_id = %(company)s
+             GROUP BY p.commercial_partner_id
+            """,
+            company=company.id,
+            start=start,
+        )
     return SQL(
         """
         SELECT p.commercial_partner_id,
@@ -67,7 +84,7 @@ def raw_aggregate_sql(company, start):
          GROUP BY p.commercial_partner_id
         """,
         company=company.id,
-        start=datetime.combine(start, time.min),
+        start=start,
     )
 
 
@@ -85,41 +102,72 @@ def write_floor_sql(company, start):
 
 
 def orm_loop(env, partners, company, start):
-    """The naive way: per customer, search its orders, sum in Python, write."""
+    """The naive way: per customer, search its orders, sum in Python, write.
+
+    It does the per-customer part of the job (spend and orders over the window,
+    first and last order, lifecycle, tier) but not the Pareto class, which needs
+    every customer: a reference that favours the loop.
+    """
     Order = env["sale.order"]
     Tier = env["store.loyalty.tier"]
     tiers = Tier.search([("company_id", "=", company.id)]).sorted(
         lambda t: (t.min_spend, t.min_orders), reverse=True
     )
     currency = company.currency_id
-    last_is_date = env["res.partner"]._fields["loyalty_last_order_date"].type == "date"
-    start_dt = datetime.combine(start, time.min)
+    fields_ = env["res.partner"]._fields
+    has_first = "loyalty_first_order_date" in fields_
+    has_lifecycle = "customer_lifecycle" in fields_
+    today = fields.Date.context_today(env["res.partner"])
     for partner in partners:
         orders = Order.search(
             [
                 ("partner_id", "child_of", partner.id),
                 ("state", "=", "sale"),
                 ("company_id", "=", company.id),
-                ("date_order", ">=", start_dt),
             ]
         )
+        recent = orders.filtered(lambda o: o.date_order >= start)
         spend = sum(
             o.currency_id._convert(o.amount_untaxed, currency, company, o.date_order.date())
-            for o in orders
+            for o in recent
         )
-        count = len(orders)
-        last = max(orders.mapped("date_order"), default=False)
-        if last and last_is_date:
-            last = last.date()
+        count = len(recent)
+        dates = orders.mapped("date_order")
+        first, last = (min(dates).date(), max(dates).date()) if dates else (False, False)
+        vals = {"loyalty_spend": spend, "loyalty_order_count": count}
+        vals["loyalty_last_order_date"] = last
+        if has_first:
+            vals["loyalty_first_order_date"] = first
+        if has_lifecycle:
+            vals["customer_lifecycle"] = _lifecycle(company, today, first, last)
+        partner.write(vals)
         tier = next(
             (t for t in tiers if spend >= t.min_spend and count >= t.min_orders), Tier.browse()
-        )
-        partner.write(
-            {"loyalty_spend": spend, "loyalty_order_count": count, "loyalty_last_order_date": last}
         )
         if partner.loyalty_tier_id != tier and not partner.loyalty_tier_locked:
             partner.write({"loyalty_tier_id": tier.id})
     env.flush_all()
+
+
+def _lifecycle(company, today, first, last):
+    if not first or (today - first).days < company.loyalty_new_days:
+        return "new"
+    if (today - last).days < company.loyalty_at_risk_days:
+        return "active"
+    if (today - last).days < company.loyalty_lost_days:
+        return "at_risk"
+    return "lost"
+
+
+def _vacuum(env, table):
+    cnx = env.cr._cnx
+    env.cr.commit()
+    cnx.autocommit = True
+    try:
+        with cnx.cursor() as raw:
+            raw.execute(f"VACUUM ANALYZE {table}")
+    finally:
+        cnx.autocommit = False
 
 
 def _customers(env):
@@ -160,7 +208,8 @@ def _check_figures(env, raw_rows, last_is_date):
         if e_last is not None and last_is_date:
             e_last = e_last.date()
         differs = abs(float(spend or 0) - float(e_spend)) > 0.05 or (cnt or 0) != e_cnt
-        if differs or last != e_last:
+        # the stored last order is over all time: compare it when the window has orders
+        if differs or (e_cnt and last != e_last):
             bad.append((pid, (spend, cnt, last), (e_spend, e_cnt, e_last)))
     if not bad:
         return [f"stored figures equal the reference aggregate for all {len(expected)} customers"]
@@ -213,29 +262,31 @@ def run(ctx):
     rss0 = peak_rss_mib()
     log("  loyalty: first full recompute")
     first, n, first_queries = _time_ours(env)
-    rows.append(
-        Row(
-            "tier recompute, first run",
-            fs(first),
-            notes=[
-                (
-                    f"first run on fresh data: {n} customers processed, every tier assigned, "
-                    f"{first_queries} queries"
-                )
-            ],
-        )
-    )
+    if ctx.fresh:
+        label = "tier recompute, first run"
+        note = "first run on fresh data: every tier assigned, history and chatter written"
+    else:
+        label = "tier recompute, warm-up run"
+        note = "first run of this process on a reused database"
+    rows.append(Row(label, fs(first), notes=[f"{note}; {n} customers, {first_queries} queries"]))
     log(f"    {fs(first)} for {n} customers")
 
-    _time_raw(env, raw_query)  # warm the reference the same way (ours ran once already)
-    ours_times, raw_times, raw_rows, queries = [], [], None, 0
+    history_query = raw_aggregate_sql(company, start, all_history=True)
+    # warm the references the same way (ours ran once already)
+    _time_raw(env, raw_query)
+    _time_raw(env, history_query)
+    ours_times, raw_times, history_times, raw_rows, queries = [], [], [], None, 0
     for i in range(ctx.args.repeat):
         elapsed, n, queries = _time_ours(env)
         ours_times.append(elapsed)
         elapsed_raw, raw_rows = _time_raw(env, raw_query)
         raw_times.append(elapsed_raw)
-        log(f"    run {i + 1}: ours {fs(ours_times[-1])}, raw aggregate {fs(elapsed_raw)}")
-    ours, raw = median(ours_times), median(raw_times)
+        history_times.append(_time_raw(env, history_query)[0])
+        log(
+            f"    run {i + 1}: ours {fs(elapsed)}, raw aggregate {fs(elapsed_raw)}, "
+            f"all history {fs(history_times[-1])}"
+        )
+    ours, raw, history = median(ours_times), median(raw_times), median(history_times)
     ratio, target, ok = ratio_at_most(ours, raw, TARGET_VS_RAW)
     rows.append(
         Row(
@@ -257,21 +308,18 @@ def run(ctx):
         )
     )
 
-    floor_times = []
-    for _i in range(ctx.args.repeat):
-        t0 = now()
-        env.cr.execute(write_floor_sql(company, start))
-        floor_times.append(now() - t0)
-        env.cr.rollback()
-    floor = median(floor_times)
-    ratio_floor, _target, _ok = ratio_at_most(ours, floor, TARGET_VS_RAW)
     rows.append(
         Row(
-            "  (write floor)",
+            "  (reference, all history)",
             "-",
-            f"{fs(floor)} GROUP BY + UPDATE",
-            f"ours {ratio_floor}",
-            notes=["raw aggregate then UPDATE of the 3 figures of every customer, rolled back"],
+            f"{fs(history)} raw GROUP BY",
+            f"ours {ratio_at_most(ours, history, TARGET_VS_RAW)[0]}",
+            notes=[
+                (
+                    "every confirmed order read, window applied with FILTER, first and last "
+                    "order over all time: what the loyalty code aggregates"
+                )
+            ],
         )
     )
 
@@ -325,6 +373,25 @@ def run(ctx):
     )
     rows[1].notes.append(
         f"peak RSS {rss0:.0f} MiB before the loyalty job, {peak_rss_mib():.0f} MiB after"
+    )
+
+    floor_times = []
+    for _i in range(ctx.args.repeat):
+        t0 = now()
+        env.cr.execute(write_floor_sql(company, start))
+        floor_times.append(now() - t0)
+        env.cr.rollback()
+    _vacuum(env, "res_partner")  # the rolled-back UPDATEs left a dead copy of every row
+    floor = median(floor_times)
+    ratio_floor, _target, _ok = ratio_at_most(ours, floor, TARGET_VS_RAW)
+    rows.append(
+        Row(
+            "  (write floor)",
+            "-",
+            f"{fs(floor)} GROUP BY + UPDATE",
+            f"ours {ratio_floor}",
+            notes=["raw aggregate then UPDATE of the 3 figures of every customer, rolled back"],
+        )
     )
 
     if ctx.args.profile or ctx.args.explain:

@@ -123,16 +123,21 @@ def explain_every_statement(min_ms=0.0):
     (duration_ms, sql_text, plan_text) for the statements whose EXPLAIN took
     at least ``min_ms``.
     """
+    import re
+
     from odoo.sql_db import Cursor
     from odoo.tools import SQL
 
     original = Cursor.execute
     plans = []
+    explainable = re.compile(
+        r"\s*(SELECT|WITH|UPDATE|INSERT|DELETE|CREATE\s+(TEMP\w*\s+|UNLOGGED\s+)?TABLE\s.*\sAS\s)",
+        re.IGNORECASE | re.DOTALL,
+    )
 
     def execute(self, query, params=None, log_exceptions=True):
         code, args = (query.code, query.params) if isinstance(query, SQL) else (query, params)
-        head = code.lstrip().split(None, 1)[0].upper() if code.strip() else ""
-        if head in ("SELECT", "WITH", "UPDATE", "INSERT", "DELETE"):
+        if re.match(explainable, code):
             raw = self._obj
             text = raw.mogrify(code, args or None).decode()
             raw.execute("SAVEPOINT bench_explain")

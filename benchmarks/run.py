@@ -18,6 +18,7 @@ This is a benchmark, not a test: ``./dev.sh test`` never runs it.
 """
 
 import argparse
+import configparser
 import io
 import os
 import platform
@@ -61,6 +62,7 @@ class Context:
     scale: object
     args: argparse.Namespace
     out: Tee
+    fresh: bool = False  # the data set was loaded by this run
 
     def log(self, message):
         self.out.write(f"[bench {time.strftime('%H:%M:%S')}] {message}\n")
@@ -86,7 +88,7 @@ def parse_args(argv=None):
         default=",".join(JOBS),
         help=f"comma-separated jobs to run (from: {', '.join(JOBS)})",
     )
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per measure (median)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measure (median)")
     parser.add_argument("--sample", type=int, default=200, help="customers in the ORM-loop sample")
     parser.add_argument(
         "--profile", action="store_true", help="list the heaviest statements of our recompute"
@@ -97,6 +99,11 @@ def parse_args(argv=None):
         help="also EXPLAIN (ANALYZE, BUFFERS) every statement of one recompute (slow)",
     )
     parser.add_argument("--explain-min-ms", type=float, default=20.0)
+    parser.add_argument(
+        "--addons-dir",
+        help="benchmark the addon of another checkout: put this directory (the one holding "
+        f"{ADDON}/) first in the addons path",
+    )
     args = parser.parse_args(argv)
     unknown = set(args.jobs.split(",")) - set(JOBS)
     if unknown:
@@ -124,6 +131,18 @@ def ensure_conf(ctx_log):
         return
     ctx_log(f"no {CONF}: running ./dev.sh setup")
     subprocess.run([str(PROJECT / "dev.sh"), "setup"], check=True)
+
+
+def addons_path_args(args):
+    """``--addons-path`` putting ``--addons-dir`` first, or nothing."""
+    if not args.addons_dir:
+        return []
+    parser = configparser.ConfigParser()
+    parser.read(CONF)
+    current = parser.get("options", "addons_path").split(",")
+    first = str(Path(args.addons_dir).resolve())
+    path = [first, *(p for p in current if Path(p).resolve() != Path(first))]
+    return ["--addons-path", ",".join(path)]
 
 
 def odoo_bin(args, logfile):
@@ -186,15 +205,20 @@ def main(argv=None):
                 raise SystemExit(f"database {name} exists: pass --reuse, or another --db")
             if args.update:
                 log(f"updating {ADDON} in {name}")
-                odoo_bin(["-d", name, "-u", ADDON], logfile)
+                odoo_bin(["-d", name, "-u", ADDON, *addons_path_args(args)], logfile)
         else:
             log(f"installing {ADDON} without demo data in {name} (log: {logfile})")
             created = True
             t0 = common.now()
-            odoo_bin(["-d", name, "-i", ADDON, "--without-demo=all"], logfile)
+            odoo_bin(
+                ["-d", name, "-i", ADDON, "--without-demo=all", *addons_path_args(args)], logfile
+            )
             timings["install addon"] = common.now() - t0
 
-        config.parse_config(["-c", str(CONF), "--log-level=warn", "--logfile", str(logfile)])
+        config.parse_config(
+            ["-c", str(CONF), "--log-level=warn", "--logfile", str(logfile)]
+            + addons_path_args(args)
+        )
         registry = Registry(name)
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -205,6 +229,7 @@ def main(argv=None):
                 t0 = common.now()
                 timings.update(load(env, scale, log))
                 timings["load total"] = common.now() - t0
+                ctx.fresh = True
             elif have != (scale.customers, scale.orders):
                 raise SystemExit(f"{name} holds {have[0]} customers / {have[1]} orders")
             else:
