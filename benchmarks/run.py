@@ -175,6 +175,10 @@ def machine():
     return f"{os.cpu_count()} cores, {mem} RAM, {platform.system()} {platform.release()}"
 
 
+def load_average():
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main(argv=None):
     args = parse_args(argv)
     (HERE / "out").mkdir(exist_ok=True)
@@ -236,6 +240,7 @@ def main(argv=None):
                 log(f"reusing the data set in {name}")
             cr.execute("SELECT count(*) FROM res_partner")
             partner_rows = cr.fetchone()[0]
+            load_start = load_average()
             for job in args.jobs.split(","):
                 log(f"job {job}")
                 module = __import__(JOBS[job])
@@ -246,7 +251,8 @@ def main(argv=None):
         out.write(
             f"\n## store_service_crm benchmarks, scale {scale.name}: {scale.customers:,} customers"
             f" ({partner_rows:,} res_partner rows), {scale.orders:,} sale orders\n"
-            f"{time.strftime('%Y-%m-%d %H:%M')} UTC, {machine()}, database {name}\n\n"
+            f"{time.strftime('%Y-%m-%d %H:%M')} UTC, {machine()}, database {name}\n"
+            f"load average (1/5/15 min) {load_start} when the jobs started, {load_average()} at the end\n\n"
         )
         common.print_table(rows, out)
         steps = ", ".join(f"{k} {common.fmt_seconds(v)}" for k, v in timings.items())
