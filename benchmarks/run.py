@@ -252,7 +252,8 @@ def main(argv=None):
             f"\n## store_service_crm benchmarks, scale {scale.name}: {scale.customers:,} customers"
             f" ({partner_rows:,} res_partner rows), {scale.orders:,} sale orders\n"
             f"{time.strftime('%Y-%m-%d %H:%M')} UTC, {machine()}, database {name}\n"
-            f"load average (1/5/15 min) {load_start} when the jobs started, {load_average()} at the end\n\n"
+            f"load average (1/5/15 min): {load_start} when the jobs started, "
+            f"{load_average()} at the end\n\n"
         )
         common.print_table(rows, out)
         steps = ", ".join(f"{k} {common.fmt_seconds(v)}" for k, v in timings.items())
