@@ -189,8 +189,8 @@ ensure_db() {
     local stamp="$STATE_DIR/$DB_NAME.addon-hash" h
     h=$(addon_hash)
     if ! db_exists "$DB_NAME"; then
-        say "creating database $DB_NAME with $ADDON and demo data (log: $LOG_DIR/install.log)"
-        odoo_bin -d "$DB_NAME" -i "$ADDON" --stop-after-init --logfile "$LOG_DIR/install.log" \
+        say "creating database $DB_NAME with $ADDON, demo data and Chinese (zh_CN) (log: $LOG_DIR/install.log)"
+        odoo_bin -d "$DB_NAME" -i "$ADDON" --load-language=zh_CN --stop-after-init --logfile "$LOG_DIR/install.log" \
             || die "installing $ADDON failed (see $LOG_DIR/install.log)"
         echo "$h" >"$stamp"
     elif [ "$(cat "$stamp" 2>/dev/null)" != "$h" ]; then

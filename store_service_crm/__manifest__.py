@@ -22,6 +22,7 @@
     ],
     "demo": [
         "demo/crm_team_demo.xml",
+        "demo/loyalty_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

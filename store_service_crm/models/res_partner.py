@@ -53,9 +53,7 @@ class ResPartner(models.Model):
         help="The day the customer fell below the thresholds of the current tier; the tier "
         "is lowered when the grace period is over.",
     )
-    loyalty_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_loyalty_currency_id"
-    )
+    loyalty_currency_id = fields.Many2one("res.currency", compute="_compute_loyalty_currency_id")
     loyalty_spend = fields.Monetary(
         currency_field="loyalty_currency_id",
         copy=False,
@@ -590,7 +588,7 @@ class ResPartner(models.Model):
                 none_label,
             )
 
-        subtype = self.env.ref("mail.mt_note").id
+        subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         author = self.env.user.partner_id.id
         uid = self.env.uid
         self.env.cr.execute(
