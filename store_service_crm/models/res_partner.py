@@ -13,6 +13,11 @@ _logger = logging.getLogger(__name__)
 LOYALTY_BATCH_SIZE = 50000
 # Name of the session-local table that holds the figures of a full recompute.
 LOYALTY_TMP_TABLE = "store_loyalty_recompute_tmp"
+# Memory for the aggregate of the full recompute (ir.config_parameter
+# store_service_crm.loyalty_work_mem overrides it).
+LOYALTY_WORK_MEM = "256MB"
+# Set once a full recompute has read every confirmed order (see _recompute_loyalty_all).
+LOYALTY_SCANNED_PARAM = "store_service_crm.loyalty_history_scanned"
 MANAGER_GROUP = "store_service_crm.group_store_service_manager"
 
 # The columns a recompute writes on res_partner, kept on the commercial entity and
@@ -174,7 +179,7 @@ class ResPartner(models.Model):
         if self:
             count = self._recompute_loyalty(self.mapped("commercial_partner_id").ids)
         else:
-            count = self._recompute_loyalty_all()
+            count = self._recompute_loyalty_all(full_history=True)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -220,7 +225,7 @@ class ResPartner(models.Model):
         return count
 
     @api.model
-    def _recompute_loyalty_all(self, batch_size=None, commit=False):
+    def _recompute_loyalty_all(self, batch_size=None, commit=False, full_history=None):
         """Recompute every customer of every company.
 
         One aggregate over the confirmed orders into a session table (with the Pareto
@@ -230,46 +235,72 @@ class ResPartner(models.Model):
         batch is committed and the progress reported to the cron; a killed run loses
         nothing (each batch is atomic) and a rerun duplicates nothing (only changed
         rows are written). Returns the number of partners processed.
+
+        The aggregate reads the orders of the evaluation window only and takes the
+        first/last order dates from before it from the partners (the order hooks keep
+        them right). ``full_history=True`` reads every confirmed order instead: the
+        first run does it (``None``: when it never ran), the managers' button too;
+        run it after loading orders with SQL.
         """
         batch_size = batch_size or LOYALTY_BATCH_SIZE
         cr = self.env.cr
         self._loyalty_flush()
         ctx = self._loyalty_context()
         table = SQL.identifier(LOYALTY_TMP_TABLE)
+        # The aggregate over every confirmed order is hashed in memory rather than
+        # spilled to disk (for this transaction only).
+        work_mem = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("store_service_crm.loyalty_work_mem", LOYALTY_WORK_MEM)
+        )
+        cr.execute(SQL("SELECT set_config('work_mem', %s, TRUE)", work_mem))
         cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
-        cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s", table, self._loyalty_figures_query(ctx)))
-        total = cr.rowcount
-        cr.execute(SQL("CREATE INDEX ON %s (partner_id)", table))
-        cr.execute(SQL("ANALYZE %s", table))
-        # Pareto cut-offs, for the orders confirmed until the next full recompute.
+        params = self.env["ir.config_parameter"].sudo()
+        if full_history is None:
+            full_history = not params.get_param(LOYALTY_SCANNED_PARAM)
+        figures = self._loyalty_figures_query(ctx, full_history=full_history)
+        # The session table receives only the customers whose figures change (few, after
+        # the first run); one statement computes every customer, stores the Pareto
+        # cut-offs and returns the lower bounds of the batches.
+        cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s WITH NO DATA", table, figures))
         cr.execute(
             SQL(
                 """
-                UPDATE res_company c
-                   SET loyalty_class_a_min_spend = s.a_min, loyalty_class_b_min_spend = s.b_min
-                  FROM (SELECT company_id,
-                               MIN(spend) FILTER (WHERE value_class = 'A') AS a_min,
-                               MIN(spend) FILTER (WHERE value_class = 'B') AS b_min
-                          FROM %s GROUP BY company_id) s
-                 WHERE c.id = s.company_id
+                WITH fig AS MATERIALIZED (%(figures)s),
+                cut AS (
+                    UPDATE res_company c
+                       SET loyalty_class_a_min_spend = s.a_min,
+                           loyalty_class_b_min_spend = s.b_min
+                      FROM (SELECT company_id,
+                                   MIN(spend) FILTER (WHERE value_class = 'A') AS a_min,
+                                   MIN(spend) FILTER (WHERE value_class = 'B') AS b_min
+                              FROM fig GROUP BY company_id) s
+                     WHERE c.id = s.company_id
+                       AND (c.loyalty_class_a_min_spend, c.loyalty_class_b_min_spend)
+                           IS DISTINCT FROM (s.a_min, s.b_min)
+                 RETURNING c.id
+                ),
+                ins AS (
+                    INSERT INTO %(table)s SELECT * FROM fig WHERE dirty RETURNING partner_id
+                ),
+                b AS (
+                    SELECT partner_id, row_number() OVER (ORDER BY partner_id) - 1 AS rn FROM ins
+                )
+                SELECT (SELECT COUNT(*) FROM fig), (SELECT COUNT(*) FROM ins),
+                       ARRAY(SELECT partner_id FROM b WHERE mod(rn, %(batch_size)s) = 0
+                              ORDER BY partner_id),
+                       (SELECT COUNT(*) FROM cut)
                 """,
-                table,
+                figures=figures,
+                table=table,
+                batch_size=batch_size,
             )
         )
-        # Lower bounds of the batches of partner ids.
-        cr.execute(
-            SQL(
-                """
-                SELECT partner_id FROM (
-                    SELECT partner_id, row_number() OVER (ORDER BY partner_id) - 1 AS rn
-                      FROM %s) t
-                 WHERE mod(rn, %s) = 0 ORDER BY partner_id
-                """,
-                table,
-                batch_size,
-            )
-        )
-        bounds = [row[0] for row in cr.fetchall()]
+        total, dirty, bounds, _companies = cr.fetchone()
+        if len(bounds) > 1:
+            cr.execute(SQL("CREATE INDEX ON %s (partner_id)", table))
+            cr.execute(SQL("ANALYZE %s", table))
         done = 0
         for index, low in enumerate(bounds):
             high = bounds[index + 1] if index + 1 < len(bounds) else None
@@ -280,19 +311,27 @@ class ResPartner(models.Model):
                 SQL("AND partner_id < %s", high) if high else SQL(),
             )
             self._loyalty_apply(ctx, figures, low=low, high=high)
-            done = min(total, done + batch_size)
+            done = min(dirty, done + batch_size)
             if commit:
-                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=dirty - done)
                 cr.commit()  # pylint: disable=invalid-commit
-                _logger.info("loyalty recompute: %s/%s partners", done, total)
+                _logger.info("loyalty recompute: %s/%s changed partners written", done, dirty)
         cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
         self._loyalty_invalidate()
         self.env["res.company"].invalidate_model(
             ["loyalty_class_a_min_spend", "loyalty_class_b_min_spend"]
         )
         if commit:
-            self.env["ir.cron"]._notify_progress(done=total, remaining=0)
+            self.env["ir.cron"]._notify_progress(done=dirty, remaining=0)
             cr.commit()  # pylint: disable=invalid-commit
+        if full_history and not params.get_param(LOYALTY_SCANNED_PARAM):
+            params.set_param(LOYALTY_SCANNED_PARAM, fields.Datetime.to_string(ctx["now"]))
+        _logger.info(
+            "loyalty recompute (%s): %s customers evaluated, %s changed",
+            "every order" if full_history else "orders of the window",
+            total,
+            dirty,
+        )
         return total
 
     # ------------------------------------------------------------------
@@ -353,12 +392,20 @@ class ResPartner(models.Model):
         }
 
     @api.model
-    def _loyalty_window_start(self, ctx):
-        """SQL: the first instant of the evaluation window of the order's company."""
-        starts = {
+    def _loyalty_window_starts(self, ctx):
+        return {
             company_id: fields.Datetime.to_datetime(ctx["today"]) - relativedelta(months=months)
             for company_id, months in ctx["companies"]
         }
+
+    @api.model
+    def _loyalty_min_window_start(self, ctx):
+        return min(self._loyalty_window_starts(ctx).values())
+
+    @api.model
+    def _loyalty_window_start(self, ctx):
+        """SQL: the first instant of the evaluation window of the order's company."""
+        starts = self._loyalty_window_starts(ctx)
         if len(set(starts.values())) <= 1:
             return SQL("%s", next(iter(starts.values())))
         return SQL(
@@ -391,7 +438,7 @@ class ResPartner(models.Model):
         return SQL("CASE %s %s END", column, SQL(" ").join(whens))
 
     @api.model
-    def _loyalty_figures_query(self, ctx, partner_ids=None):
+    def _loyalty_figures_query(self, ctx, partner_ids=None, full_history=True):
         """SQL SELECT of the new figures of commercial partners, one row each.
 
         Columns: partner_id, company_id, spend, cnt, last_date, first_date,
@@ -448,59 +495,96 @@ class ResPartner(models.Model):
                 """,
                 ctx["companies"][0][0] if ctx["companies"] else None,
             )
+        # Pareto class: against the company's cut-offs, the lowest spend of class A and
+        # of class B. The full recompute finds them with a running sum over the
+        # customers ranked by spend (a narrow sort, in float: a class, not an amount);
+        # a recompute of a few customers uses those of the last full recompute.
+        value_class = SQL(
+            """
+            CASE WHEN c.spend <= 0 THEN 'C'
+                 WHEN c.a_min IS NULL OR c.spend_f >= c.a_min THEN 'A'
+                 WHEN c.spend_f >= c.b_min THEN 'B'
+                 ELSE 'C' END
+            """
+        )
         if partner_ids is None:
-            value_class = SQL(
+            cuts = SQL(
                 """
-                CASE WHEN c.spend <= 0 THEN 'C'
-                     WHEN COALESCE(SUM(c.spend) OVER w_before, 0)
-                          < SUM(c.spend) OVER w_all * c.a_pct / 100 THEN 'A'
-                     WHEN COALESCE(SUM(c.spend) OVER w_before, 0)
-                          < SUM(c.spend) OVER w_all * (c.a_pct + c.b_pct) / 100 THEN 'B'
-                     ELSE 'C' END
+                cuts AS (
+                    SELECT x.company_id,
+                           MIN(x.spend_f) FILTER (WHERE x.before < x.total * x.a_pct / 100)
+                               AS a_min,
+                           MIN(x.spend_f)
+                               FILTER (WHERE x.before < x.total * (x.a_pct + x.b_pct) / 100)
+                               AS b_min
+                      FROM (SELECT r.company_id, r.spend_f, r.a_pct, r.b_pct,
+                                   SUM(r.spend_f) OVER (PARTITION BY r.company_id
+                                                        ORDER BY r.spend_f DESC
+                                                        ROWS UNBOUNDED PRECEDING)
+                                   - r.spend_f AS before,
+                                   SUM(r.spend_f) OVER (PARTITION BY r.company_id) AS total
+                              FROM (SELECT a.company_id,
+                                           ROUND(a.spend::numeric, 2)::float8 AS spend_f,
+                                           co.loyalty_class_a_percent AS a_pct,
+                                           co.loyalty_class_b_percent AS b_pct
+                                      FROM agg a JOIN res_company co ON co.id = a.company_id
+                                     WHERE a.spend > 0) r) x
+                  GROUP BY x.company_id
+                ),
                 """
             )
-            windows = SQL(
-                """
-                WINDOW w_all AS (PARTITION BY c.company_id),
-                       w_before AS (PARTITION BY c.company_id ORDER BY c.spend DESC, c.partner_id
-                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-                """
-            )
+            cut_columns = SQL("cuts.a_min, cuts.b_min")
+            cut_join = SQL("LEFT JOIN cuts ON cuts.company_id = f.company_id")
         else:
-            value_class = SQL(
-                """
-                CASE WHEN c.spend <= 0 THEN 'C'
-                     WHEN c.a_min IS NULL OR c.spend >= c.a_min THEN 'A'
-                     WHEN c.spend >= c.b_min THEN 'B'
-                     ELSE 'C' END
-                """
+            cuts = SQL()
+            cut_columns = SQL(
+                "co.loyalty_class_a_min_spend::float8 AS a_min,"
+                " co.loyalty_class_b_min_spend::float8 AS b_min"
             )
-            windows = SQL()
+            cut_join = SQL()
+        if full_history:
+            history_scope = SQL()
+            last_date = SQL("agg.last_date::date")
+            first_date = SQL("agg.first_date::date")
+        else:
+            # Only the orders of the window are read; the first and last order dates
+            # from before it are the stored ones (kept right by the order hooks).
+            history_scope = SQL("AND so.date_order >= %s", self._loyalty_min_window_start(ctx))
+            last_date = SQL("COALESCE(agg.last_date::date, cp.loyalty_last_order_date)")
+            first_date = SQL("LEAST(agg.first_date::date, cp.loyalty_first_order_date)")
         old_rank = self._loyalty_rank_case(ctx, SQL("c.old_tier_id"))
         new_rank = self._loyalty_rank_case(ctx, SQL("c.computed_tier_id"))
         return SQL(
             """
             WITH agg1 AS (
                 SELECT so.partner_id, so.company_id,
-                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                       SUM(so.amount_untaxed::float8
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1)::float8)
                            FILTER (WHERE so.date_order >= %(start)s) AS spend,
                        COUNT(*) FILTER (WHERE so.date_order >= %(start)s) AS cnt,
                        MAX(so.date_order) AS last_date, MIN(so.date_order) AS first_date
                   FROM sale_order so
-                 WHERE so.state = 'sale' %(scope)s
+                 WHERE so.state = 'sale' %(scope)s %(history_scope)s
               GROUP BY so.partner_id, so.company_id
             ),
             agg AS (%(orders)s),
+            %(cuts)s
             f AS (
                 SELECT cp.id AS partner_id,
                        COALESCE(cp.company_id, agg.company_id, %(default_company)s) AS company_id,
-                       ROUND(COALESCE(agg.spend, 0), 2) AS spend,
+                       ROUND(COALESCE(agg.spend, 0)::numeric, 2) AS spend,
+                       ROUND(COALESCE(agg.spend, 0)::numeric, 2)::float8 AS spend_f,
                        COALESCE(agg.cnt, 0)::integer AS cnt,
-                       agg.last_date::date AS last_date,
-                       agg.first_date::date AS first_date,
+                       %(last_date)s AS last_date,
+                       %(first_date)s AS first_date,
                        cp.loyalty_tier_id AS old_tier_id,
                        COALESCE(cp.loyalty_tier_locked, FALSE) AS locked,
-                       cp.loyalty_downgrade_since AS since
+                       cp.loyalty_downgrade_since AS since,
+                       ROW(cp.loyalty_spend, cp.loyalty_order_count, cp.loyalty_last_order_date,
+                           cp.loyalty_first_order_date, cp.customer_value_class,
+                           cp.customer_lifecycle, cp.loyalty_tier_id,
+                           cp.loyalty_downgrade_since) AS current_row,
+                       COALESCE(cp.customer_rank, 0) AS current_rank
                   FROM res_partner cp
              LEFT JOIN agg ON agg.partner_id = cp.id
                  WHERE cp.id = cp.commercial_partner_id
@@ -510,8 +594,7 @@ class ResPartner(models.Model):
             ),
             c AS (
                 SELECT f.*, %(tier_case)s AS computed_tier_id,
-                       co.loyalty_class_a_percent AS a_pct, co.loyalty_class_b_percent AS b_pct,
-                       co.loyalty_class_a_min_spend AS a_min, co.loyalty_class_b_min_spend AS b_min,
+                       %(cut_columns)s,
                        co.loyalty_downgrade_grace_days AS grace,
                        CASE WHEN f.first_date IS NULL
                               OR f.first_date > %(today)s::date - co.loyalty_new_days
@@ -522,28 +605,38 @@ class ResPartner(models.Model):
                             THEN 'at_risk'
                             ELSE 'lost' END AS lifecycle
                   FROM f JOIN res_company co ON co.id = f.company_id
+                  %(cut_join)s
             ),
             d AS (
                 SELECT c.partner_id, c.company_id, c.spend, c.cnt, c.last_date, c.first_date,
                        c.lifecycle, c.old_tier_id, c.computed_tier_id, c.locked, c.since, c.grace,
+                       c.current_row, c.current_rank,
                        (%(value_class)s)::varchar AS value_class,
                        (c.old_tier_id IS NOT NULL AND %(old_rank)s IS NOT NULL
                         AND COALESCE(%(new_rank)s, 0) < %(old_rank)s) AS is_down
                   FROM c
-                  %(windows)s
             )
-            SELECT d.partner_id, d.company_id, d.spend, d.cnt, d.last_date, d.first_date,
-                   d.value_class, d.lifecycle::varchar AS lifecycle,
-                   CASE WHEN d.locked THEN d.old_tier_id
-                        WHEN NOT d.is_down OR d.grace <= 0 THEN d.computed_tier_id
-                        WHEN d.since IS NOT NULL
-                             AND d.since <= %(today)s::date - d.grace THEN d.computed_tier_id
-                        ELSE d.old_tier_id END AS tier_id,
-                   CASE WHEN d.locked OR NOT d.is_down OR d.grace <= 0 THEN NULL
-                        WHEN d.since IS NOT NULL
-                             AND d.since <= %(today)s::date - d.grace THEN NULL
-                        ELSE COALESCE(d.since, %(today)s::date) END AS since
-              FROM d
+            SELECT e.partner_id, e.company_id, e.spend, e.cnt, e.last_date, e.first_date,
+                   e.value_class, e.lifecycle, e.tier_id, e.since,
+                   (e.current_row IS DISTINCT FROM
+                    ROW(e.spend, e.cnt, e.last_date, e.first_date, e.value_class, e.lifecycle,
+                        e.tier_id, e.since)
+                    OR (e.first_date IS NOT NULL AND e.current_rank = 0)) AS dirty
+              FROM (
+                SELECT d.partner_id, d.company_id, d.spend, d.cnt, d.last_date, d.first_date,
+                       d.value_class, d.lifecycle::varchar AS lifecycle,
+                       d.current_row, d.current_rank,
+                       CASE WHEN d.locked THEN d.old_tier_id
+                            WHEN NOT d.is_down OR d.grace <= 0 THEN d.computed_tier_id
+                            WHEN d.since IS NOT NULL
+                                 AND d.since <= %(today)s::date - d.grace THEN d.computed_tier_id
+                            ELSE d.old_tier_id END AS tier_id,
+                       CASE WHEN d.locked OR NOT d.is_down OR d.grace <= 0 THEN NULL
+                            WHEN d.since IS NOT NULL
+                                 AND d.since <= %(today)s::date - d.grace THEN NULL
+                            ELSE COALESCE(d.since, %(today)s::date) END AS since
+                  FROM d
+              ) e
             """,
             start=start,
             scope=scope,
@@ -553,7 +646,12 @@ class ResPartner(models.Model):
             tier_case=self._loyalty_tier_case(ctx),
             today=ctx["today"],
             value_class=value_class,
-            windows=windows,
+            cuts=cuts,
+            cut_columns=cut_columns,
+            cut_join=cut_join,
+            history_scope=history_scope,
+            last_date=last_date,
+            first_date=first_date,
             old_rank=old_rank,
             new_rank=new_rank,
         )

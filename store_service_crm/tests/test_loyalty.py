@@ -398,7 +398,7 @@ class TestLoyaltyClassification(LoyaltyCase):
         self.assertEqual(prospect.customer_lifecycle, "new")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "is_query_count")
 class TestLoyaltyRecompute(LoyaltyCase):
     def _customers_with_orders(self, count, prefix):
         customers = self.Partner.create(
@@ -426,13 +426,27 @@ class TestLoyaltyRecompute(LoyaltyCase):
         Partner = self.env["res.partner"]
         small = self._customers_with_orders(3, "Small")
         large = self._customers_with_orders(30, "Large")
-        Partner._recompute_loyalty_all()  # warm the caches
+        # warm the caches (the first run may record that every order was read once)
+        Partner._recompute_loyalty_all()
+        Partner._recompute_loyalty_all()
+        Partner._recompute_loyalty(small.ids)
+
+        def forget(customers):
+            self.env.cr.execute(
+                "UPDATE res_partner SET loyalty_order_count = 0 WHERE id = ANY(%s)",
+                [customers.ids],
+            )
+            Partner.invalidate_model(["loyalty_order_count"])
+
         for customers in (small, large):
+            forget(customers)
             with self.assertQueryCount(3):
                 Partner._recompute_loyalty(customers.ids)
-            with self.assertQueryCount(10):
+            self.assertEqual(customers.mapped("loyalty_order_count"), [1] * len(customers))
+            forget(customers)
+            with self.assertQueryCount(8):
                 Partner._recompute_loyalty_all()
-        self.assertEqual(large.mapped("loyalty_order_count"), [1] * 30)
+            self.assertEqual(customers.mapped("loyalty_order_count"), [1] * len(customers))
 
     def test_action_recompute_on_customers_and_on_everyone(self):
         customers = self._customers_with_orders(3, "Action")
@@ -471,16 +485,38 @@ class TestLoyaltyRecompute(LoyaltyCase):
         ):
             processed = Partner._recompute_loyalty_all(batch_size=2, commit=True)
         self.assertLessEqual(processed, total)
-        batches = -(-processed // 2)
-        self.assertEqual(commit.call_count, batches + 1)
-        self.assertEqual(progress[-1], (processed, 0))
-        self.assertEqual([d + r for d, r in progress], [processed] * len(progress))
+        changed = progress[-1][0]
+        self.assertGreaterEqual(changed, 5)
+        self.assertEqual(progress[-1], (changed, 0))
+        # one commit per batch of 2 changed customers, and one at the end
+        self.assertEqual(commit.call_count, -(-changed // 2) + 1)
+        self.assertEqual([d + r for d, r in progress], [changed] * len(progress))
         self.assertEqual(customers.mapped("loyalty_order_count"), [1] * 5)
         self.assertEqual(customers.mapped("loyalty_tier_id"), self.standard)
         # a rerun writes no second history row
         count = History.search_count([("partner_id", "in", customers.ids)])
         Partner._recompute_loyalty_all(batch_size=2)
         self.assertEqual(History.search_count([("partner_id", "in", customers.ids)]), count)
+
+    def test_full_history_run_restores_dates_from_before_the_window(self):
+        customer = self._customer("Mr. Imported")
+        order = self._order(customer, 400, days_ago=500)
+        self.assertEqual(customer.customer_lifecycle, "lost")
+        # as if the order had been imported with SQL, bypassing the order hooks
+        self.env.cr.execute(
+            "UPDATE res_partner SET loyalty_first_order_date = NULL,"
+            " loyalty_last_order_date = NULL, customer_lifecycle = NULL WHERE id = %s",
+            [customer.id],
+        )
+        self.env["res.partner"].invalidate_model()
+        self.env["res.partner"]._recompute_loyalty_all(full_history=True)
+        self.assertEqual(customer.loyalty_last_order_date, order.date_order.date())
+        self.assertEqual(customer.loyalty_first_order_date, order.date_order.date())
+        self.assertEqual(customer.customer_lifecycle, "lost")
+        # the nightly run reads the window only and keeps those dates
+        self.env["res.partner"]._recompute_loyalty_all()
+        self.assertEqual(customer.loyalty_last_order_date, order.date_order.date())
+        self.assertEqual(customer.customer_lifecycle, "lost")
 
     def test_cron_runs_the_full_recompute(self):
         customers = self._customers_with_orders(2, "Cron")
