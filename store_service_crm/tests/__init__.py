@@ -7,8 +7,6 @@ from . import test_complaint_workflow
 from . import test_complaint_features
 from . import test_complaint_sla
 from . import test_tour_complaint
-from . import test_loyalty
-from . import test_tour_loyalty
 from . import test_return_visit_rules
 from . import test_return_visit
 from . import test_return_visit_rating
