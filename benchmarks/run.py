@@ -42,6 +42,7 @@ import common
 # job name -> module (imported lazily: they import odoo); issue 9's jobs plug in here
 JOBS = {
     "loyalty": "bench_loyalty",
+    "visits": "bench_visits",
 }
 
 
