@@ -213,7 +213,8 @@ class StoreReturnVisitRule(models.Model):
         visit_model = self.env["store.return.visit"]
         self.env.flush_all()
         today = fields.Date.context_today(self)
-        cancelled = visit_model._cancel_visits_of_cancelled_orders()
+        # a full run also catches orders cancelled behind the ORM's back
+        cancelled = visit_model._cancel_visits_of_cancelled_orders() if source_ids is None else 0
         todo = []
         for rule in rules:
             select = rule._visit_source_query(today, source_ids)

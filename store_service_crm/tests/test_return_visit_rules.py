@@ -181,6 +181,26 @@ class TestReturnVisitRules(VisitCase):
         for order in orders:
             self.assertEqual(len(self._visits(rule_id=rule.id, sale_order_id=order.id)), 1)
 
+    def _queries_to_generate(self, rule, n_orders):
+        rule.active = False
+        for _i in range(n_orders):
+            self._order()
+        rule.active = True
+        self.env.flush_all()
+        before = self.env.cr.sql_log_count
+        created = rule.generate_visits()
+        count = self.env.cr.sql_log_count - before
+        self.assertEqual(created, n_orders)
+        return count
+
+    def test_generation_is_set_based(self):
+        """The number of queries does not grow with the number of orders."""
+        rule = self._rule()
+        self._queries_to_generate(rule, 1)  # warm the caches (xml ids, models)
+        few = self._queries_to_generate(rule, 2)
+        many = self._queries_to_generate(rule, 12)
+        self.assertEqual(few, many)
+
     def test_unique_index_refuses_a_duplicate(self):
         self._rule()
         visit = self._visits(sale_order_id=self._order().id)
