@@ -50,7 +50,7 @@ def _insert_orders(cr, n):
             """
             WITH customers AS (
                 SELECT id, row_number() OVER (ORDER BY id) AS rn
-                  FROM res_partner WHERE ref LIKE 'BENCH-%%' AND customer_rank > 0
+                  FROM res_partner WHERE ref LIKE %(customers)s AND customer_rank > 0
             ), total AS (SELECT count(*) AS c FROM customers)
             INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id,
                                     company_id, currency_id, currency_rate, date_order, state,
@@ -72,6 +72,7 @@ def _insert_orders(cr, n):
             currency=currency,
             team=team,
             n=n,
+            customers="BENCH-%",
         )
     )
 
@@ -115,9 +116,10 @@ def _raw_floor(cr, rule):
                 SELECT so.partner_id, 'sale', so.id, %(rule)s, so.id, 1, so.date_order::date + 3,
                        so.user_id, so.team_id, so.company_id, 'phone', 'planned', 0, 0, 0, false,
                        false, 2, now() at time zone 'UTC', 2, now() at time zone 'UTC'
-                  FROM sale_order so WHERE so.name LIKE 'BENCHV/%%' AND so.state = 'sale'
+                  FROM sale_order so WHERE so.name LIKE %(orders)s AND so.state = 'sale'
                 """,
                 rule=rule.id,
+                orders="BENCHV/%",
             )
         )
         return now() - start

@@ -61,7 +61,8 @@ class StoreReturnVisit(models.Model):
         help="Technical: id of the order, complaint or partner the rule planned it for.",
     )
     period_key = fields.Integer(
-        readonly=True, help="Technical: birthday year or maintenance period (0 otherwise)."
+        readonly=True,
+        help="Technical: birthday year, maintenance period or complaint reopen count.",
     )
     care_visit = fields.Boolean(readonly=True, help="Planned from the customers-at-risk list.")
     scheduled_date = fields.Date(
