@@ -260,46 +260,52 @@ class ResPartner(models.Model):
         if full_history is None:
             full_history = not params.get_param(LOYALTY_SCANNED_PARAM)
         figures = self._loyalty_figures_query(ctx, full_history=full_history)
-        cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s", table, figures))
-        total = cr.rowcount
-        # Pareto cut-offs, for the orders confirmed until the next full recompute;
-        # lower bounds of the batches of the partners whose figures changed.
+        # The session table receives only the customers whose figures change (few, after
+        # the first run); one statement computes every customer, stores the Pareto
+        # cut-offs and returns the lower bounds of the batches.
+        cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s WITH NO DATA", table, figures))
         cr.execute(
             SQL(
                 """
-                WITH cut AS (
+                WITH fig AS MATERIALIZED (%(figures)s),
+                cut AS (
                     UPDATE res_company c
                        SET loyalty_class_a_min_spend = s.a_min,
                            loyalty_class_b_min_spend = s.b_min
                       FROM (SELECT company_id,
                                    MIN(spend) FILTER (WHERE value_class = 'A') AS a_min,
                                    MIN(spend) FILTER (WHERE value_class = 'B') AS b_min
-                              FROM %(table)s GROUP BY company_id) s
+                              FROM fig GROUP BY company_id) s
                      WHERE c.id = s.company_id
                        AND (c.loyalty_class_a_min_spend, c.loyalty_class_b_min_spend)
                            IS DISTINCT FROM (s.a_min, s.b_min)
+                 RETURNING c.id
+                ),
+                ins AS (
+                    INSERT INTO %(table)s SELECT * FROM fig WHERE dirty RETURNING partner_id
+                ),
+                b AS (
+                    SELECT partner_id, row_number() OVER (ORDER BY partner_id) - 1 AS rn FROM ins
                 )
-                SELECT partner_id, dirty_count FROM (
-                    SELECT partner_id, row_number() OVER (ORDER BY partner_id) - 1 AS rn,
-                           COUNT(*) OVER () AS dirty_count
-                      FROM %(table)s WHERE dirty) t
-                 WHERE mod(rn, %(batch_size)s) = 0 ORDER BY partner_id
+                SELECT (SELECT COUNT(*) FROM fig), (SELECT COUNT(*) FROM ins),
+                       ARRAY(SELECT partner_id FROM b WHERE mod(rn, %(batch_size)s) = 0
+                              ORDER BY partner_id),
+                       (SELECT COUNT(*) FROM cut)
                 """,
+                figures=figures,
                 table=table,
                 batch_size=batch_size,
             )
         )
-        rows = cr.fetchall()
-        bounds = [row[0] for row in rows]
-        dirty = rows[0][1] if rows else 0
+        total, dirty, bounds, _companies = cr.fetchone()
         if len(bounds) > 1:
-            cr.execute(SQL("CREATE INDEX ON %s (partner_id) WHERE dirty", table))
+            cr.execute(SQL("CREATE INDEX ON %s (partner_id)", table))
             cr.execute(SQL("ANALYZE %s", table))
         done = 0
         for index, low in enumerate(bounds):
             high = bounds[index + 1] if index + 1 < len(bounds) else None
             figures = SQL(
-                "SELECT * FROM %s WHERE dirty AND partner_id >= %s %s",
+                "SELECT * FROM %s WHERE partner_id >= %s %s",
                 table,
                 low,
                 SQL("AND partner_id < %s", high) if high else SQL(),
@@ -412,9 +418,9 @@ class ResPartner(models.Model):
         """SQL: the tier with the highest thresholds met by row ``f`` (spend, cnt, company)."""
         whens = [
             SQL(
-                "WHEN f.company_id = %s AND f.spend >= %s AND f.cnt >= %s THEN %s",
+                "WHEN f.company_id = %s AND f.spend_f >= %s AND f.cnt >= %s THEN %s",
                 company_id,
-                spend or 0,
+                float(spend or 0),
                 orders or 0,
                 tier_id,
             )
@@ -489,36 +495,53 @@ class ResPartner(models.Model):
                 """,
                 ctx["companies"][0][0] if ctx["companies"] else None,
             )
+        # Pareto class: against the company's cut-offs, the lowest spend of class A and
+        # of class B. The full recompute finds them with a running sum over the
+        # customers ranked by spend (a narrow sort, in float: a class, not an amount);
+        # a recompute of a few customers uses those of the last full recompute.
+        value_class = SQL(
+            """
+            CASE WHEN c.spend_f <= 0 THEN 'C'
+                 WHEN c.a_min IS NULL OR c.spend_f >= c.a_min THEN 'A'
+                 WHEN c.spend_f >= c.b_min THEN 'B'
+                 ELSE 'C' END
+            """
+        )
         if partner_ids is None:
-            # Pareto: the spend of the customers ranked before each one, against the
-            # company's total (a running sum, in float: a class, not an amount).
-            value_class = SQL(
+            cuts = SQL(
                 """
-                CASE WHEN c.spend <= 0 THEN 'C'
-                     WHEN SUM(c.spend::float8) OVER w_run - c.spend::float8
-                          < t.total * c.a_pct / 100 THEN 'A'
-                     WHEN SUM(c.spend::float8) OVER w_run - c.spend::float8
-                          < t.total * (c.a_pct + c.b_pct) / 100 THEN 'B'
-                     ELSE 'C' END
+                cuts AS (
+                    SELECT x.company_id,
+                           MIN(x.spend_f) FILTER (WHERE x.before < x.total * x.a_pct / 100)
+                               AS a_min,
+                           MIN(x.spend_f)
+                               FILTER (WHERE x.before < x.total * (x.a_pct + x.b_pct) / 100)
+                               AS b_min
+                      FROM (SELECT r.company_id, r.spend_f, r.a_pct, r.b_pct,
+                                   SUM(r.spend_f) OVER (PARTITION BY r.company_id
+                                                        ORDER BY r.spend_f DESC
+                                                        ROWS UNBOUNDED PRECEDING)
+                                   - r.spend_f AS before,
+                                   SUM(r.spend_f) OVER (PARTITION BY r.company_id) AS total
+                              FROM (SELECT a.company_id,
+                                           round(a.spend * 100) / 100 AS spend_f,
+                                           co.loyalty_class_a_percent AS a_pct,
+                                           co.loyalty_class_b_percent AS b_pct
+                                      FROM agg a JOIN res_company co ON co.id = a.company_id
+                                     WHERE a.spend > 0) r) x
+                  GROUP BY x.company_id
+                ),
                 """
             )
-            class_from = SQL(
-                """
-                c JOIN (SELECT company_id, SUM(spend::float8) AS total
-                          FROM c GROUP BY company_id) t ON t.company_id = c.company_id
-                WINDOW w_run AS (PARTITION BY c.company_id ORDER BY c.spend DESC, c.partner_id)
-                """
-            )
+            cut_columns = SQL("cuts.a_min, cuts.b_min")
+            cut_join = SQL("LEFT JOIN cuts ON cuts.company_id = f.company_id")
         else:
-            value_class = SQL(
-                """
-                CASE WHEN c.spend <= 0 THEN 'C'
-                     WHEN c.a_min IS NULL OR c.spend >= c.a_min THEN 'A'
-                     WHEN c.spend >= c.b_min THEN 'B'
-                     ELSE 'C' END
-                """
+            cuts = SQL()
+            cut_columns = SQL(
+                "co.loyalty_class_a_min_spend::float8 AS a_min,"
+                " co.loyalty_class_b_min_spend::float8 AS b_min"
             )
-            class_from = SQL("c")
+            cut_join = SQL()
         if full_history:
             history_scope = SQL()
             last_date = SQL("agg.last_date::date")
@@ -533,6 +556,8 @@ class ResPartner(models.Model):
         new_rank = self._loyalty_rank_case(ctx, SQL("c.computed_tier_id"))
         return SQL(
             """
+            -- OFFSET 0 keeps each step a subquery of its own: its columns are computed
+            -- once per row rather than inlined (and repeated) in the next step.
             WITH agg1 AS (
                 SELECT so.partner_id, so.company_id,
                        SUM(so.amount_untaxed::float8
@@ -545,10 +570,12 @@ class ResPartner(models.Model):
               GROUP BY so.partner_id, so.company_id
             ),
             agg AS (%(orders)s),
+            %(cuts)s
             f AS (
                 SELECT cp.id AS partner_id,
                        COALESCE(cp.company_id, agg.company_id, %(default_company)s) AS company_id,
-                       ROUND(COALESCE(agg.spend, 0)::numeric, 2) AS spend,
+                       (round(COALESCE(agg.spend, 0) * 100) / 100)::numeric(16, 2) AS spend,
+                       round(COALESCE(agg.spend, 0) * 100) / 100 AS spend_f,
                        COALESCE(agg.cnt, 0)::integer AS cnt,
                        %(last_date)s AS last_date,
                        %(first_date)s AS first_date,
@@ -566,11 +593,11 @@ class ResPartner(models.Model):
                    AND (agg.partner_id IS NOT NULL OR cp.customer_rank > 0
                         OR cp.loyalty_tier_id IS NOT NULL OR cp.loyalty_last_order_date IS NOT NULL)
                    %(partner_scope)s
+                OFFSET 0
             ),
             c AS (
                 SELECT f.*, %(tier_case)s AS computed_tier_id,
-                       co.loyalty_class_a_percent AS a_pct, co.loyalty_class_b_percent AS b_pct,
-                       co.loyalty_class_a_min_spend AS a_min, co.loyalty_class_b_min_spend AS b_min,
+                       %(cut_columns)s,
                        co.loyalty_downgrade_grace_days AS grace,
                        CASE WHEN f.first_date IS NULL
                               OR f.first_date > %(today)s::date - co.loyalty_new_days
@@ -581,6 +608,8 @@ class ResPartner(models.Model):
                             THEN 'at_risk'
                             ELSE 'lost' END AS lifecycle
                   FROM f JOIN res_company co ON co.id = f.company_id
+                  %(cut_join)s
+                OFFSET 0
             ),
             d AS (
                 SELECT c.partner_id, c.company_id, c.spend, c.cnt, c.last_date, c.first_date,
@@ -589,7 +618,8 @@ class ResPartner(models.Model):
                        (%(value_class)s)::varchar AS value_class,
                        (c.old_tier_id IS NOT NULL AND %(old_rank)s IS NOT NULL
                         AND COALESCE(%(new_rank)s, 0) < %(old_rank)s) AS is_down
-                  FROM %(class_from)s
+                  FROM c
+                OFFSET 0
             )
             SELECT e.partner_id, e.company_id, e.spend, e.cnt, e.last_date, e.first_date,
                    e.value_class, e.lifecycle, e.tier_id, e.since,
@@ -611,6 +641,7 @@ class ResPartner(models.Model):
                                  AND d.since <= %(today)s::date - d.grace THEN NULL
                             ELSE COALESCE(d.since, %(today)s::date) END AS since
                   FROM d
+                OFFSET 0
               ) e
             """,
             start=start,
@@ -621,7 +652,9 @@ class ResPartner(models.Model):
             tier_case=self._loyalty_tier_case(ctx),
             today=ctx["today"],
             value_class=value_class,
-            class_from=class_from,
+            cuts=cuts,
+            cut_columns=cut_columns,
+            cut_join=cut_join,
             history_scope=history_scope,
             last_date=last_date,
             first_date=first_date,
