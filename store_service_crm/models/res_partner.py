@@ -862,7 +862,7 @@ class ResPartner(models.Model):
                     SELECT rp.commercial_partner_id,
                            count(*),
                            min(v.scheduled_date) FILTER (WHERE v.state = 'planned'),
-                           (array_agg(v.csat_score ORDER BY v.date_done DESC)
+                           (array_agg(v.csat_score ORDER BY v.date_done DESC, v.id DESC)
                                 FILTER (WHERE v.state = 'done' AND v.csat_score > 0))[1]
                       FROM store_return_visit v
                       JOIN res_partner rp ON rp.id = v.partner_id
@@ -892,7 +892,7 @@ class ResPartner(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Unsupported search on 'Needs attention'."))
         positive = (operator == "=") == value
-        return [("id", "in" if positive else "not in", self._needs_attention_sql())]
+        return [("id", "in" if positive else "not in", SQL("(%s)", self._needs_attention_sql()))]
 
     def _needs_attention_sql(self):
         """Commercial partners needing care, as one SQL sub-select of ids."""

@@ -61,7 +61,8 @@ class StoreReturnVisit(models.Model):
         help="Technical: id of the order, complaint or partner the rule planned it for.",
     )
     period_key = fields.Integer(
-        readonly=True, help="Technical: birthday year or maintenance period (0 otherwise)."
+        readonly=True,
+        help="Technical: birthday year, maintenance period or complaint reopen count.",
     )
     care_visit = fields.Boolean(readonly=True, help="Planned from the customers-at-risk list.")
     scheduled_date = fields.Date(
@@ -520,11 +521,12 @@ class StoreReturnVisit(models.Model):
                     partner_id, origin, scheduled_date, user_id, team_id, company_id, channel,
                     state, attempt_count, csat_score, nps_score, nps_given, care_visit, period_key,
                     source_id, create_uid, create_date, write_uid, write_date)
-                SELECT p.id, 'manual', %(today)s, COALESCE(p.user_id, %(uid)s), p.team_id,
+                SELECT p.id, 'manual', %(today)s, COALESCE(p.user_id, %(uid)s), su.sale_team_id,
                        COALESCE(p.company_id, %(company)s), %(channel)s, 'planned', 0, 0, 0, false,
                        true, 0, p.id, %(uid)s, now() at time zone 'UTC',
                        %(uid)s, now() at time zone 'UTC'
                   FROM res_partner p
+                  LEFT JOIN res_users su ON su.id = p.user_id
                  WHERE p.id = ANY(%(ids)s)
                    AND NOT EXISTS (SELECT 1 FROM store_return_visit v
                                     WHERE v.partner_id = p.id AND v.care_visit

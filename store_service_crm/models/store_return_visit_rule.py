@@ -213,7 +213,8 @@ class StoreReturnVisitRule(models.Model):
         visit_model = self.env["store.return.visit"]
         self.env.flush_all()
         today = fields.Date.context_today(self)
-        cancelled = visit_model._cancel_visits_of_cancelled_orders()
+        # a full run also catches orders cancelled behind the ORM's back
+        cancelled = visit_model._cancel_visits_of_cancelled_orders() if source_ids is None else 0
         todo = []
         for rule in rules:
             select = rule._visit_source_query(today, source_ids)
@@ -456,11 +457,12 @@ class StoreReturnVisitRule(models.Model):
             """SELECT p.id AS partner_id, NULL::int AS sale_order_id, NULL::int AS complaint_id,
                       p.id AS source_id, y.year AS period_key,
                       (%(occurrence)s + %(delay)s) AS scheduled_date,
-                      %(user)s AS user_id, p.team_id,
+                      %(user)s AS user_id, su.sale_team_id AS team_id,
                       COALESCE(p.company_id, %(company)s) AS company_id
                  FROM res_partner p
                 CROSS JOIN (VALUES (%(y0)s), (%(y1)s)) AS y(year)
-                 LEFT JOIN crm_team team ON team.id = p.team_id
+                 LEFT JOIN res_users su ON su.id = p.user_id
+                 LEFT JOIN crm_team team ON team.id = su.sale_team_id
                 WHERE %(where)s""",
             occurrence=occurrence,
             delay=self.delay_days,

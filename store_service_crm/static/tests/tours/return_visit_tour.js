@@ -4,7 +4,7 @@ registry.category("web_tour.tours").add("store_service_crm_return_visit_complain
     steps: () => [
         {
             content: "The visit form shows the customer",
-            trigger: ".o_form_view .o_field_widget[name=partner_id]:contains('Tour Customer Chen')",
+            trigger: ".o_breadcrumb .active:contains('Tour Customer Chen')",
         },
         {
             content: "Give a low satisfaction score",
