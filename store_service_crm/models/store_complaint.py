@@ -703,6 +703,53 @@ class StoreComplaint(models.Model):
             "context": {"default_complaint_ids": self.ids},
         }
 
+    def action_create_credit_note(self):
+        """Create a draft customer credit note for the compensation, linked to the complaint."""
+        self.ensure_one()
+        if self.refund_move_id:
+            raise UserError(self.env._("%s already has a credit note.", self.name))
+        if self.compensation_amount <= 0:
+            raise UserError(
+                self.env._(
+                    "Set the amount to refund in Compensation Amount on %s first.", self.name
+                )
+            )
+        journal = self.env["account.journal"].search(
+            [
+                ("type", "=", "sale"),
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+            ],
+            limit=1,
+        )
+        if not journal:
+            raise UserError(self.env._("Configure accounting (a sales journal) first."))
+        line = {
+            "name": self.env._("Compensation for complaint %s", self.name),
+            "quantity": 1,
+            "price_unit": self.compensation_amount,
+        }
+        if self.product_id:
+            line["product_id"] = self.product_id.id
+            line["tax_ids"] = [fields.Command.clear()]
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.partner_id.id,
+                "journal_id": journal.id,
+                "company_id": self.company_id.id,
+                "invoice_origin": self.name,
+                "ref": self.name,
+                "invoice_line_ids": [fields.Command.create(line)],
+            }
+        )
+        self.refund_move_id = move
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": move.id,
+            "view_mode": "form",
+        }
+
     def action_create_replacement_order(self):
         """Create a quotation for the replacement, linked to the complaint."""
         self.ensure_one()

@@ -171,6 +171,32 @@ class TestComplaintFeatures(ComplaintCase):
         with self.assertRaises(UserError):
             complaint.action_create_replacement_order()
 
+    def test_credit_note_for_the_compensation(self):
+        complaint = self._in_progress(
+            partner_id=self.customer.id, sale_order_id=self.order.id, product_id=self.product.id
+        )
+        with self.assertRaises(UserError):
+            complaint.action_create_credit_note()  # no amount yet
+        self.assertFalse(complaint.refund_move_id)
+        complaint.compensation_amount = 150
+        has_journal = self.env["account.journal"].search_count(
+            [("type", "=", "sale"), ("company_id", "=", complaint.company_id.id)]
+        )
+        if not has_journal:
+            with self.assertRaises(UserError):
+                complaint.action_create_credit_note()
+            return
+        action = complaint.action_create_credit_note()
+        move = complaint.refund_move_id
+        self.assertEqual(action["res_id"], move.id)
+        self.assertEqual(move.move_type, "out_refund")
+        self.assertEqual(move.state, "draft")
+        self.assertEqual(move.partner_id, self.customer)
+        self.assertEqual(move.amount_total, 150)
+        self.assertEqual(move.invoice_origin, complaint.name)
+        with self.assertRaises(UserError):
+            complaint.action_create_credit_note()
+
     def test_sale_order_button_prefills_the_form(self):
         action = self.order.action_register_complaint()
         self.assertEqual(action["res_model"], "store.complaint")

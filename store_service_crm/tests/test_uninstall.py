@@ -59,8 +59,11 @@ def test_uninstall_leaves_no_menu_action_group_or_table(scratch_db):
         for (model,) in _query(
             scratch_db,
             "SELECT m.model FROM ir_model m JOIN ir_model_data d"
-            " ON d.model = 'ir.model' AND d.res_id = m.id WHERE d.module = %s",
-            (MODULE,),
+            " ON d.model = 'ir.model' AND d.res_id = m.id WHERE d.module = %s"
+            # models the addon only extends (res.partner, ...) keep their table
+            " AND NOT EXISTS (SELECT 1 FROM ir_model_data o WHERE o.model = 'ir.model'"
+            "  AND o.res_id = m.id AND o.module != %s)",
+            (MODULE, MODULE),
         )
     ]
     odoo.sql_db.close_db(scratch_db)
