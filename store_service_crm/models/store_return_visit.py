@@ -182,6 +182,14 @@ class StoreReturnVisit(models.Model):
             ["user_id", "scheduled_date"],
             where="state = 'planned'",
         )
+        # the generation sweeps recently cancelled orders
+        create_index(
+            self.env.cr,
+            "sale_order_store_visit_cancel_write_date_index",
+            "sale_order",
+            ["write_date"],
+            where="state = 'cancel'",
+        )
         # the generation reads recently confirmed orders
         create_index(
             self.env.cr,
@@ -201,7 +209,7 @@ class StoreReturnVisit(models.Model):
                 vals["nps_given"] = True
         visits = super().create(vals_list)
         self._create_visit_activities(visits.filtered(lambda v: v.state == "planned").ids)
-        visits._after_scored()
+        visits._after_scored()  # pylint: disable=no-member
         return visits
 
     def write(self, vals):
@@ -478,10 +486,17 @@ class StoreReturnVisit(models.Model):
         self.invalidate_model(["activity_ids"])
 
     @api.model
-    def _cancel_visits_of_cancelled_orders(self, orders=None):
-        """Cancel the planned visits of cancelled orders (all of them or ``orders``), set-based."""
+    def _cancel_visits_of_cancelled_orders(self, orders=None, since_days=None):
+        """Cancel the planned visits of cancelled orders, set-based: of ``orders``, or
+        of the orders written in the last ``since_days`` days, or of all of them."""
         self.env.flush_all()
-        order_filter = SQL("TRUE") if orders is None else SQL("so.id = ANY(%s)", orders.ids)
+        if orders is not None:
+            order_filter = SQL("so.id = ANY(%s)", orders.ids)
+        elif since_days is not None:
+            since = fields.Datetime.now() - timedelta(days=since_days)
+            order_filter = SQL("so.write_date >= %s", since)
+        else:
+            order_filter = SQL("TRUE")
         self.env.cr.execute(
             SQL(
                 """

@@ -14,6 +14,10 @@ VISIT_CHANNELS = [
     ("messaging", "Messaging app"),
 ]
 
+# a full generation run cancels the planned visits of orders cancelled (written)
+# this many days ago at most; the ORM's cancel cancels them at once
+SWEEP_DAYS = 7
+
 # trigger -> origin of the visits it creates
 TRIGGER_ORIGIN = {
     "sale_confirmed": "sale",
@@ -223,24 +227,24 @@ class StoreReturnVisitRule(models.Model):
         visit_model = self.env["store.return.visit"]
         self.env.flush_all()
         today = fields.Date.context_today(self)
-        # a full run also catches orders cancelled behind the ORM's back
-        cancelled = visit_model._cancel_visits_of_cancelled_orders() if source_ids is None else 0
+        # a full run also catches orders cancelled behind the ORM's back (recently written)
+        cancelled = (
+            visit_model._cancel_visits_of_cancelled_orders(since_days=SWEEP_DAYS)
+            if source_ids is None
+            else 0
+        )
         todo = []
         for rule in rules:
             select = rule._visit_source_query(today, source_ids)
             if select is None:
                 continue
             todo.append((rule, select))
-        remaining = 0
-        if commit:
-            for _rule, select in todo:
-                self.env.cr.execute(SQL("SELECT count(*) FROM (%s) AS src", select))
-                remaining += self.env.cr.fetchone()[0]
-            if cancelled:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        if commit and cancelled:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         done = 0
         created_ids = []
         for rule, select in todo:
+            remaining = None
             while True:
                 ids = rule._insert_visits(select, batch_size)
                 if ids:
@@ -249,7 +253,12 @@ class StoreReturnVisitRule(models.Model):
                 if return_records:
                     created_ids.extend(ids)
                 if commit:
-                    remaining = max(remaining - len(ids), 0)
+                    if remaining is None and len(ids) == batch_size:
+                        # more than one batch: count what is left once, for the progress
+                        self.env.cr.execute(SQL("SELECT count(*) FROM (%s) AS src", select))
+                        remaining = self.env.cr.fetchone()[0]
+                    else:
+                        remaining = max((remaining or 0) - len(ids), 0)
                     self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                     _logger.info(
@@ -282,7 +291,6 @@ class StoreReturnVisitRule(models.Model):
                        src.company_id, %(channel)s, 'planned', 0, 0, 0, false, false,
                        %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
                   FROM (%(select)s) AS src
-                 ORDER BY src.source_id, src.period_key
                  LIMIT %(limit)s
                 ON CONFLICT DO NOTHING
                 RETURNING id
