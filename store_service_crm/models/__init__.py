@@ -7,5 +7,6 @@ from . import store_loyalty_tier
 from . import store_loyalty_tier_history
 from . import res_partner
 from . import sale_order
+from . import sale_order_line
 from . import store_return_visit_rule
 from . import store_return_visit
