@@ -9,3 +9,4 @@ from . import res_partner
 from . import sale_order
 from . import store_return_visit_rule
 from . import store_return_visit
+from . import sale_order_line

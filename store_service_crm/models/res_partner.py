@@ -556,8 +556,8 @@ class ResPartner(models.Model):
         new_rank = self._loyalty_rank_case(ctx, SQL("c.computed_tier_id"))
         return SQL(
             """
-            -- OFFSET 0 keeps each step a subquery of its own: its columns are computed
-            -- once per row rather than inlined (and repeated) in the next step.
+            /* OFFSET 0 keeps each step a subquery of its own: its columns are computed
+               once per row rather than inlined (and repeated) in the next step. */
             WITH agg1 AS (
                 SELECT so.partner_id, so.company_id,
                        SUM(so.amount_untaxed::float8

@@ -54,16 +54,15 @@ def test_uninstall_leaves_no_menu_action_group_or_table(scratch_db):
     )
     menus = [res_id for model, res_id in owned if model == "ir.ui.menu"]
     assert menus, "the addon should own menus once installed"
+    # Models the addon creates (not the ones it only extends, like res.partner).
     tables = [
         model.replace(".", "_")
         for (model,) in _query(
             scratch_db,
             "SELECT m.model FROM ir_model m JOIN ir_model_data d"
-            " ON d.model = 'ir.model' AND d.res_id = m.id WHERE d.module = %s"
-            # models the addon only extends (res.partner, ...) keep their table
-            " AND NOT EXISTS (SELECT 1 FROM ir_model_data o WHERE o.model = 'ir.model'"
-            "  AND o.res_id = m.id AND o.module != %s)",
-            (MODULE, MODULE),
+            " ON d.model = 'ir.model' AND d.res_id = m.id"
+            " GROUP BY m.model HAVING bool_and(d.module = %s)",
+            (MODULE,),
         )
     ]
     odoo.sql_db.close_db(scratch_db)
