@@ -201,6 +201,7 @@ class StoreReturnVisit(models.Model):
                 vals["nps_given"] = True
         visits = super().create(vals_list)
         self._create_visit_activities(visits.filtered(lambda v: v.state == "planned").ids)
+        visits._after_scored()
         return visits
 
     def write(self, vals):

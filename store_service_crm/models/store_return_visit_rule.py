@@ -190,7 +190,11 @@ class StoreReturnVisitRule(models.Model):
 
         :return: the created ``store.return.visit`` records
         """
+        if not complaints:
+            return self.env["store.return.visit"]
         rules = self.search([("trigger", "=", "complaint_resolved")])
+        if not rules:
+            return self.env["store.return.visit"]
         return rules._generate(source_ids=complaints.ids, return_records=True)
 
     @api.model
@@ -200,7 +204,11 @@ class StoreReturnVisitRule(models.Model):
 
         :return: the created ``store.return.visit`` records
         """
+        if not orders:
+            return self.env["store.return.visit"]
         rules = self.search([("trigger", "=", "sale_confirmed")])
+        if not rules:
+            return self.env["store.return.visit"]
         return rules._generate(source_ids=orders.ids, return_records=True)
 
     @api.model
@@ -209,6 +217,8 @@ class StoreReturnVisitRule(models.Model):
         self.search([("active", "=", True)])._generate(batch_size=batch_size, commit=True)
 
     def _generate(self, source_ids=None, batch_size=20000, commit=False, return_records=False):
+        # source ids only make sense for the rules of one trigger (see _generate_for_*)
+        assert source_ids is None or self, "restrict the rules when passing source ids"
         rules = self or self.search([("active", "=", True)])
         visit_model = self.env["store.return.visit"]
         self.env.flush_all()

@@ -105,6 +105,10 @@ class TestReturnVisit(VisitCase):
         self._visit(partner_id=contact.id, csat_score=5).action_done()
         self.assertAlmostEqual(self.customer.satisfaction_avg, 11 / 3, places=4)
 
+    def test_visit_recorded_as_done_counts_at_once(self):
+        self._visit(csat_score=2, state="done", date_done=fields.Datetime.now())
+        self.assertAlmostEqual(self.customer.satisfaction_avg, 2.0)
+
     def test_reassigning_moves_the_todo(self):
         visit = self._visit()
         visit.user_id = self.manager

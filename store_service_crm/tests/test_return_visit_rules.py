@@ -331,3 +331,18 @@ class TestReturnVisitRules(VisitCase):
         visit.csat_score = 4
         visit.action_done()
         self.assertEqual(complaint.satisfaction_score, 4)
+
+    def test_confirming_without_purchase_rule_plans_nothing(self):
+        """Only sale rules react to a confirmation, even when other rules are active."""
+        self._rule(trigger="birthday", horizon_days=400)
+        order = self._order(confirm=False)
+        evaluated = []
+
+        def birthday_query(rule, today, source_ids):
+            evaluated.append(rule)
+
+        with patch.object(type(self.Rule), "_source_query_birthday", birthday_query):
+            order.action_confirm()
+            self.assertFalse(self.Rule._generate_for_orders(order))
+        self.assertFalse(evaluated, "the birthday rule is not run on order ids")
+        self.assertFalse(self._visits(sale_order_id=order.id))
