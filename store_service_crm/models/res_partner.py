@@ -836,7 +836,12 @@ class ResPartner(models.Model):
 
     # ---- Return visits ----
     birthdate_date = fields.Date(string="Birthday", help="Used by the birthday return-visit rules.")
-    return_visit_ids = fields.One2many("store.return.visit", "partner_id", string="Return visits")
+    return_visit_ids = fields.One2many(
+        "store.return.visit",
+        "partner_id",
+        string="Return visits",
+        groups="store_service_crm.group_store_service_user",
+    )
     return_visit_count = fields.Integer(compute="_compute_return_visit_stats", string="Visit Count")
     next_visit_date = fields.Date(compute="_compute_return_visit_stats", string="Next visit")
     last_visit_csat = fields.Integer(

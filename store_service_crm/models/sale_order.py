@@ -96,9 +96,16 @@ class SaleOrder(models.Model):
 
     # ---- Return visits ----
     return_visit_ids = fields.One2many(
-        "store.return.visit", "sale_order_id", string="Return visits"
+        "store.return.visit",
+        "sale_order_id",
+        string="Return visits",
+        groups="store_service_crm.group_store_service_user",
     )
-    return_visit_count = fields.Integer(compute="_compute_return_visit_count", string="Visit Count")
+    return_visit_count = fields.Integer(
+        compute="_compute_return_visit_count",
+        string="Visit Count",
+        groups="store_service_crm.group_store_service_user",
+    )
 
     def _compute_return_visit_count(self):
         counts = dict(
