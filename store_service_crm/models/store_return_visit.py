@@ -316,7 +316,7 @@ class StoreReturnVisit(models.Model):
                     "scheduled_date": max(visit.scheduled_date, today),
                 }
             )
-        self._create_visit_activities(self.ids)
+        self._create_visit_activities(self.ids, new=False)
         return True
 
     def action_create_complaint(self):
@@ -443,8 +443,11 @@ class StoreReturnVisit(models.Model):
                 visit.complaint_id.sudo().satisfaction_score = visit.csat_score
 
     @api.model
-    def _create_visit_activities(self, visit_ids):
-        """Put a to-do on the assignee's list for each planned visit of ``visit_ids``, set-based."""
+    def _create_visit_activities(self, visit_ids, new=True):
+        """Put a to-do on the assignee's list for each planned visit of ``visit_ids``, set-based.
+
+        ``new``: the visits were just created, so none has a to-do yet (no check: on a
+        fresh table a per-row anti-join on mail_activity is planned badly)."""
         if not visit_ids:
             return
         activity_type = self.env.ref(
@@ -470,10 +473,17 @@ class StoreReturnVisit(models.Model):
                   JOIN res_users u ON u.id = v.user_id AND u.active
                   JOIN res_partner up ON up.id = u.partner_id
                  WHERE v.id = ANY(%(ids)s) AND v.state = 'planned'
-                   AND NOT EXISTS (SELECT 1 FROM mail_activity a
-                                    WHERE a.res_model = %(model)s AND a.res_id = v.id
-                                      AND a.activity_type_id = %(type)s)
+                   AND %(not_existing)s
                 """,
+                not_existing=SQL("TRUE")
+                if new
+                else SQL(
+                    """NOT EXISTS (SELECT 1 FROM mail_activity a
+                                    WHERE a.res_model = %s AND a.res_id = v.id
+                                      AND a.activity_type_id = %s)""",
+                    self._name,
+                    activity_type.id,
+                ),
                 model_id=self.env["ir.model"]._get_id(self._name),
                 model=self._name,
                 type=activity_type.id,
