@@ -214,8 +214,8 @@ cmd_run() {
 cmd_lint() {
     [ -x "$VENV/bin/ruff" ] || setup
     say "ruff"
-    "$VENV/bin/ruff" check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts"
-    "$VENV/bin/ruff" format --check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts"
+    "$VENV/bin/ruff" check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts" "$PROJECT_DIR/benchmarks"
+    "$VENV/bin/ruff" format --check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts" "$PROJECT_DIR/benchmarks"
     say "pylint-odoo"
     (cd "$PROJECT_DIR" && "$VENV/bin/pylint" --rcfile=.pylintrc --disable=missing-readme,unsubscriptable-object "$ADDON")
 }

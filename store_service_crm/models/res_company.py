@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .store_return_visit_rule import VISIT_CHANNELS
+
 LOYALTY_SETTINGS = (
     "loyalty_window_months",
     "loyalty_class_a_percent",
@@ -14,6 +16,53 @@ LOYALTY_SETTINGS = (
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    # Complaint SLA: hours used when the customer has no tier, then multiplied by the
+    # severity factor (critical the shortest).
+    complaint_response_hours = fields.Float(string="Default Response Hours", default=24.0)
+    complaint_resolution_hours = fields.Float(string="Default Resolution Hours", default=72.0)
+    complaint_factor_low = fields.Float(string="Low Severity Factor", default=1.5)
+    complaint_factor_medium = fields.Float(string="Medium Severity Factor", default=1.0)
+    complaint_factor_high = fields.Float(string="High Severity Factor", default=0.5)
+    complaint_factor_critical = fields.Float(string="Critical Severity Factor", default=0.25)
+    complaint_sla_working_hours = fields.Boolean(
+        string="SLA in Working Hours",
+        help="Count complaint SLA hours on the company's working calendar instead of the clock.",
+    )
+    complaint_escalation_delay_hours = fields.Float(
+        string="Second Escalation After (hours)", default=24.0
+    )
+    complaint_service_manager_id = fields.Many2one(
+        "res.users", string="Service Manager", domain="[('share', '=', False)]"
+    )
+    complaint_repeat_days = fields.Integer(string="Repeat Window (days)", default=30)
+    complaint_fcr_hours = fields.Float(string="First-Contact Window (hours)", default=2.0)
+    complaint_vip_tier_ids = fields.Many2many(
+        "store.loyalty.tier",
+        "res_company_complaint_vip_tier_rel",
+        "company_id",
+        "tier_id",
+        string="VIP Tiers",
+        help="Complaints of customers in these tiers are flagged VIP and go to the VIP queue.",
+    )
+    complaint_vip_team_id = fields.Many2one(
+        "crm.team",
+        string="VIP Queue Team",
+        help="If set, complaints of VIP customers are routed to this team.",
+    )
+    return_visit_delay_days = fields.Integer(
+        string="Default visit delay (days)",
+        default=3,
+        help="Delay proposed for new return-visit rules.",
+    )
+    return_visit_channel = fields.Selection(
+        VISIT_CHANNELS, string="Default visit channel", default="phone"
+    )
+    return_visit_max_attempts = fields.Integer(
+        string="Attempts before unreachable",
+        default=3,
+        help="Failed calls after which a return visit is marked unreachable.",
+    )
 
     loyalty_window_months = fields.Integer(
         string="Loyalty Evaluation Window (months)",

@@ -14,6 +14,19 @@ class SaleOrder(models.Model):
         related="partner_id.commercial_partner_id.loyalty_tier_id.color", string="Tier Color"
     )
 
+    complaint_count = fields.Integer(
+        compute="_compute_complaint_count", groups="store_service_crm.group_store_service_user"
+    )
+
+    def _compute_complaint_count(self):
+        counts = dict(
+            self.env["store.complaint"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.complaint_count = counts.get(order, 0)
+
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
@@ -39,3 +52,93 @@ class SaleOrder(models.Model):
         if partners:
             self.env["res.partner"]._recompute_loyalty(partners.ids)
         return res
+
+    def action_view_complaints(self):
+        # pylint: disable=no-member
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "store_service_crm.store_complaint_action"
+        )
+        action.update(
+            {
+                "domain": [("sale_order_id", "=", self.id)],
+                "context": {
+                    "default_sale_order_id": self.id,
+                    "default_partner_id": self.partner_id.id,
+                    "default_team_id": self.team_id.id,
+                },
+                "view_mode": "list,kanban,form",
+                "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            }
+        )
+        return action
+
+    def action_register_complaint(self):
+        # pylint: disable=no-member
+        """Open a new complaint form pre-filled with the customer, the order and the store."""
+        self.ensure_one()
+        products = self.order_line.product_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Register complaint"),
+            "res_model": "store.complaint",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_sale_order_id": self.id,
+                "default_team_id": self.team_id.id,
+                "default_company_id": self.company_id.id,
+                "default_product_id": products.id if len(products) == 1 else False,
+            },
+        }
+
+    # ---- Return visits ----
+    return_visit_ids = fields.One2many(
+        "store.return.visit",
+        "sale_order_id",
+        string="Return visits",
+        groups="store_service_crm.group_store_service_user",
+    )
+    return_visit_count = fields.Integer(
+        compute="_compute_return_visit_count",
+        string="Visit Count",
+        groups="store_service_crm.group_store_service_user",
+    )
+
+    def _compute_return_visit_count(self):
+        counts = dict(
+            self.env["store.return.visit"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.return_visit_count = counts.get(order, 0)
+
+    def action_confirm(self):
+        res = super().action_confirm()  # pylint: disable=no-member
+        self.env["store.return.visit.rule"].sudo()._generate_for_orders(
+            self.filtered(lambda o: o.state == "sale")
+        )
+        return res
+
+    def _action_cancel(self):
+        res = super()._action_cancel()  # pylint: disable=no-member
+        self.env["store.return.visit"].sudo()._cancel_visits_of_cancelled_orders(self)
+        return res
+
+    def action_view_return_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "store_service_crm.store_return_visit_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {
+            "default_sale_order_id": self.id,
+            "default_partner_id": self.mapped("partner_id").id,
+            "default_team_id": self.mapped("team_id").id,
+            "default_origin": "sale",
+            "search_default_group_state": 0,
+        }
+        return action

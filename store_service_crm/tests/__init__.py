@@ -3,3 +3,11 @@ from . import test_i18n
 from . import test_tour_app
 from . import test_loyalty
 from . import test_tour_loyalty
+from . import test_complaint_workflow
+from . import test_complaint_features
+from . import test_complaint_sla
+from . import test_tour_complaint
+from . import test_return_visit_rules
+from . import test_return_visit
+from . import test_return_visit_rating
+from . import test_return_visit_tour

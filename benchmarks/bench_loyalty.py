@@ -1,0 +1,411 @@
+"""Loyalty tiers: the full recompute against the raw aggregate and a naive ORM loop.
+
+Rows produced (all measured in the same run, on the same data):
+
+* first full recompute (every customer gets a tier, history written): informative;
+* full recompute ``_recompute_loyalty_all()`` (median of ``--repeat`` warm runs,
+  each committed) vs the raw ``SELECT commercial partner, sum, count, max ...
+  GROUP BY`` over the same confirmed orders of the window, with the same
+  roll-up and currency conversion (median of as many runs, rows fetched):
+  target <= 1.5x;
+* the raw aggregate plus an ``UPDATE res_partner`` of the three figures
+  (rolled back): the physical cost of writing, informative;
+* full recompute vs a naive per-partner ORM loop timed on a random sample and
+  extrapolated to every customer: target >= 50x faster;
+* ``action_recompute_loyalty()`` on the same sample vs the same loop,
+  measured (not extrapolated): informative.
+"""
+
+import random
+from datetime import datetime, time
+
+from common import (
+    Row,
+    capture_queries,
+    explain_every_statement,
+    median,
+    now,
+    peak_rss_mib,
+    ratio_at_most,
+    ratio_faster,
+)
+from common import fmt_seconds as fs
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tools import SQL
+
+TARGET_VS_RAW = 1.5
+TARGET_VS_ORM = 50
+WARMUP = 5  # customers run through the ORM loop and the button, untimed, before the sample
+
+
+def window_start(env, company):
+    """First instant counted by the loyalty code: today minus the window (company setting)."""
+    today = fields.Date.context_today(env["res.partner"])
+    months = company.loyalty_window_months if "loyalty_window_months" in company else 12
+    return datetime.combine(today - relativedelta(months=months), time.min)
+
+
+def raw_aggregate_sql(company, start, all_history=False):
+    """The reference: one GROUP BY over the confirmed orders of the window.
+
+    Contacts roll up into their commercial partner; other currencies are
+    converted with the order's own rate (``currency_rate``, the rate of the
+    order date that Odoo stores on every order, as ``sale.report`` and the
+    loyalty code do). With ``all_history``: every confirmed order is read and
+    the window applied with FILTER, first and last order over all time (what
+    the loyalty code computes for the lifecycle).
+    """
+    if all_history:
+        return SQL(
+            """
+            SELECT p.commercial_partner_id,
+                   sum(so.amount_untaxed / coalesce(nullif(so.currency_rate, 0), 1))
+                       FILTER (WHERE so.date_order >= %(start)s),
+                   count(*) FILTER (WHERE so.date_order >= %(start)s),
+                   max(so.date_order), min(so.date_order)
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.state = 'sale' AND so.company_id = %(company)s
+             GROUP BY p.commercial_partner_id
+            """,
+            company=company.id,
+            start=start,
+        )
+    return SQL(
+        """
+        SELECT p.commercial_partner_id,
+               sum(so.amount_untaxed / coalesce(nullif(so.currency_rate, 0), 1)),
+               count(*),
+               max(so.date_order)
+          FROM sale_order so
+          JOIN res_partner p ON p.id = so.partner_id
+         WHERE so.state = 'sale' AND so.company_id = %(company)s AND so.date_order >= %(start)s
+         GROUP BY p.commercial_partner_id
+        """,
+        company=company.id,
+        start=start,
+    )
+
+
+def write_floor_sql(company, start):
+    return SQL(
+        """
+        UPDATE res_partner rp
+           SET loyalty_spend = agg.spend, loyalty_order_count = agg.cnt,
+               loyalty_last_order_date = agg.last
+          FROM (%(agg)s) AS agg(partner_id, spend, cnt, last)
+         WHERE rp.id = agg.partner_id
+        """,
+        agg=raw_aggregate_sql(company, start),
+    )
+
+
+def orm_loop(env, partners, company, start):
+    """The naive way: per customer, search its orders, sum in Python, write.
+
+    It does the per-customer part of the job (spend and orders over the window,
+    first and last order, lifecycle, tier) but not the Pareto class, which needs
+    every customer: a reference that favours the loop.
+    """
+    Order = env["sale.order"]
+    Tier = env["store.loyalty.tier"]
+    tiers = Tier.search([("company_id", "=", company.id)]).sorted(
+        lambda t: (t.min_spend, t.min_orders), reverse=True
+    )
+    currency = company.currency_id
+    fields_ = env["res.partner"]._fields
+    has_first = "loyalty_first_order_date" in fields_
+    has_lifecycle = "customer_lifecycle" in fields_
+    today = fields.Date.context_today(env["res.partner"])
+    for partner in partners:
+        orders = Order.search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("state", "=", "sale"),
+                ("company_id", "=", company.id),
+            ]
+        )
+        recent = orders.filtered(lambda o: o.date_order >= start)
+        spend = sum(
+            o.currency_id._convert(o.amount_untaxed, currency, company, o.date_order.date())
+            for o in recent
+        )
+        count = len(recent)
+        dates = orders.mapped("date_order")
+        first, last = (min(dates).date(), max(dates).date()) if dates else (False, False)
+        vals = {"loyalty_spend": spend, "loyalty_order_count": count}
+        vals["loyalty_last_order_date"] = last
+        if has_first:
+            vals["loyalty_first_order_date"] = first
+        if has_lifecycle:
+            vals["customer_lifecycle"] = _lifecycle(company, today, first, last)
+        partner.write(vals)
+        tier = next(
+            (t for t in tiers if spend >= t.min_spend and count >= t.min_orders), Tier.browse()
+        )
+        if partner.loyalty_tier_id != tier and not partner.loyalty_tier_locked:
+            partner.write({"loyalty_tier_id": tier.id})
+    env.flush_all()
+
+
+def _lifecycle(company, today, first, last):
+    if not first or (today - first).days < company.loyalty_new_days:
+        return "new"
+    if (today - last).days < company.loyalty_at_risk_days:
+        return "active"
+    if (today - last).days < company.loyalty_lost_days:
+        return "at_risk"
+    return "lost"
+
+
+def _vacuum(env, table):
+    cnx = env.cr._cnx
+    env.cr.commit()
+    cnx.autocommit = True
+    try:
+        with cnx.cursor() as raw:
+            raw.execute(f"VACUUM ANALYZE {table}")
+    finally:
+        cnx.autocommit = False
+
+
+def _customers(env):
+    env.cr.execute(
+        "SELECT id FROM res_partner WHERE ref LIKE 'BENCH-%' AND customer_rank > 0 ORDER BY id"
+    )
+    return [r[0] for r in env.cr.fetchall()]
+
+
+def _time_ours(env):
+    env.invalidate_all()
+    count0 = env.cr.sql_log_count
+    t0 = now()
+    n = env["res.partner"]._recompute_loyalty_all()
+    env.cr.commit()
+    return now() - t0, n, env.cr.sql_log_count - count0
+
+
+def _time_raw(env, query):
+    t0 = now()
+    env.cr.execute(query)
+    rows = env.cr.fetchall()
+    elapsed = now() - t0
+    env.cr.commit()
+    return elapsed, rows
+
+
+def _check_figures(env, raw_rows, last_is_date):
+    """Compare the stored figures with the reference aggregate; returns notes."""
+    expected = {pid: (spend, cnt, last) for pid, spend, cnt, last in raw_rows}
+    env.cr.execute(
+        "SELECT id, loyalty_spend, loyalty_order_count, loyalty_last_order_date"
+        " FROM res_partner WHERE ref LIKE 'BENCH-%' AND customer_rank > 0"
+    )
+    bad = []
+    for pid, spend, cnt, last in env.cr.fetchall():
+        e_spend, e_cnt, e_last = expected.get(pid, (0, 0, None))
+        if e_last is not None and last_is_date:
+            e_last = e_last.date()
+        differs = abs(float(spend or 0) - float(e_spend)) > 0.05 or (cnt or 0) != e_cnt
+        # the stored last order is over all time: compare it when the window has orders
+        if differs or (e_cnt and last != e_last):
+            bad.append((pid, (spend, cnt, last), (e_spend, e_cnt, e_last)))
+    if not bad:
+        return [f"stored figures equal the reference aggregate for all {len(expected)} customers"]
+    sample = "; ".join(f"partner {p}: stored {s} expected {e}" for p, s, e in bad[:3])
+    return [f"MISMATCH with the reference aggregate for {len(bad)} customers, e.g. {sample}"]
+
+
+def _profile(ctx, env):
+    """Top statements of one recompute run, then EXPLAIN ANALYZE of the heaviest."""
+    out = ctx.out
+    env.invalidate_all()
+    with capture_queries() as records:
+        t0 = now()
+        env["res.partner"]._recompute_loyalty_all()
+        total = now() - t0
+    env.cr.rollback()
+    records.sort(key=lambda r: r[0], reverse=True)
+    out.write(
+        f"\n-- profile: one recompute, {len(records)} statements, {fs(total)} in all, "
+        f"{fs(sum(r[0] for r in records))} in SQL; heaviest:\n"
+    )
+    for delay, cr, query, params in records[:8]:
+        text = cr._obj.mogrify(query, params or None).decode() if params else query
+        text = " ".join(str(text).split())
+        out.write(f"  {fs(delay):>8}  {text[:300]}\n")
+    if not ctx.args.explain:
+        return
+    env.invalidate_all()
+    with explain_every_statement(min_ms=ctx.args.explain_min_ms) as plans:
+        env["res.partner"]._recompute_loyalty_all()
+    env.cr.rollback()
+    plans.sort(key=lambda p: p[0], reverse=True)
+    for elapsed, text, plan in plans[:4]:
+        out.write(f"\n-- EXPLAIN (ANALYZE, BUFFERS), {elapsed:.0f} ms:\n{text}\n{plan}\n")
+
+
+def run(ctx):
+    env = ctx.env
+    log = ctx.log
+    Partner = env["res.partner"]
+    if not hasattr(Partner, "_recompute_loyalty_all"):
+        return [Row("tier recompute", "not available (loyalty code not merged)")]
+    company = env.ref("base.main_company")
+    start = window_start(env, company)
+    raw_query = raw_aggregate_sql(company, start)
+    last_is_date = Partner._fields["loyalty_last_order_date"].type == "date"
+    customers = _customers(env)
+    rows = []
+
+    rss0 = peak_rss_mib()
+    log("  loyalty: first full recompute")
+    first, n, first_queries = _time_ours(env)
+    if ctx.fresh:
+        label = "tier recompute, first run"
+        note = "first run on fresh data: every tier assigned, history and chatter written"
+    else:
+        label = "tier recompute, warm-up run"
+        note = "first run of this process on a reused database"
+    rows.append(Row(label, fs(first), notes=[f"{note}; {n} customers, {first_queries} queries"]))
+    log(f"    {fs(first)} for {n} customers")
+
+    history_query = raw_aggregate_sql(company, start, all_history=True)
+    # warm the references the same way (ours ran once already)
+    _time_raw(env, raw_query)
+    _time_raw(env, history_query)
+    ours_times, raw_times, history_times, raw_rows, queries = [], [], [], None, 0
+    for i in range(ctx.args.repeat):
+        elapsed, n, queries = _time_ours(env)
+        ours_times.append(elapsed)
+        elapsed_raw, raw_rows = _time_raw(env, raw_query)
+        raw_times.append(elapsed_raw)
+        history_times.append(_time_raw(env, history_query)[0])
+        log(
+            f"    run {i + 1}: ours {fs(elapsed)}, raw aggregate {fs(elapsed_raw)}, "
+            f"all history {fs(history_times[-1])}"
+        )
+    ours, raw, history = median(ours_times), median(raw_times), median(history_times)
+    ratio, target, ok = ratio_at_most(ours, raw, TARGET_VS_RAW)
+    rows.append(
+        Row(
+            "tier recompute, all customers",
+            fs(ours),
+            f"{fs(raw)} raw GROUP BY",
+            ratio,
+            target,
+            ok,
+            notes=[
+                (
+                    f"median of {ctx.args.repeat} warm runs each (ours committed; raw rows "
+                    f"fetched); {n} customers processed in {queries} queries; window from "
+                    f"{start}; reference rolls contacts up to the commercial partner and "
+                    f"converts with sale_order.currency_rate ({len(raw_rows)} groups)"
+                ),
+                (
+                    f"all runs: ours {', '.join(fs(t) for t in ours_times)}; raw "
+                    f"{', '.join(fs(t) for t in raw_times)}; best of each: "
+                    f"{min(ours_times) / min(raw_times):.2f}x"
+                ),
+                *_check_figures(env, raw_rows, last_is_date),
+            ],
+        )
+    )
+
+    rows.append(
+        Row(
+            "  (reference, all history)",
+            "-",
+            f"{fs(history)} raw GROUP BY",
+            f"ours {ratio_at_most(ours, history, TARGET_VS_RAW)[0]}",
+            notes=[
+                (
+                    "every confirmed order read, window applied with FILTER, first and last "
+                    "order over all time: what the loyalty code aggregates"
+                )
+            ],
+        )
+    )
+
+    size = min(ctx.args.sample, len(customers) - WARMUP)
+    picked = random.Random(7).sample(customers, size + WARMUP)
+    sample, warmup = Partner.browse(picked[:size]), Partner.browse(picked[size:])
+    log(f"  loyalty: naive ORM loop on {size} customers")
+    # warm the ORM (caches of the registry, of domains and rates) on other customers
+    orm_loop(env, warmup, company, start)
+    env.cr.rollback()
+    env.invalidate_all()
+    t0 = now()
+    orm_loop(env, sample, company, start)
+    orm_sample = now() - t0
+    env.cr.rollback()
+    env.invalidate_all()
+    orm_all = orm_sample / size * n
+    ratio, target, ok = ratio_faster(ours, orm_all, TARGET_VS_ORM)
+    rows.append(
+        Row(
+            "tier recompute vs ORM loop",
+            fs(ours),
+            f"{fs(orm_all)} ORM loop (extrapolated)",
+            ratio,
+            target,
+            ok,
+            notes=[
+                (
+                    f"ORM loop timed on {size} random customers: {fs(orm_sample)} "
+                    f"({orm_sample / size * 1000:.1f} ms each), extrapolated x {n}/{size}"
+                )
+            ],
+        )
+    )
+
+    log(f"  loyalty: action_recompute_loyalty() on the same {size} customers")
+    warmup.action_recompute_loyalty()
+    env.cr.rollback()
+    env.invalidate_all()
+    count0 = env.cr.sql_log_count
+    t0 = now()
+    sample.action_recompute_loyalty()
+    env.flush_all()
+    button = now() - t0
+    button_queries = env.cr.sql_log_count - count0
+    env.cr.rollback()
+    env.invalidate_all()
+    ratio, _target, _ok = ratio_faster(button, orm_sample, 1)
+    rows.append(
+        Row(
+            f"recompute {size} customers (button)",
+            fs(button),
+            f"{fs(orm_sample)} ORM loop (measured)",
+            ratio,
+            notes=[f"action_recompute_loyalty() on the sample: {button_queries} queries"],
+        )
+    )
+    rows[1].notes.append(
+        f"peak RSS {rss0:.0f} MiB before the loyalty job, {peak_rss_mib():.0f} MiB after"
+    )
+
+    floor_times = []
+    for _i in range(ctx.args.repeat):
+        t0 = now()
+        env.cr.execute(write_floor_sql(company, start))
+        floor_times.append(now() - t0)
+        env.cr.rollback()
+    _vacuum(env, "res_partner")  # the rolled-back UPDATEs left a dead copy of every row
+    floor = median(floor_times)
+    ratio_floor, _target, _ok = ratio_at_most(ours, floor, TARGET_VS_RAW)
+    rows.append(
+        Row(
+            "  (write floor)",
+            "-",
+            f"{fs(floor)} GROUP BY + UPDATE",
+            f"ours {ratio_floor}",
+            notes=["raw aggregate then UPDATE of the 3 figures of every customer, rolled back"],
+        )
+    )
+
+    if ctx.args.profile or ctx.args.explain:
+        _profile(ctx, env)
+    return rows

@@ -1,0 +1,190 @@
+"""Return visits: ``generate_visits`` for newly confirmed orders, and the no-op rerun.
+
+Rows produced (same run, same data):
+
+* generation for ``VISIT_ORDERS`` (100 k) newly confirmed orders through the
+  cron entry point (``_cron_generate_visits``: every active rule, committed
+  batches, a to-do activity per visit): target <= 60 s;
+* the second run, which must create nothing: target <= 5 % of the first;
+* a raw ``INSERT ... SELECT`` of the same visits (rolled back): informative,
+  the physical floor of writing the rows.
+
+Before timing, the job plans the visits of the data set's own recent orders
+(untimed), then inserts the new orders with one set-based statement (orders
+``BENCHV/<n>``, confirmed within the last two days, the bench customers in
+turn). With ``--reuse`` the previous run's orders and visits are removed first.
+"""
+
+from common import Row, now, ratio_at_most
+from common import fmt_seconds as fs
+
+from odoo.tools import SQL
+
+VISIT_ORDERS = 100_000
+TARGET_SECONDS = 60.0
+TARGET_NOOP_RATIO = 0.05
+
+
+def _cleanup(cr):
+    cr.execute(
+        """
+        WITH gone AS (
+            DELETE FROM store_return_visit v USING sale_order so
+             WHERE so.id = v.sale_order_id AND so.name LIKE 'BENCHV/%'
+         RETURNING v.id)
+        DELETE FROM mail_activity a USING gone
+         WHERE a.res_model = 'store.return.visit' AND a.res_id = gone.id
+        """
+    )
+    cr.execute("DELETE FROM sale_order WHERE name LIKE 'BENCHV/%'")
+
+
+def _insert_orders(cr, n):
+    cr.execute("SELECT id, currency_id FROM res_company ORDER BY id LIMIT 1")
+    company, currency = cr.fetchone()
+    cr.execute("SELECT min(id) FROM crm_team")
+    team = cr.fetchone()[0]
+    cr.execute("SELECT setseed(0.5)")
+    cr.execute(
+        SQL(
+            """
+            WITH customers AS (
+                SELECT id, row_number() OVER (ORDER BY id) AS rn
+                  FROM res_partner WHERE ref LIKE %(customers)s AND customer_rank > 0
+            ), total AS (SELECT count(*) AS c FROM customers)
+            INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id,
+                                    company_id, currency_id, currency_rate, date_order, state,
+                                    amount_untaxed, amount_tax, amount_total, user_id, team_id,
+                                    invoice_status, locked, require_signature, require_payment,
+                                    prepayment_percent, create_uid, write_uid, create_date,
+                                    write_date)
+            SELECT 'BENCHV/' || lpad(i::text, 7, '0'), c.id, c.id, c.id,
+                   %(company)s, %(currency)s, 1,
+                   date_trunc('second', (now() at time zone 'UTC')
+                              - random() * interval '2 days'),
+                   'sale', 100, 13, 113, 2, %(team)s, 'to invoice', false, false, false, 1.0,
+                   2, 2, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM generate_series(1, %(n)s) i
+              CROSS JOIN total
+              JOIN customers c ON c.rn = 1 + mod(i, total.c)
+            """,
+            company=company,
+            currency=currency,
+            team=team,
+            n=n,
+            customers="BENCH-%",
+        )
+    )
+
+
+def _vacuum(cr):
+    cnx = cr._cnx
+    with cnx.cursor() as raw:
+        cnx.autocommit = True
+        try:
+            raw.execute("VACUUM ANALYZE sale_order, store_return_visit, mail_activity")
+        finally:
+            cnx.autocommit = False
+
+
+def _count_new_visits(cr):
+    cr.execute(
+        """SELECT count(*), count(DISTINCT v.sale_order_id),
+                  (SELECT count(*) FROM mail_activity a
+                     JOIN store_return_visit v2 ON a.res_model = 'store.return.visit'
+                                               AND a.res_id = v2.id
+                     JOIN sale_order so2 ON so2.id = v2.sale_order_id
+                    WHERE so2.name LIKE 'BENCHV/%')
+             FROM store_return_visit v JOIN sale_order so ON so.id = v.sale_order_id
+            WHERE so.name LIKE 'BENCHV/%'"""
+    )
+    return cr.fetchone()
+
+
+def _raw_floor(cr, rule):
+    """The same visits with one bare INSERT ... SELECT (no anti-join, no activity), rolled back."""
+    cr.execute("SAVEPOINT bench_visit_floor")
+    try:
+        start = now()
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO store_return_visit (partner_id, origin, sale_order_id, rule_id,
+                       source_id, period_key, scheduled_date, user_id, team_id, company_id,
+                       channel, state, attempt_count, csat_score, nps_score, nps_given,
+                       care_visit, create_uid, create_date, write_uid, write_date)
+                SELECT so.partner_id, 'sale', so.id, %(rule)s, so.id, 1, so.date_order::date + 3,
+                       so.user_id, so.team_id, so.company_id, 'phone', 'planned', 0, 0, 0, false,
+                       false, 2, now() at time zone 'UTC', 2, now() at time zone 'UTC'
+                  FROM sale_order so WHERE so.name LIKE %(orders)s AND so.state = 'sale'
+                """,
+                rule=rule.id,
+                orders="BENCHV/%",
+            )
+        )
+        return now() - start
+    finally:
+        cr.execute("ROLLBACK TO SAVEPOINT bench_visit_floor")
+
+
+def run(ctx):
+    env = ctx.env
+    cr = env.cr
+    Rule = env["store.return.visit.rule"]
+    rules = Rule.search([])
+    ctx.log(f"  active rules: {', '.join(rules.mapped('name'))}")
+    _cleanup(cr)
+    cr.commit()
+    start = now()
+    Rule._cron_generate_visits()
+    backlog = now() - start
+    cr.commit()
+    ctx.log(f"  visits of the data set's recent orders planned (untimed) in {fs(backlog)}")
+
+    ctx.log(f"  inserting {VISIT_ORDERS:,} newly confirmed orders")
+    _insert_orders(cr, VISIT_ORDERS)
+    cr.commit()
+    _vacuum(cr)
+    env.invalidate_all()
+
+    start = now()
+    Rule._cron_generate_visits()
+    first = now() - start
+    cr.commit()
+    visits, orders, activities = _count_new_visits(cr)
+    ctx.log(f"  first run: {visits:,} visits for {orders:,} orders, {activities:,} activities")
+
+    start = now()
+    Rule._cron_generate_visits()
+    second = now() - start
+    cr.commit()
+    again, _orders, _activities = _count_new_visits(cr)
+
+    floor = _raw_floor(cr, env.ref("store_service_crm.return_visit_rule_after_purchase"))
+    rows = [
+        Row(
+            job=f"visit generation, {VISIT_ORDERS // 1000} k new orders",
+            ours=fs(first),
+            reference=f"target {TARGET_SECONDS:.0f} s",
+            ratio=f"{first / TARGET_SECONDS:.2f}x",
+            target=f"<= {TARGET_SECONDS:.0f} s",
+            ok=first <= TARGET_SECONDS and visits == VISIT_ORDERS and orders == VISIT_ORDERS,
+            notes=[
+                (
+                    f"{visits:,} visits for {orders:,} orders (one each expected), "
+                    f"{activities:,} to-do activities; committed batches of 20 000"
+                )
+            ],
+        ),
+        Row(
+            "visit generation, second run (no-op)",
+            fs(second),
+            fs(first),
+            *ratio_at_most(second, first, TARGET_NOOP_RATIO),
+            notes=[f"visits after the second run: {again:,} (no duplicate expected)"],
+        ),
+        Row("(raw INSERT ... SELECT of the same visits)", "-", fs(floor)),
+    ]
+    if again != visits:
+        rows[1].ok = False
+    return rows

@@ -1,0 +1,273 @@
+"""Synthetic chain data, loaded with set-based SQL (INSERT ... SELECT generate_series).
+
+Nothing goes through the ORM except a handful of configuration records (one
+pricelist, the second currency's activation). Rows are tagged so a reused
+database can tell whether it already holds a data set: partners have
+``ref = 'BENCH-<n>'``, orders ``name = 'BENCH/<n>'``.
+
+Shape of the data (deterministic: ``setseed`` before each statement):
+
+* ``customers`` commercial partners (``customer_rank = 1``); every 10th one is
+  a company with two contacts (extra ``res_partner`` rows whose
+  ``commercial_partner_id`` is the company); every 50th one buys in EUR (its
+  pricelist is an EUR pricelist);
+* ``orders`` sale orders: the first ``customers`` orders give every customer
+  one order, the others go to customers drawn with a skew (a few big buyers);
+  a company's orders are placed by one of its contacts half of the time;
+  ``date_order`` spread over the last 15 months; state 87 % ``sale``, 10 %
+  ``cancel``, 3 % ``draft``; ``amount_untaxed`` log-normal (median ~150),
+  13 % tax; EUR orders carry ``currency_rate`` = the EUR rate of their day;
+* daily EUR rates over the whole period for the company.
+"""
+
+from dataclasses import dataclass
+
+from common import now
+
+from odoo.tools import SQL
+
+ORDER_DAYS = 456  # 15 months of order history
+COMPANY_EVERY = 10  # every 10th customer is a company with contacts
+CONTACTS_PER_COMPANY = 2
+EUR_EVERY = 50  # every 50th customer buys in the second currency
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    customers: int
+    orders: int
+    # Issue 9's later jobs (complaints, visits) will load these; unused so far.
+    complaints: int
+    visits: int
+
+
+SCALES = {
+    "small": Scale("small", 10_000, 50_000, 2_000, 10_000),
+    "default": Scale("default", 100_000, 500_000, 20_000, 100_000),
+    "chain": Scale("chain", 1_000_000, 5_000_000, 200_000, 1_000_000),
+}
+
+
+def existing_counts(cr):
+    """(bench customers, bench orders) already in the database."""
+    cr.execute(
+        "SELECT (SELECT count(*) FROM res_partner WHERE ref LIKE 'BENCH-%' AND customer_rank > 0),"
+        " (SELECT count(*) FROM sale_order WHERE name LIKE 'BENCH/%')"
+    )
+    return cr.fetchone()
+
+
+def _second_currency(env, company):
+    """Activate EUR (or any other currency than the company's) and give it an EUR pricelist."""
+    Currency = env["res.currency"].with_context(active_test=False)
+    eur = Currency.search([("name", "=", "EUR")], limit=1)
+    if eur == company.currency_id:
+        eur = Currency.search([("name", "=", "USD")], limit=1)
+    eur.active = True
+    pricelist = env["product.pricelist"].create(
+        {"name": f"Bench {eur.name}", "currency_id": eur.id, "company_id": company.id}
+    )
+    env.flush_all()
+    return eur, pricelist
+
+
+def _load_rates(cr, company, currency):
+    """One rate per day over the order period (and a few days of margin)."""
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO res_currency_rate (name, rate, currency_id, company_id,
+                                           create_uid, write_uid, create_date, write_date)
+            SELECT d::date,
+                   round((0.92 + 0.05 * sin(extract(epoch FROM d) / 2592000.0))::numeric, 6),
+                   %(currency)s, %(company)s, 1, 1,
+                   now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM generate_series(
+                       (now() at time zone 'UTC')::date - %(days)s - 5,
+                       (now() at time zone 'UTC')::date + 1, interval '1 day') d
+            ON CONFLICT (name, currency_id, company_id) DO NOTHING
+            """,
+            currency=currency.id,
+            company=company.id,
+            days=ORDER_DAYS,
+        )
+    )
+
+
+def _load_partners(cr, scale, company, pricelist):
+    """Customers then contacts, with explicit ids reserved from the sequence."""
+    cr.execute("SELECT coalesce(max(id), 0) FROM res_partner")
+    base = cr.fetchone()[0]
+    n = scale.customers
+    n_companies = n // COMPANY_EVERY
+    n_contacts = n_companies * CONTACTS_PER_COMPANY
+    pricelist_json = f'{{"{company.id}": {pricelist.id}}}'
+    common_cols = SQL(
+        "active, type, lang, color, partner_share, message_bounce, supplier_rank, invoice_warn,"
+        " sale_warn, autopost_bills, create_uid, write_uid, create_date, write_date"
+    )
+    common_vals = SQL(
+        "true, 'contact', 'en_US', 0, true, 0, 0, 'no-message', 'no-message', 'ask', 1, 1,"
+        " now() at time zone 'UTC', now() at time zone 'UTC'"
+    )
+    cr.execute("SELECT setseed(0.11)")
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO res_partner (id, name, complete_name, ref, email, email_normalized,
+                                     is_company, commercial_partner_id, customer_rank,
+                                     specific_property_product_pricelist, %(cols)s)
+            SELECT %(base)s + i, label || i, label || i,
+                   'BENCH-' || i, 'bench' || i || '@example.com', 'bench' || i || '@example.com',
+                   mod(i, %(every)s) = 0, %(base)s + i, 1,
+                   CASE WHEN mod(i, %(eur_every)s) = 7 THEN %(pricelist)s::jsonb END,
+                   %(vals)s
+              FROM generate_series(1, %(n)s) i,
+                   LATERAL (SELECT CASE WHEN mod(i, %(every)s) = 0 THEN 'Bench Company '
+                                        ELSE 'Bench Customer ' END AS label) l
+            """,
+            cols=common_cols,
+            vals=common_vals,
+            base=base,
+            n=n,
+            every=COMPANY_EVERY,
+            eur_every=EUR_EVERY,
+            pricelist=pricelist_json,
+        )
+    )
+    # contact k (1-based) belongs to company number ceil(k / 2), i.e. customer 10 * that
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO res_partner (id, name, complete_name, ref, email, email_normalized,
+                                     is_company, parent_id, commercial_partner_id, customer_rank,
+                                     %(cols)s)
+            SELECT %(base)s + %(n)s + k, 'Contact ' || k,
+                   'Bench Company ' || c || ', Contact ' || k,
+                   'BENCH-C' || k, 'contact' || k || '@example.com',
+                   'contact' || k || '@example.com',
+                   false, %(base)s + c, %(base)s + c, 0, %(vals)s
+              FROM generate_series(1, %(contacts)s) k,
+                   LATERAL (SELECT %(every)s * ((k + %(per)s - 1) / %(per)s) AS c) company
+            """,
+            cols=common_cols,
+            vals=common_vals,
+            base=base,
+            n=n,
+            every=COMPANY_EVERY,
+            per=CONTACTS_PER_COMPANY,
+            contacts=n_contacts,
+        )
+    )
+    cr.execute("SELECT setval('res_partner_id_seq', (SELECT max(id) FROM res_partner))")
+    return base
+
+
+def _load_orders(cr, scale, base, company, eur, pricelist):
+    n, m = scale.customers, scale.orders
+    cr.execute("SELECT setseed(0.42)")
+    cr.execute(
+        SQL(
+            """
+            WITH draw AS (
+                SELECT o,
+                       -- the first n orders give each customer one; then a skew to low numbers
+                       CASE WHEN o <= %(n)s THEN o
+                            ELSE 1 + least(%(n)s - 1, floor(%(n)s * power(random(), 1.6))::int)
+                       END AS c,
+                       random() AS r_contact, random() AS r_state, random() AS r_date,
+                       random() AS u1, random() AS u2
+                  FROM generate_series(1, %(m)s) o
+            ), shaped AS (
+                SELECT o, c,
+                       CASE WHEN mod(c, %(every)s) = 0 AND r_contact < 0.5
+                            THEN %(base)s + %(n)s + (c / %(every)s - 1) * %(per)s
+                                 + 1 + floor(r_contact * 2 * %(per)s)::int
+                            ELSE %(base)s + c END AS partner_id,
+                       %(base)s + c AS invoice_id,
+                       mod(c, %(eur_every)s) = 7 AS in_eur,
+                       CASE WHEN r_state < 0.87 THEN 'sale' WHEN r_state < 0.97 THEN 'cancel'
+                            ELSE 'draft' END AS state,
+                       date_trunc('second', (now() at time zone 'UTC')
+                                  - r_date * %(days)s * interval '1 day') AS date_order,
+                       round(exp(5 + 1.1 * sqrt(-2 * ln(1 - u1)) * cos(2 * pi() * u2))::numeric, 2)
+                           AS untaxed
+                  FROM draw
+            )
+            INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id,
+                                    company_id, currency_id, pricelist_id, currency_rate,
+                                    date_order, state, amount_untaxed, amount_tax, amount_total,
+                                    user_id, team_id, invoice_status, locked, require_signature,
+                                    require_payment, prepayment_percent,
+                                    create_uid, write_uid, create_date, write_date)
+            SELECT 'BENCH/' || lpad(s.o::text, 7, '0'), s.partner_id, s.invoice_id, s.partner_id,
+                   %(company)s,
+                   CASE WHEN s.in_eur THEN %(eur)s ELSE %(company_currency)s END,
+                   CASE WHEN s.in_eur THEN %(pricelist)s END,
+                   CASE WHEN s.in_eur THEN coalesce(rate.rate, 1) ELSE 1 END,
+                   s.date_order, s.state, s.untaxed, round(s.untaxed * 0.13, 2),
+                   s.untaxed + round(s.untaxed * 0.13, 2),
+                   2, %(team)s, CASE WHEN s.state = 'sale' THEN 'invoiced' ELSE 'no' END,
+                   false, false, false, 1.0,
+                   2, 2, s.date_order, s.date_order
+              FROM shaped s
+              LEFT JOIN res_currency_rate rate
+                     ON s.in_eur AND rate.currency_id = %(eur)s AND rate.company_id = %(company)s
+                    AND rate.name = s.date_order::date
+            """,
+            n=n,
+            m=m,
+            base=base,
+            every=COMPANY_EVERY,
+            per=CONTACTS_PER_COMPANY,
+            eur_every=EUR_EVERY,
+            days=ORDER_DAYS,
+            company=company.id,
+            company_currency=company.currency_id.id,
+            eur=eur.id,
+            pricelist=pricelist.id,
+            team=_sales_team(cr),
+        )
+    )
+
+
+def _sales_team(cr):
+    cr.execute("SELECT min(id) FROM crm_team")
+    return cr.fetchone()[0]
+
+
+def load(env, scale, log):
+    """Load ``scale`` into the database of ``env``; returns {step: seconds}."""
+    cr = env.cr
+    company = env.ref("base.main_company")
+    timings = {}
+    t0 = now()
+    # The rows are consistent by construction: skip the per-row foreign-key
+    # triggers for this transaction (the usual bulk-load setting; superuser only).
+    cr.execute("SET LOCAL session_replication_role = replica")
+    eur, pricelist = _second_currency(env, company)
+    _load_rates(cr, company, eur)
+    timings["currency + rates"] = now() - t0
+    t0 = now()
+    base = _load_partners(cr, scale, company, pricelist)
+    timings["partners"] = now() - t0
+    log(f"  partners loaded in {timings['partners']:.1f} s")
+    t0 = now()
+    _load_orders(cr, scale, base, company, eur, pricelist)
+    timings["orders"] = now() - t0
+    log(f"  orders loaded in {timings['orders']:.1f} s")
+    cr.commit()
+    env.invalidate_all()
+    t0 = now()
+    # VACUUM cannot run in a transaction: use autocommit on the raw connection
+    # (sets the visibility map and the planner statistics, as autovacuum would).
+    cnx = cr._cnx
+    with cnx.cursor() as raw:
+        cnx.autocommit = True
+        try:
+            raw.execute("VACUUM ANALYZE res_partner, sale_order, res_currency_rate")
+        finally:
+            cnx.autocommit = False
+    timings["vacuum analyze"] = now() - t0
+    return timings

@@ -1,0 +1,1026 @@
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+OPEN_STATES = ("new", "assigned", "in_progress")
+UNANSWERED_STATES = ("new", "assigned")
+# Fields that only the workflow actions (and the escalation cron) may write.
+WORKFLOW_FIELDS = {
+    "state",
+    "date_first_response",
+    "date_resolved",
+    "date_closed",
+    "reopen_count",
+    "escalation_level",
+    "date_escalated",
+    "close_override_reason",
+}
+WORKFLOW_CTX = "store_complaint_workflow"
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+class StoreComplaint(models.Model):
+    _name = "store.complaint"
+    _inherit = ["mail.thread", "mail.activity.mixin"]  # noqa: RUF012
+    _description = "Customer Complaint"
+    _order = "date_received desc, id desc"
+    _check_company_auto = True
+
+    def _default_team_id(self):
+        return self.env.user.sale_team_id
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, index="trigram", default="/"
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Entity"
+    )
+    partner_email = fields.Char(related="partner_id.email", string="Email")
+    partner_phone = fields.Char(related="partner_id.phone", string="Phone")
+    loyalty_tier_id = fields.Many2one(
+        "store.loyalty.tier",
+        string="Customer Tier",
+        compute="_compute_loyalty_tier_id",
+        store=True,
+        readonly=True,
+        help="The customer's tier when the complaint was registered: it sets the SLA.",
+    )
+    is_vip = fields.Boolean(
+        string="VIP",
+        compute="_compute_loyalty_tier_id",
+        store=True,
+        readonly=True,
+        help="The customer's tier is one of the VIP tiers (Settings): the complaint goes to "
+        "the VIP queue.",
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id), ('state', '!=', 'cancel')] "
+        "if commercial_partner_id else [('state', '!=', 'cancel')]",
+    )
+    order_product_ids = fields.Many2many(
+        "product.product", compute="_compute_order_product_ids", string="Products of the Order"
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        domain="[('id', 'in', order_product_ids)] if sale_order_id else [('sale_ok', '=', True)]",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Store",
+        index=True,
+        tracking=True,
+        default=lambda self: self._default_team_id(),
+        check_company=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Handler",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    channel = fields.Selection(
+        [
+            ("store", "In store"),
+            ("phone", "Phone"),
+            ("online", "Online"),
+            ("social", "Social media"),
+            ("email", "Email"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="store",
+    )
+    category_id = fields.Many2one("store.complaint.category", required=True, tracking=True)
+    severity = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")],
+        required=True,
+        default="medium",
+        tracking=True,
+    )
+    priority = fields.Selection(
+        [("0", "Normal"), ("1", "VIP")], compute="_compute_priority", store=True, readonly=False
+    )
+    description = fields.Text(required=True)
+    customer_request = fields.Text(help="What the customer expects: in their own words.")
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("assigned", "Assigned"),
+            ("in_progress", "In Progress"),
+            ("resolved", "Resolved"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="new",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        group_expand="_group_expand_states",
+    )
+    date_received = fields.Datetime(
+        string="Received", required=True, default=fields.Datetime.now, index=True, tracking=True
+    )
+    date_first_response = fields.Datetime(string="First Response", readonly=True, copy=False)
+    date_resolved = fields.Datetime(string="Resolved On", readonly=True, copy=False)
+    date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    response_deadline = fields.Datetime(
+        compute="_compute_deadlines", store=True, index=True, copy=False
+    )
+    resolution_deadline = fields.Datetime(
+        compute="_compute_deadlines", store=True, index=True, copy=False
+    )
+    is_response_overdue = fields.Boolean(
+        string="Response Overdue",
+        compute="_compute_overdue",
+        search="_search_is_response_overdue",
+    )
+    is_resolution_overdue = fields.Boolean(
+        string="Resolution Overdue",
+        compute="_compute_overdue",
+        search="_search_is_resolution_overdue",
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue", compute="_compute_overdue", search="_search_is_overdue"
+    )
+    escalation_level = fields.Integer(
+        readonly=True,
+        copy=False,
+        default=0,
+        help="0: not escalated, 1: escalated to the store manager, "
+        "2: escalated to the service manager.",
+    )
+    date_escalated = fields.Datetime(string="Last Escalation", readonly=True, copy=False)
+    responsibility = fields.Selection(
+        [
+            ("product", "Product"),
+            ("installation", "Installation"),
+            ("logistics", "Logistics"),
+            ("staff", "Staff"),
+            ("customer", "Customer use"),
+            ("unknown", "Unknown"),
+        ],
+        tracking=True,
+    )
+    root_cause = fields.Text()
+    resolution_type = fields.Selection(
+        [
+            ("repair", "Repair"),
+            ("replace", "Replacement"),
+            ("refund", "Refund"),
+            ("exchange", "Exchange"),
+            ("compensation", "Compensation"),
+            ("apology", "Apology"),
+            ("explanation", "Explanation"),
+            ("other", "Other"),
+        ],
+        tracking=True,
+    )
+    resolution_note = fields.Text(string="Resolution")
+    compensation_amount = fields.Monetary(currency_field="currency_id", tracking=True)
+    first_contact_resolution = fields.Boolean(
+        string="First-Contact Resolution",
+        copy=False,
+        tracking=True,
+        help="Set when resolving if the complaint was never reopened and was resolved within "
+        "the first-contact window (Settings) after it was received. The handler may "
+        "correct it until the complaint is closed.",
+    )
+    promised_date = fields.Date(
+        tracking=True, help="Date promised to the customer for the resolution."
+    )
+    promise_status = fields.Selection(
+        [("none", "No promise"), ("pending", "Pending"), ("kept", "Kept"), ("broken", "Broken")],
+        compute="_compute_promise_status",
+        store=True,
+        index=True,
+    )
+    reopen_count = fields.Integer(readonly=True, copy=False, default=0)
+    satisfaction_score = fields.Float(
+        copy=False, aggregator="avg", help="Customer satisfaction (1-5)."
+    )
+    # Return visits (store.return.visit): the visit this complaint was opened from,
+    # and the visits planned for it (verification after resolution).
+    origin_visit_id = fields.Many2one(
+        "store.return.visit",
+        string="Opened From Visit",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    return_visit_ids = fields.One2many("store.return.visit", "complaint_id", string="Return Visits")
+    return_visit_count = fields.Integer(compute="_compute_return_visit_count")
+    repeat_of_id = fields.Many2one(
+        "store.complaint", readonly=True, copy=False, index="btree_not_null"
+    )
+    is_repeat = fields.Boolean(
+        string="Repeat Complaint", compute="_compute_is_repeat", store=True, readonly=True
+    )
+    refund_move_id = fields.Many2one(
+        "account.move",
+        string="Credit Note",
+        copy=False,
+        check_company=True,
+        domain="[('move_type', '=', 'out_refund'), "
+        "('commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    replacement_order_id = fields.Many2one("sale.order", copy=False, check_company=True)
+    close_override_reason = fields.Text(readonly=True, copy=False)
+
+    _sql_constraints = [  # noqa: RUF012
+        (
+            "compensation_amount_positive",
+            "CHECK(compensation_amount >= 0)",
+            "The compensation amount cannot be negative.",
+        ),
+        ("reopen_count_positive", "CHECK(reopen_count >= 0)", "Invalid reopen count."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in self._fields["state"].selection]
+
+    @api.depends("sale_order_id")
+    def _compute_order_product_ids(self):
+        for complaint in self:
+            complaint.order_product_ids = complaint.sale_order_id.order_line.product_id
+
+    @api.depends("partner_id", "company_id")
+    def _compute_loyalty_tier_id(self):
+        for complaint in self:
+            tier = complaint.partner_id.commercial_partner_id.loyalty_tier_id
+            company = complaint.company_id or self.env.company
+            complaint.loyalty_tier_id = tier
+            complaint.is_vip = bool(tier and tier in company.complaint_vip_tier_ids)
+
+    @api.depends("is_vip")
+    def _compute_priority(self):
+        for complaint in self:
+            complaint.priority = "1" if complaint.is_vip else "0"
+
+    def _get_sla_base_hours(self):
+        """(response hours, resolution hours) before the severity factor: those of the
+        customer's tier, else the company defaults."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        tier = self.loyalty_tier_id
+        return (
+            tier.response_hours or company.complaint_response_hours,
+            tier.resolution_hours or company.complaint_resolution_hours,
+        )
+
+    def _get_severity_factor(self):
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        return company[f"complaint_factor_{self.severity or 'medium'}"] or 1.0
+
+    def _add_sla_hours(self, start, hours):
+        """Deadline ``hours`` after ``start``: clock hours, or working hours of the
+        company calendar when the setting asks for it."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        calendar = company.resource_calendar_id
+        if company.complaint_sla_working_hours and calendar and hours > 0:
+            deadline = calendar.plan_hours(hours, start, compute_leaves=True)
+            if deadline:
+                return deadline
+        return start + timedelta(hours=hours)
+
+    @api.depends("date_received", "severity", "company_id", "loyalty_tier_id")
+    def _compute_deadlines(self):
+        for complaint in self:
+            if not complaint.date_received:
+                complaint.response_deadline = complaint.resolution_deadline = False
+                continue
+            response_hours, resolution_hours = complaint._get_sla_base_hours()
+            factor = complaint._get_severity_factor()
+            complaint.response_deadline = complaint._add_sla_hours(
+                complaint.date_received, response_hours * factor
+            )
+            complaint.resolution_deadline = complaint._add_sla_hours(
+                complaint.date_received, resolution_hours * factor
+            )
+
+    @api.depends_context("uid")
+    @api.depends("state", "date_first_response", "response_deadline", "resolution_deadline")
+    def _compute_overdue(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            complaint.is_response_overdue = bool(
+                complaint.state in UNANSWERED_STATES
+                and not complaint.date_first_response
+                and complaint.response_deadline
+                and complaint.response_deadline < now
+            )
+            complaint.is_resolution_overdue = bool(
+                complaint.state in OPEN_STATES
+                and complaint.resolution_deadline
+                and complaint.resolution_deadline < now
+            )
+            complaint.is_overdue = complaint.is_response_overdue or complaint.is_resolution_overdue
+
+    @api.model
+    def _response_overdue_domain(self):
+        return [
+            ("state", "in", UNANSWERED_STATES),
+            ("date_first_response", "=", False),
+            ("response_deadline", "<", fields.Datetime.now()),
+        ]
+
+    @api.model
+    def _resolution_overdue_domain(self):
+        return [
+            ("state", "in", OPEN_STATES),
+            ("resolution_deadline", "<", fields.Datetime.now()),
+        ]
+
+    @api.model
+    def _overdue_search(self, operator, value, domain):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on an overdue flag: %s", operator))
+        positive = (operator == "=") == bool(value)
+        domain = expression.normalize_domain(domain)
+        return domain if positive else ["!", *domain]
+
+    def _search_is_response_overdue(self, operator, value):
+        return self._overdue_search(operator, value, self._response_overdue_domain())
+
+    def _search_is_resolution_overdue(self, operator, value):
+        return self._overdue_search(operator, value, self._resolution_overdue_domain())
+
+    def _search_is_overdue(self, operator, value):
+        return self._overdue_search(
+            operator,
+            value,
+            expression.OR([self._response_overdue_domain(), self._resolution_overdue_domain()]),
+        )
+
+    @api.depends("promised_date", "date_resolved")
+    def _compute_promise_status(self):
+        for complaint in self:
+            if not complaint.promised_date:
+                complaint.promise_status = "none"
+            elif not complaint.date_resolved:
+                complaint.promise_status = "pending"
+            else:
+                resolved_day = fields.Date.context_today(complaint, complaint.date_resolved)
+                complaint.promise_status = (
+                    "kept" if resolved_day <= complaint.promised_date else "broken"
+                )
+
+    @api.depends("repeat_of_id")
+    def _compute_is_repeat(self):
+        for complaint in self:
+            complaint.is_repeat = bool(complaint.repeat_of_id)
+
+    # ------------------------------------------------------------------
+    # Constraints and onchanges
+    # ------------------------------------------------------------------
+    @api.constrains("compensation_amount")
+    def _check_compensation_amount(self):
+        if any(c.compensation_amount < 0 for c in self):
+            raise ValidationError(self.env._("The compensation amount cannot be negative."))
+
+    @api.constrains("product_id", "sale_order_id")
+    def _check_product_in_order(self):
+        for complaint in self:
+            order = complaint.sale_order_id
+            if (
+                order
+                and complaint.product_id
+                and complaint.product_id not in order.order_line.product_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The product %(product)s is not part of the order %(order)s.",
+                        product=complaint.product_id.display_name,
+                        order=order.name,
+                    )
+                )
+
+    @api.constrains("sale_order_id", "partner_id")
+    def _check_order_customer(self):
+        for complaint in self:
+            order = complaint.sale_order_id
+            if (
+                order
+                and complaint.partner_id
+                and order.partner_id.commercial_partner_id != complaint.commercial_partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The order %(order)s belongs to another customer than %(partner)s.",
+                        order=order.name,
+                        partner=complaint.partner_id.display_name,
+                    )
+                )
+
+    @api.onchange("sale_order_id")
+    def _onchange_sale_order_id(self):
+        order = self.sale_order_id
+        if not order:
+            return
+        if not self.partner_id:
+            self.partner_id = order.partner_id
+        if order.team_id:
+            self.team_id = order.team_id
+        if self.product_id and self.product_id not in order.order_line.product_id:
+            self.product_id = False
+        if not self.product_id and len(order.order_line.product_id) == 1:
+            self.product_id = order.order_line.product_id
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get(WORKFLOW_CTX):
+            for vals in vals_list:
+                if vals.get("state", "new") != "new":
+                    raise UserError(self.env._("A complaint is always registered as new."))
+                if WORKFLOW_FIELDS.intersection(k for k in vals if k != "state"):
+                    raise UserError(
+                        self.env._("Workflow dates are set by the complaint actions only.")
+                    )
+        # a kanban grouped by state passes its column as default: always register as new
+        for vals in vals_list:
+            vals.setdefault("state", "new")
+        orders = self.env["sale.order"].browse(
+            [vals["sale_order_id"] for vals in vals_list if vals.get("sale_order_id")]
+        )
+        for vals in vals_list:
+            if vals.get("sale_order_id"):
+                order = orders.filtered(lambda o, v=vals: o.id == v["sale_order_id"])
+                vals.setdefault("partner_id", order.partner_id.id)
+                if order.team_id and not vals.get("team_id"):
+                    vals["team_id"] = order.team_id.id
+                vals.setdefault("company_id", order.company_id.id)
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id"))
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company or self.env.company)
+                    .next_by_code("store.complaint")
+                    or "/"
+                )
+        complaints = self.browse(super().create(vals_list).ids)
+        complaints._route_vip()
+        complaints._detect_repeats()
+        complaints._update_partner_complaint_counts()
+        complaints._send_customer_mail("store_service_crm.mail_template_complaint_acknowledgement")
+        return complaints
+
+    def write(self, vals):
+        count_fields = {"state", "partner_id", "active"}
+        partners_before = self.commercial_partner_id if count_fields.intersection(vals) else None
+        if not self.env.context.get(WORKFLOW_CTX) and WORKFLOW_FIELDS.intersection(vals):
+            raise UserError(
+                self.env._(
+                    "The state and the workflow dates of a complaint change only through "
+                    "its actions (Assign, Start, Resolve, Close, Reopen, Cancel)."
+                )
+            )
+        if (
+            "first_contact_resolution" in vals
+            and not self.env.context.get(WORKFLOW_CTX)
+            and any(c.state in ("closed", "cancelled") for c in self)
+        ):
+            raise UserError(
+                self.env._(
+                    "First-contact resolution can no longer be changed on a closed complaint."
+                )
+            )
+        res = super().write(vals)
+        if partners_before is not None:
+            self._update_partner_complaint_counts(partners_before)
+        return res
+
+    def unlink(self):
+        self._check_unlink()
+        partners = self.commercial_partner_id
+        res = super().unlink()
+        self.browse()._update_partner_complaint_counts(partners)
+        return res
+
+    def _check_unlink(self):
+        """Only a fresh complaint (new, nobody wrote about it) may be deleted."""
+        if any(c.state != "new" for c in self):
+            raise UserError(
+                self.env._(
+                    "A complaint that is being handled cannot be deleted: cancel or archive it."
+                )
+            )
+        with_messages = self.env["mail.message"]._read_group(
+            [
+                ("model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("message_type", "in", ("comment", "email")),
+            ],
+            ["res_id"],
+        )
+        if with_messages:
+            raise UserError(
+                self.env._("A complaint with messages cannot be deleted: cancel or archive it.")
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _check_state(self, allowed, action_label):
+        wrong = self.filtered(lambda c: c.state not in allowed)
+        if wrong:
+            state_labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible for %(complaint)s in state %(state)s.",
+                    action=action_label,
+                    complaint=wrong[0].name,
+                    state=state_labels[wrong[0].state],
+                )
+            )
+
+    def _workflow_write(self, vals):
+        return self.with_context(**{WORKFLOW_CTX: True}).write(vals)
+
+    def action_assign(self):
+        """new -> assigned; the handler defaults to the current user."""
+        self._check_state(("new",), self.env._("Assign"))
+        without_handler = self.filtered(lambda c: not c.user_id)
+        if without_handler:
+            without_handler.write({"user_id": self.env.uid})
+        self._workflow_write({"state": "assigned"})
+        return True
+
+    def action_start(self):
+        """assigned -> in_progress; stamps the first response."""
+        self._check_state(("assigned",), self.env._("Start"))
+        now = fields.Datetime.now()
+        unanswered = self.filtered(lambda c: not c.date_first_response)
+        unanswered._workflow_write({"date_first_response": now})
+        self._workflow_write({"state": "in_progress"})
+        return True
+
+    def action_resolve(self):
+        """in_progress -> resolved, once cause and resolution are recorded."""
+        self._check_state(("in_progress",), self.env._("Resolve"))
+        for complaint in self:
+            if not complaint.responsibility or not complaint.resolution_type:
+                raise UserError(
+                    self.env._(
+                        "Record who is responsible and how %(complaint)s was resolved "
+                        "before resolving it.",
+                        complaint=complaint.name,
+                    )
+                )
+            if (
+                complaint.responsibility in ("product", "installation")
+                and not (complaint.root_cause or "").strip()
+            ):
+                raise UserError(
+                    self.env._(
+                        "Describe the root cause of %(complaint)s: it is required when the "
+                        "product or the installation is responsible.",
+                        complaint=complaint.name,
+                    )
+                )
+        now = fields.Datetime.now()
+        for complaint in self:
+            fcr_hours = complaint.company_id.complaint_fcr_hours
+            fcr = complaint.reopen_count == 0 and (
+                now - complaint.date_received <= timedelta(hours=fcr_hours)
+            )
+            complaint._workflow_write(
+                {"state": "resolved", "date_resolved": now, "first_contact_resolution": fcr}
+            )
+        self._schedule_verification_visits()
+        self._send_customer_mail("store_service_crm.mail_template_complaint_resolution")
+        return True
+
+    def action_close(self):
+        """resolved -> closed, once the resolution is verified with the customer."""
+        self._check_state(("resolved",), self.env._("Close"))
+        override = self.env.context.get("store_complaint_close_reason")
+        if override:
+            if not self.env.user.has_group("store_service_crm.group_store_service_manager"):
+                raise UserError(
+                    self.env._("Only a service manager can close without verification.")
+                )
+        else:
+            unverified = self.filtered(lambda c: not c._is_verified())
+            if unverified:
+                raise UserError(
+                    self.env._(
+                        "%(complaint)s cannot be closed before the customer has confirmed the "
+                        "resolution: complete the verification visit, wait for the customer's "
+                        "rating, or ask a manager to close it with a reason.",
+                        complaint=unverified[0].name,
+                    )
+                )
+        vals = {"state": "closed", "date_closed": fields.Datetime.now()}
+        if override:
+            vals["close_override_reason"] = override
+        self._workflow_write(vals)
+        if override:
+            for complaint in self:
+                complaint.message_post(
+                    body=self.env._(
+                        "Closed without verification by %(user)s. Reason: %(reason)s",
+                        user=self.env.user.name,
+                        reason=override,
+                    ),
+                )
+        return True
+
+    def action_reopen(self):
+        """resolved/closed -> in_progress; counts the reopening. The pending verification
+        visits of the previous resolution are cancelled: a new one follows the next one."""
+        self._check_state(("resolved", "closed"), self.env._("Reopen"))
+        pending = self.return_visit_ids.filtered(
+            lambda v: v.origin == "complaint" and v.state in ("planned", "unreachable")
+        )
+        if pending:
+            pending.sudo().action_cancel()
+        for complaint in self:
+            complaint._workflow_write(
+                {
+                    "state": "in_progress",
+                    "reopen_count": complaint.reopen_count + 1,
+                    "date_resolved": False,
+                    "date_closed": False,
+                    "close_override_reason": False,
+                    "first_contact_resolution": False,
+                    "satisfaction_score": 0,
+                }
+            )
+        return True
+
+    def action_cancel(self):
+        """new/assigned/in_progress -> cancelled."""
+        self._check_state(OPEN_STATES, self.env._("Cancel"))
+        self._workflow_write({"state": "cancelled"})
+        return True
+
+    def action_open_close_wizard(self):
+        self.ensure_one()
+        self._check_state(("resolved",), self.env._("Close"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close without verification"),
+            "res_model": "store.complaint.close.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_ids": self.ids},
+        }
+
+    def action_create_credit_note(self):
+        """Create a draft customer credit note for the compensation, linked to the complaint."""
+        self.ensure_one()
+        if self.refund_move_id:
+            raise UserError(self.env._("%s already has a credit note.", self.name))
+        if self.compensation_amount <= 0:
+            raise UserError(
+                self.env._(
+                    "Set the amount to refund in Compensation Amount on %s first.", self.name
+                )
+            )
+        journal = self.env["account.journal"].search(
+            [
+                ("type", "=", "sale"),
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+            ],
+            limit=1,
+        )
+        if not journal:
+            raise UserError(self.env._("Configure accounting (a sales journal) first."))
+        line = {
+            "name": self.env._("Compensation for complaint %s", self.name),
+            "quantity": 1,
+            "price_unit": self.compensation_amount,
+        }
+        if self.product_id:
+            line["product_id"] = self.product_id.id
+            line["tax_ids"] = [fields.Command.clear()]
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.partner_id.id,
+                "journal_id": journal.id,
+                "company_id": self.company_id.id,
+                "invoice_origin": self.name,
+                "ref": self.name,
+                "invoice_line_ids": [fields.Command.create(line)],
+            }
+        )
+        self.refund_move_id = move
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": move.id,
+            "view_mode": "form",
+        }
+
+    def action_create_replacement_order(self):
+        """Create a quotation for the replacement, linked to the complaint."""
+        self.ensure_one()
+        if self.replacement_order_id:
+            raise UserError(self.env._("%s already has a replacement order.", self.name))
+        if not self.product_id:
+            raise UserError(self.env._("Set the product to replace on %s first.", self.name))
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner_id.id,
+                "team_id": self.team_id.id,
+                "company_id": self.company_id.id,
+                "origin": self.name,
+                "order_line": [
+                    fields.Command.create(
+                        {"product_id": self.product_id.id, "product_uom_qty": 1, "price_unit": 0}
+                    )
+                ],
+            }
+        )
+        self.replacement_order_id = order
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": order.id,
+            "view_mode": "form",
+        }
+
+    def _compute_return_visit_count(self):
+        counts = dict(
+            self.env["store.return.visit"]._read_group(
+                [("complaint_id", "in", self.ids)], ["complaint_id"], ["__count"]
+            )
+        )
+        for complaint in self:
+            complaint.return_visit_count = counts.get(complaint, 0) + (
+                1 if complaint.origin_visit_id else 0
+            )
+
+    def action_view_return_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "store_service_crm.store_return_visit_action"
+        )
+        action["domain"] = [
+            "|",
+            ("complaint_id", "=", self.id),
+            ("id", "=", self.origin_visit_id.id),
+        ]
+        action["context"] = {
+            "default_complaint_id": self.id,
+            "default_partner_id": self.partner_id.id,
+            "default_team_id": self.team_id.id,
+            "default_origin": "complaint",
+            "search_default_group_state": 0,
+        }
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _verification_visits(self):
+        """The return visits verifying this resolution (planned by a complaint rule)."""
+        self.ensure_one()
+        return self.return_visit_ids.filtered(lambda v: v.origin == "complaint")
+
+    def _is_verified(self):
+        """The customer confirmed the current resolution: a verification visit was done
+        (or the customer answered its rating link, which marks it done) after the
+        complaint was last resolved."""
+        self.ensure_one()
+        return any(
+            visit.state == "done" and visit.date_done and visit.date_done >= self.date_resolved
+            for visit in self._verification_visits()
+        )
+
+    def _schedule_verification_visits(self):
+        """Plan the verification visit through the ``complaint_resolved`` rules. The visit
+        side owns the rule engine; it is idempotent (one visit per rule, complaint and
+        reopen count), so a complaint resolved again after a reopen is verified again."""
+        self.flush_recordset()
+        return self.env["store.return.visit.rule"].sudo()._generate_for_complaints(self)
+
+    def _send_customer_mail(self, template_xmlid):
+        """Post the template to the customer when they have an email; never blocks."""
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
+            return
+        for complaint in self.filtered(lambda c: c.partner_id.email):
+            try:
+                with self.env.cr.savepoint():
+                    complaint.with_context(
+                        mail_notify_force_send=False, mail_post_autofollow=False
+                    ).message_post_with_source(
+                        template,
+                        message_type="comment",
+                        subtype_xmlid="mail.mt_comment",
+                    )
+            except Exception:  # a mail problem must never block the workflow
+                _logger.exception(
+                    "Could not send %s for complaint %s", template_xmlid, complaint.id
+                )
+
+    def _route_vip(self):
+        """VIP complaints go to the VIP queue (the VIP store team of the settings, if any)."""
+        for complaint in self.filtered("is_vip"):
+            team = complaint.company_id.complaint_vip_team_id
+            if team and complaint.team_id != team:
+                complaint.team_id = team
+
+    def _update_partner_complaint_counts(self, partners=None):
+        """Recount the non-cancelled, active complaints of the commercial partners touched,
+        in one statement."""
+        partner_ids = set(self.commercial_partner_id.ids)
+        if partners:
+            partner_ids.update(partners.ids)
+        if not partner_ids:
+            return
+        self.flush_model(["commercial_partner_id", "state", "active"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET complaint_count = COALESCE(cnt.n, 0)
+                  FROM unnest(%(ids)s::int[]) AS target(id)
+             LEFT JOIN (SELECT commercial_partner_id AS id, count(*) AS n
+                          FROM store_complaint
+                         WHERE commercial_partner_id = ANY(%(ids)s)
+                           AND state != 'cancelled' AND active
+                      GROUP BY commercial_partner_id) cnt ON cnt.id = target.id
+                 WHERE p.id = target.id
+                   AND p.complaint_count IS DISTINCT FROM COALESCE(cnt.n, 0)
+                """,
+                ids=sorted(partner_ids),
+            )
+        )
+        self.env["res.partner"].browse(partner_ids).invalidate_recordset(["complaint_count"])
+
+    def _detect_repeats(self):
+        """Link each complaint to the latest earlier complaint of the same customer about the
+        same product or order within the repeat window (company setting), set-based."""
+        if not self:
+            return
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE store_complaint c
+                   SET repeat_of_id = (
+                        SELECT p.id
+                          FROM store_complaint p
+                         WHERE p.commercial_partner_id = c.commercial_partner_id
+                           AND p.state != 'cancelled'
+                           AND (p.date_received, p.id) < (c.date_received, c.id)
+                           AND p.date_received >= c.date_received
+                               - make_interval(days => COALESCE(comp.complaint_repeat_days, 0))
+                           AND ((c.product_id IS NOT NULL AND p.product_id = c.product_id)
+                             OR (c.sale_order_id IS NOT NULL AND p.sale_order_id = c.sale_order_id))
+                      ORDER BY p.date_received DESC, p.id DESC
+                         LIMIT 1)
+                  FROM res_company comp
+                 WHERE comp.id = c.company_id
+                   AND c.id = ANY(%s)
+                   AND COALESCE(comp.complaint_repeat_days, 0) > 0
+                """,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["repeat_of_id"])
+        self.modified(["repeat_of_id"])
+
+    @api.model
+    def _cron_escalate(self, batch_size=500):
+        """Escalate breached complaints, each level exactly once, in bounded batches."""
+        level1 = self._escalate(1, batch_size)
+        level2 = self._escalate(2, max(batch_size - len(level1), 0))
+        remaining = self._escalation_candidates_count()
+        self.env["ir.cron"]._notify_progress(done=len(level1) + len(level2), remaining=remaining)
+        return level1 | level2
+
+    def _escalation_condition(self, level):
+        now = fields.Datetime.now()
+        breached = SQL(
+            "((c.state IN ('new', 'assigned') AND c.date_first_response IS NULL"
+            " AND c.response_deadline < %(now)s) OR c.resolution_deadline < %(now)s)",
+            now=now,
+        )
+        base = SQL("c.active AND c.state IN ('new', 'assigned', 'in_progress') AND %s", breached)
+        if level == 1:
+            return SQL("%s AND c.escalation_level = 0", base)
+        return SQL(
+            "%s AND c.escalation_level = 1 AND c.date_escalated <= %s"
+            " - make_interval(secs => COALESCE(comp.complaint_escalation_delay_hours, 24) * 3600)",
+            base,
+            now,
+        )
+
+    def _escalation_candidates_count(self):
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(*) FROM store_complaint c
+                     JOIN res_company comp ON comp.id = c.company_id
+                    WHERE (%s) OR (%s)""",
+                self._escalation_condition(1),
+                self._escalation_condition(2),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _escalate(self, level, limit):
+        """Mark up to ``limit`` complaints as escalated to ``level`` (the WHERE on the current
+        level makes it happen once) and give the escalation activity to the right person."""
+        if limit <= 0:
+            return self.browse()
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE store_complaint
+                   SET escalation_level = %(level)s, date_escalated = %(now)s
+                 WHERE id IN (
+                        SELECT c.id FROM store_complaint c
+                          JOIN res_company comp ON comp.id = c.company_id
+                         WHERE %(condition)s
+                      ORDER BY c.resolution_deadline, c.id
+                         LIMIT %(limit)s
+                           FOR UPDATE OF c SKIP LOCKED)
+             RETURNING id
+                """,
+                level=level,
+                now=fields.Datetime.now(),
+                condition=self._escalation_condition(level),
+                limit=limit,
+            )
+        )
+        complaints = self.browse(row[0] for row in self.env.cr.fetchall())
+        complaints.invalidate_recordset(["escalation_level", "date_escalated"])
+        if complaints:
+            complaints._create_escalation_activities(level)
+        return complaints
+
+    def _escalation_user(self, level):
+        self.ensure_one()
+        if level == 1:
+            return self.team_id.user_id or self.company_id.complaint_service_manager_id
+        return self.company_id.complaint_service_manager_id or self.team_id.user_id
+
+    def _create_escalation_activities(self, level):
+        activity_type = self.env.ref(
+            "store_service_crm.mail_activity_type_complaint_escalation", raise_if_not_found=False
+        )
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for complaint in self:
+            user = complaint._escalation_user(level)
+            if not user:
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": complaint.id,
+                    "activity_type_id": activity_type.id if activity_type else False,
+                    "user_id": user.id,
+                    "date_deadline": today,
+                    "summary": (
+                        self.env._("SLA breached: %s", complaint.name)
+                        if level == 1
+                        else self.env._("SLA still breached, escalated: %s", complaint.name)
+                    ),
+                }
+            )
+        if vals_list:
+            self.env["mail.activity"].sudo().create(vals_list)

@@ -1,0 +1,32 @@
+from odoo import fields, models
+
+
+class StoreComplaintCategory(models.Model):
+    _name = "store.complaint.category"
+    _description = "Complaint Category"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Short technical code, unique per company.")
+    sequence = fields.Integer(default=10)
+    description = fields.Text(translate=True)
+    company_id = fields.Many2one("res.company")
+    active = fields.Boolean(default=True)
+    complaint_count = fields.Integer(compute="_compute_complaint_count")
+
+    def _compute_complaint_count(self):
+        counts = dict(
+            self.env["store.complaint"]._read_group(
+                [("category_id", "in", self.ids)], ["category_id"], ["__count"]
+            )
+        )
+        for category in self:
+            category.complaint_count = counts.get(category, 0)
+
+    _sql_constraints = [  # noqa: RUF012
+        (
+            "code_company_uniq",
+            "unique(code, company_id)",
+            "A complaint category code must be unique per company.",
+        ),
+    ]

@@ -1,0 +1,92 @@
+# pylint: disable=unsubscriptable-object
+# (pylint cannot infer TransactionCase.env in setUpClass)
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase
+
+from .common import make_users
+
+
+class ComplaintCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = make_users(cls.env)
+        cls.clerk = cls.users["clerk"]
+        cls.manager = cls.users["manager"]
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "complaint_response_hours": 24.0,
+                "complaint_resolution_hours": 72.0,
+                "complaint_factor_low": 1.5,
+                "complaint_factor_medium": 1.0,
+                "complaint_factor_high": 0.5,
+                "complaint_factor_critical": 0.25,
+                "complaint_sla_working_hours": False,
+                "complaint_escalation_delay_hours": 24.0,
+                "complaint_repeat_days": 30,
+                "complaint_fcr_hours": 2.0,
+            }
+        )
+        cls.store = cls.env["crm.team"].create(
+            {"name": "Test Store", "user_id": cls.manager.id, "company_id": cls.company.id}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Ms. Zhang", "email": "zhang@example.com", "customer_rank": 1}
+        )
+        cls.customer_no_email = cls.env["res.partner"].create(
+            {"name": "Mr. Wang", "customer_rank": 1}
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Fridge FR-200", "list_price": 800.0, "type": "consu"}
+        )
+        cls.other_product = cls.env["product.product"].create(
+            {"name": "Tile 60x60", "list_price": 5.0, "type": "consu"}
+        )
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "team_id": cls.store.id,
+                "order_line": [
+                    fields.Command.create({"product_id": cls.product.id, "product_uom_qty": 1})
+                ],
+            }
+        )
+        cls.order.action_confirm()
+        cls.category = cls.env.ref("store_service_crm.complaint_category_product_quality")
+        cls.Complaint = cls.env["store.complaint"].with_context(
+            mail_create_nolog=True, tracking_disable=True
+        )
+
+    def _complaint(self, **vals):
+        values = {
+            "partner_id": self.customer_no_email.id,
+            "category_id": self.category.id,
+            "description": "The fridge is noisy",
+            "team_id": self.store.id,
+        }
+        values.update(vals)
+        return self.Complaint.create(values)
+
+    def _in_progress(self, **vals):
+        complaint = self._complaint(**vals)
+        complaint.action_assign()
+        complaint.action_start()
+        return complaint
+
+    def _resolvable(self, complaint):
+        complaint.write(
+            {"responsibility": "staff", "resolution_type": "apology", "resolution_note": "Sorry"}
+        )
+        return complaint
+
+    def _resolved(self, **vals):
+        complaint = self._resolvable(self._in_progress(**vals))
+        complaint.action_resolve()
+        return complaint
+
+    @staticmethod
+    def _hours(delta):
+        return round(delta / timedelta(hours=1), 4)
