@@ -418,9 +418,9 @@ class ResPartner(models.Model):
         """SQL: the tier with the highest thresholds met by row ``f`` (spend, cnt, company)."""
         whens = [
             SQL(
-                "WHEN f.company_id = %s AND f.spend >= %s AND f.cnt >= %s THEN %s",
+                "WHEN f.company_id = %s AND f.spend_f >= %s AND f.cnt >= %s THEN %s",
                 company_id,
-                spend or 0,
+                float(spend or 0),
                 orders or 0,
                 tier_id,
             )
@@ -501,7 +501,7 @@ class ResPartner(models.Model):
         # a recompute of a few customers uses those of the last full recompute.
         value_class = SQL(
             """
-            CASE WHEN c.spend <= 0 THEN 'C'
+            CASE WHEN c.spend_f <= 0 THEN 'C'
                  WHEN c.a_min IS NULL OR c.spend_f >= c.a_min THEN 'A'
                  WHEN c.spend_f >= c.b_min THEN 'B'
                  ELSE 'C' END
@@ -524,7 +524,7 @@ class ResPartner(models.Model):
                                    - r.spend_f AS before,
                                    SUM(r.spend_f) OVER (PARTITION BY r.company_id) AS total
                               FROM (SELECT a.company_id,
-                                           ROUND(a.spend::numeric, 2)::float8 AS spend_f,
+                                           round(a.spend * 100) / 100 AS spend_f,
                                            co.loyalty_class_a_percent AS a_pct,
                                            co.loyalty_class_b_percent AS b_pct
                                       FROM agg a JOIN res_company co ON co.id = a.company_id
@@ -556,6 +556,8 @@ class ResPartner(models.Model):
         new_rank = self._loyalty_rank_case(ctx, SQL("c.computed_tier_id"))
         return SQL(
             """
+            /* OFFSET 0 keeps each step a subquery of its own: its columns are computed
+               once per row rather than inlined (and repeated) in the next step. */
             WITH agg1 AS (
                 SELECT so.partner_id, so.company_id,
                        SUM(so.amount_untaxed::float8
@@ -572,8 +574,8 @@ class ResPartner(models.Model):
             f AS (
                 SELECT cp.id AS partner_id,
                        COALESCE(cp.company_id, agg.company_id, %(default_company)s) AS company_id,
-                       ROUND(COALESCE(agg.spend, 0)::numeric, 2) AS spend,
-                       ROUND(COALESCE(agg.spend, 0)::numeric, 2)::float8 AS spend_f,
+                       (round(COALESCE(agg.spend, 0) * 100) / 100)::numeric(16, 2) AS spend,
+                       round(COALESCE(agg.spend, 0) * 100) / 100 AS spend_f,
                        COALESCE(agg.cnt, 0)::integer AS cnt,
                        %(last_date)s AS last_date,
                        %(first_date)s AS first_date,
@@ -591,6 +593,7 @@ class ResPartner(models.Model):
                    AND (agg.partner_id IS NOT NULL OR cp.customer_rank > 0
                         OR cp.loyalty_tier_id IS NOT NULL OR cp.loyalty_last_order_date IS NOT NULL)
                    %(partner_scope)s
+                OFFSET 0
             ),
             c AS (
                 SELECT f.*, %(tier_case)s AS computed_tier_id,
@@ -606,6 +609,7 @@ class ResPartner(models.Model):
                             ELSE 'lost' END AS lifecycle
                   FROM f JOIN res_company co ON co.id = f.company_id
                   %(cut_join)s
+                OFFSET 0
             ),
             d AS (
                 SELECT c.partner_id, c.company_id, c.spend, c.cnt, c.last_date, c.first_date,
@@ -615,6 +619,7 @@ class ResPartner(models.Model):
                        (c.old_tier_id IS NOT NULL AND %(old_rank)s IS NOT NULL
                         AND COALESCE(%(new_rank)s, 0) < %(old_rank)s) AS is_down
                   FROM c
+                OFFSET 0
             )
             SELECT e.partner_id, e.company_id, e.spend, e.cnt, e.last_date, e.first_date,
                    e.value_class, e.lifecycle, e.tier_id, e.since,
@@ -636,6 +641,7 @@ class ResPartner(models.Model):
                                  AND d.since <= %(today)s::date - d.grace THEN NULL
                             ELSE COALESCE(d.since, %(today)s::date) END AS since
                   FROM d
+                OFFSET 0
               ) e
             """,
             start=start,

@@ -1,3 +1,5 @@
+# pylint: disable=unsubscriptable-object
+# (pylint cannot infer TransactionCase.env in setUpClass)
 from datetime import datetime, time, timedelta
 from unittest.mock import patch
 

@@ -54,12 +54,14 @@ def test_uninstall_leaves_no_menu_action_group_or_table(scratch_db):
     )
     menus = [res_id for model, res_id in owned if model == "ir.ui.menu"]
     assert menus, "the addon should own menus once installed"
+    # Models the addon creates (not the ones it only extends, like res.partner).
     tables = [
         model.replace(".", "_")
         for (model,) in _query(
             scratch_db,
             "SELECT m.model FROM ir_model m JOIN ir_model_data d"
-            " ON d.model = 'ir.model' AND d.res_id = m.id WHERE d.module = %s",
+            " ON d.model = 'ir.model' AND d.res_id = m.id"
+            " GROUP BY m.model HAVING bool_and(d.module = %s)",
             (MODULE,),
         )
     ]

@@ -45,8 +45,8 @@ registry.category("web_tour.tours").add("store_service_crm_loyalty", {
             run: "edit Tour Loyal Customer",
         },
         {
-            trigger: ".o_searchview_autocomplete .o-dropdown-item:first",
-            run: "click",
+            trigger: ".o_searchview_input",
+            run: "press Enter",
         },
         {
             content: "The kanban card shows the tier",
