@@ -5,3 +5,4 @@ from . import store_loyalty_tier
 from . import store_loyalty_tier_history
 from . import res_partner
 from . import sale_order
+from . import sale_order_line

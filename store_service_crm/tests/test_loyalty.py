@@ -113,6 +113,16 @@ class TestLoyaltyMoves(LoyaltyCase):
         self.assertEqual(customer.loyalty_spend, 800.0)
         self.assertEqual(customer.loyalty_order_count, 1)
 
+    def test_changing_a_confirmed_order_amount_moves_spend(self):
+        customer = self._customer("Mr. Upsell")
+        order = self._order(customer, 800)
+        order.order_line.price_unit = 1200
+        self.assertEqual(customer.loyalty_spend, 1200.0)
+        order.order_line = [
+            (0, 0, {"product_id": self.product.id, "price_unit": 300, "tax_id": [(6, 0, [])]})
+        ]
+        self.assertEqual(customer.loyalty_spend, 1500.0)
+
     def test_window_edge(self):
         """An order one day before the window doesn't count; one on its first day does."""
         customer = self._customer("Mrs. Zhao")
