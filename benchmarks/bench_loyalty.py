@@ -262,7 +262,15 @@ def run(ctx):
 
     rss0 = peak_rss_mib()
     log("  loyalty: first full recompute")
-    first, n, first_queries = _time_ours(env)
+    if ctx.args.explain_first:
+        # plain EXPLAIN of each statement, before it runs: plans and estimates only
+        with explain_every_statement(analyze=False) as first_plans:
+            first, n, first_queries = _time_ours(env)
+        first_plans.sort(key=lambda p: p[0], reverse=True)
+        for cost, text, plan in first_plans[:4]:
+            ctx.out.write(f"\n-- first run: EXPLAIN, estimated cost {cost:,.0f}:\n{text}\n{plan}\n")
+    else:
+        first, n, first_queries = _time_ours(env)
     if ctx.fresh:
         label = "tier recompute, first run"
         note = "first run on fresh data: every tier assigned, history and chatter written"

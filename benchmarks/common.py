@@ -114,14 +114,15 @@ def capture_queries():
 
 
 @contextmanager
-def explain_every_statement(min_ms=0.0):
+def explain_every_statement(min_ms=0.0, analyze=True):
     """Run ``EXPLAIN (ANALYZE, BUFFERS)`` of each data statement before it runs.
 
     Each EXPLAIN runs in a savepoint that is rolled back, then the real
     statement runs as usual, so the code under test sees the normal results
     (profiling only: it doubles the work). Yields a list of
     (duration_ms, sql_text, plan_text) for the statements whose EXPLAIN took
-    at least ``min_ms``.
+    at least ``min_ms``. With ``analyze=False``: plain EXPLAIN (the plans and
+    their estimates, nothing run twice); duration is then the estimated cost.
     """
     import re
 
@@ -143,9 +144,12 @@ def explain_every_statement(min_ms=0.0):
             raw.execute("SAVEPOINT bench_explain")
             try:
                 start = now()
-                raw.execute("EXPLAIN (ANALYZE, BUFFERS) " + text)
+                raw.execute(("EXPLAIN (ANALYZE, BUFFERS) " if analyze else "EXPLAIN ") + text)
                 plan = "\n".join(row[0] for row in raw.fetchall())
                 elapsed = (now() - start) * 1000
+                if not analyze:
+                    found = re.search(r"cost=[0-9.]+\.\.([0-9.]+)", plan)
+                    elapsed = float(found.group(1)) if found else 0.0
             finally:
                 raw.execute("ROLLBACK TO SAVEPOINT bench_explain")
                 raw.execute("RELEASE SAVEPOINT bench_explain")

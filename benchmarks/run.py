@@ -23,6 +23,7 @@ import io
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -100,6 +101,11 @@ def parse_args(argv=None):
         help="also EXPLAIN (ANALYZE, BUFFERS) every statement of one recompute (slow)",
     )
     parser.add_argument("--explain-min-ms", type=float, default=20.0)
+    parser.add_argument(
+        "--explain-first",
+        action="store_true",
+        help="EXPLAIN (estimates only) the statements of the first recompute on fresh data",
+    )
     parser.add_argument(
         "--addons-dir",
         help="benchmark the addon of another checkout: put this directory (the one holding "
@@ -182,6 +188,8 @@ def load_average():
 
 def main(argv=None):
     args = parse_args(argv)
+    # a kill (SIGTERM) unwinds like Ctrl-C: the throw-away database is dropped
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     (HERE / "out").mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     outfile = open(HERE / "out" / f"{args.scale}-{stamp}.txt", "w")  # noqa: SIM115

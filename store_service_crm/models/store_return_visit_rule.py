@@ -249,6 +249,10 @@ class StoreReturnVisitRule(models.Model):
                 ids = rule._insert_visits(select, batch_size)
                 if ids:
                     visit_model._create_visit_activities(ids)
+                if len(ids) == batch_size:
+                    # more batches follow: let the planner see the new rows, or the
+                    # anti-join of the next batch may scan a table it believes empty
+                    self.env.cr.execute("ANALYZE store_return_visit")
                 done += len(ids)
                 if return_records:
                     created_ids.extend(ids)
