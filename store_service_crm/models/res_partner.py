@@ -470,31 +470,24 @@ class ResPartner(models.Model):
                 partner_ids,
             )
             partner_scope = SQL("AND cp.id = ANY(%s)", partner_ids)
+        # One aggregate, orders of contacts rolled up to their commercial partner at once.
+        if multi_company:
+            agg_company, agg_group = SQL("so.company_id"), SQL(", so.company_id")
+        else:
+            agg_company = SQL("%s::integer", ctx["companies"][0][0] if ctx["companies"] else None)
+            agg_group = SQL()
         if multi_company:
             orders = SQL(
                 """
                 SELECT DISTINCT ON (o.partner_id) o.*
-                  FROM (SELECT p.commercial_partner_id AS partner_id, a.company_id,
-                               SUM(a.spend) AS spend, SUM(a.cnt) AS cnt,
-                               MAX(a.last_date) AS last_date, MIN(a.first_date) AS first_date
-                          FROM agg1 a JOIN res_partner p ON p.id = a.partner_id
-                      GROUP BY p.commercial_partner_id, a.company_id) o
+                  FROM agg1 o
                   JOIN res_partner cp ON cp.id = o.partner_id
                  WHERE cp.company_id IS NULL OR cp.company_id = o.company_id
               ORDER BY o.partner_id, o.last_date DESC
                 """
             )
         else:
-            orders = SQL(
-                """
-                SELECT p.commercial_partner_id AS partner_id, %s::integer AS company_id,
-                       SUM(a.spend) AS spend, SUM(a.cnt) AS cnt,
-                       MAX(a.last_date) AS last_date, MIN(a.first_date) AS first_date
-                  FROM agg1 a JOIN res_partner p ON p.id = a.partner_id
-              GROUP BY p.commercial_partner_id
-                """,
-                ctx["companies"][0][0] if ctx["companies"] else None,
-            )
+            orders = SQL("SELECT * FROM agg1")
         # Pareto class: against the company's cut-offs, the lowest spend of class A and
         # of class B. The full recompute finds them with a running sum over the
         # customers ranked by spend (a narrow sort, in float: a class, not an amount);
@@ -510,7 +503,7 @@ class ResPartner(models.Model):
         if partner_ids is None:
             cuts = SQL(
                 """
-                cuts AS (
+                cuts AS MATERIALIZED (
                     SELECT x.company_id,
                            MIN(x.spend_f) FILTER (WHERE x.before < x.total * x.a_pct / 100)
                                AS a_min,
@@ -559,15 +552,15 @@ class ResPartner(models.Model):
             /* OFFSET 0 keeps each step a subquery of its own: its columns are computed
                once per row rather than inlined (and repeated) in the next step. */
             WITH agg1 AS (
-                SELECT so.partner_id, so.company_id,
+                SELECT p.commercial_partner_id AS partner_id, %(agg_company)s AS company_id,
                        SUM(so.amount_untaxed::float8
                            / COALESCE(NULLIF(so.currency_rate, 0), 1)::float8)
                            FILTER (WHERE so.date_order >= %(start)s) AS spend,
                        COUNT(*) FILTER (WHERE so.date_order >= %(start)s) AS cnt,
                        MAX(so.date_order) AS last_date, MIN(so.date_order) AS first_date
-                  FROM sale_order so
+                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' %(scope)s %(history_scope)s
-              GROUP BY so.partner_id, so.company_id
+              GROUP BY p.commercial_partner_id %(agg_group)s
             ),
             agg AS (%(orders)s),
             %(cuts)s
@@ -646,6 +639,8 @@ class ResPartner(models.Model):
             """,
             start=start,
             scope=scope,
+            agg_company=agg_company,
+            agg_group=agg_group,
             orders=orders,
             default_company=ctx["default_company_id"],
             partner_scope=partner_scope,
