@@ -132,6 +132,12 @@ def main():
             },
             timeout=60,
         )
+        # the session keeps the language of its login: log in again
+        session.post(
+            f"{args.base}/web/session/authenticate",
+            json={"params": {"db": args.db, "login": args.login, "password": args.password}},
+            timeout=60,
+        )
     chrome = Chrome(args.size)
     try:
         chrome.call("Network.enable")

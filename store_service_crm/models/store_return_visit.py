@@ -105,12 +105,16 @@ class StoreReturnVisit(models.Model):
         copy=False,
         tracking=True,
         help="Satisfaction, 1 (very unhappy) to 5 (very happy); 0: not asked.",
+        # a sum of scores means nothing, and 0 (not asked) spoils an average:
+        # satisfaction figures come from the KPI engine
+        aggregator=None,
     )
     nps_score = fields.Integer(
         string="NPS (0-10)",
         copy=False,
         tracking=True,
         help="How likely the customer recommends us, 0 to 10.",
+        aggregator=None,
     )
     nps_given = fields.Boolean(
         string="NPS answered",

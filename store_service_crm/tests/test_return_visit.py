@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 from .visit_common import VisitCase
 
@@ -241,3 +241,17 @@ class TestReturnVisit(VisitCase):
         action = self.customer.action_view_return_visits()
         self.assertEqual(self.Visit.search(action["domain"]), order.return_visit_ids)
         self.assertEqual(self.customer.next_visit_date, order.return_visit_ids.scheduled_date)
+
+
+@tagged("post_install", "-at_install")
+class TestReturnVisitScoresAggregation(TransactionCase):
+    def test_grouped_visits_do_not_sum_scores(self):
+        """A grouped list or pivot must not show a sum of CSAT or NPS scores."""
+        fields_info = self.env["store.return.visit"].fields_get(["csat_score", "nps_score"])
+        self.assertFalse(fields_info["csat_score"].get("aggregator"))
+        self.assertFalse(fields_info["nps_score"].get("aggregator"))
+        groups = self.env["store.return.visit"].read_group(
+            [], ["csat_score", "nps_score"], ["state"]
+        )
+        for group in groups:
+            self.assertNotIn("csat_score", group)
