@@ -816,18 +816,12 @@ class ResPartner(models.Model):
         # pylint: disable=no-member
         """Open a new complaint form pre-filled with this customer (and their store)."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Register complaint"),
-            "res_model": "store.complaint",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": {
+        return self.env["store.complaint"]._action_register(
+            {
                 "default_partner_id": self.id,
                 "default_team_id": (self.user_id.sale_team_id or self.env.user.sale_team_id).id,
-            },
-        }
+            }
+        )
 
     # ---- Return visits ----
     birthdate_date = fields.Date(string="Birthday", help="Used by the birthday return-visit rules.")

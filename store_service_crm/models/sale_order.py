@@ -78,21 +78,15 @@ class SaleOrder(models.Model):
         """Open a new complaint form pre-filled with the customer, the order and the store."""
         self.ensure_one()
         products = self.order_line.product_id
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Register complaint"),
-            "res_model": "store.complaint",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": {
+        return self.env["store.complaint"]._action_register(
+            {
                 "default_partner_id": self.partner_id.id,
                 "default_sale_order_id": self.id,
                 "default_team_id": self.team_id.id,
                 "default_company_id": self.company_id.id,
                 "default_product_id": products.id if len(products) == 1 else False,
-            },
-        }
+            }
+        )
 
     # ---- Return visits ----
     return_visit_ids = fields.One2many(

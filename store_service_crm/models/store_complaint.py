@@ -570,6 +570,20 @@ class StoreComplaint(models.Model):
                 )
             )
 
+    @api.model
+    def _action_register(self, defaults):
+        """The "Register complaint" form, pre-filled with ``defaults`` (context keys),
+        as opened from a customer or a sale order."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Register complaint"),
+            "res_model": "store.complaint",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": defaults,
+        }
+
     def _workflow_write(self, vals):
         return self.with_context(**{WORKFLOW_CTX: True}).write(vals)
 
