@@ -28,6 +28,7 @@ from common import (
     peak_rss_mib,
     ratio_at_most,
     ratio_faster,
+    vacuum_analyze,
 )
 from common import fmt_seconds as fs
 from dateutil.relativedelta import relativedelta
@@ -158,17 +159,6 @@ def _lifecycle(company, today, first, last):
     if (today - last).days < company.loyalty_lost_days:
         return "at_risk"
     return "lost"
-
-
-def _vacuum(env, table):
-    cnx = env.cr._cnx
-    env.cr.commit()
-    cnx.autocommit = True
-    try:
-        with cnx.cursor() as raw:
-            raw.execute(f"VACUUM ANALYZE {table}")
-    finally:
-        cnx.autocommit = False
 
 
 def _customers(env):
@@ -401,7 +391,8 @@ def run(ctx):
         env.cr.execute(write_floor_sql(company, start))
         floor_times.append(now() - t0)
         env.cr.rollback()
-    _vacuum(env, "res_partner")  # the rolled-back UPDATEs left a dead copy of every row
+    env.cr.commit()
+    vacuum_analyze(env.cr, "res_partner")  # the rolled-back UPDATEs left a dead copy of every row
     floor = median(floor_times)
     ratio_floor, _target, _ok = ratio_at_most(ours, floor, TARGET_VS_RAW)
     rows.append(

@@ -15,7 +15,7 @@ Before timing, the job plans the visits of the data set's own recent orders
 turn). With ``--reuse`` the previous run's orders and visits are removed first.
 """
 
-from common import Row, now, ratio_at_most
+from common import Row, now, ratio_at_most, vacuum_analyze
 from common import fmt_seconds as fs
 
 from odoo.tools import SQL
@@ -77,16 +77,6 @@ def _insert_orders(cr, n):
     )
 
 
-def _vacuum(cr):
-    cnx = cr._cnx
-    with cnx.cursor() as raw:
-        cnx.autocommit = True
-        try:
-            raw.execute("VACUUM ANALYZE sale_order, store_return_visit, mail_activity")
-        finally:
-            cnx.autocommit = False
-
-
 def _count_new_visits(cr):
     cr.execute(
         """SELECT count(*), count(DISTINCT v.sale_order_id),
@@ -144,7 +134,7 @@ def run(ctx):
     ctx.log(f"  inserting {VISIT_ORDERS:,} newly confirmed orders")
     _insert_orders(cr, VISIT_ORDERS)
     cr.commit()
-    _vacuum(cr)
+    vacuum_analyze(cr, "sale_order", "store_return_visit", "mail_activity")
     env.invalidate_all()
 
     start = now()

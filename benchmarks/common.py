@@ -15,6 +15,19 @@ def now():
     return time.perf_counter()
 
 
+def vacuum_analyze(cr, *tables):
+    """VACUUM ANALYZE the tables (sets the visibility map and the planner statistics,
+    as autovacuum would). VACUUM cannot run in a transaction: autocommit on the raw
+    connection, restored afterwards."""
+    cnx = cr._cnx
+    with cnx.cursor() as raw:
+        cnx.autocommit = True
+        try:
+            raw.execute(f"VACUUM ANALYZE {', '.join(tables)}")
+        finally:
+            cnx.autocommit = False
+
+
 def median(values):
     return statistics.median(values) if values else None
 

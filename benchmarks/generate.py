@@ -22,7 +22,7 @@ Shape of the data (deterministic: ``setseed`` before each statement):
 
 from dataclasses import dataclass
 
-from common import now
+from common import now, vacuum_analyze
 
 from odoo.tools import SQL
 
@@ -260,14 +260,6 @@ def load(env, scale, log):
     cr.commit()
     env.invalidate_all()
     t0 = now()
-    # VACUUM cannot run in a transaction: use autocommit on the raw connection
-    # (sets the visibility map and the planner statistics, as autovacuum would).
-    cnx = cr._cnx
-    with cnx.cursor() as raw:
-        cnx.autocommit = True
-        try:
-            raw.execute("VACUUM ANALYZE res_partner, sale_order, res_currency_rate")
-        finally:
-            cnx.autocommit = False
+    vacuum_analyze(cr, "res_partner", "sale_order", "res_currency_rate")
     timings["vacuum analyze"] = now() - t0
     return timings
