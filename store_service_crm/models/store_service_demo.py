@@ -138,9 +138,9 @@ COMPLAINTS = {
             "Exchange the boxes of the wrong shade.",
         ),
         (
-            ("product", "Defective part from the factory.", "repair", "Part replaced at home.", (0, 0)),
-            ("product", "Batch defect confirmed by the supplier.", "replace", "Unit replaced.", (0, 0)),
-            ("product", "Batch of a different shade delivered.", "exchange", "Boxes exchanged.", (0, 0)),
+            ("product", "Defective part from the factory.", "repair", "Part replaced.", (0, 0)),
+            ("product", "Batch defect, confirmed by the maker.", "replace", "Replaced.", (0, 0)),
+            ("product", "A batch of another shade.", "exchange", "Boxes exchanged.", (0, 0)),
             ("product", "Unit dead on arrival.", "refund", "Refunded at the counter.", (300, 900)),
         ),
     ),
@@ -382,7 +382,12 @@ class StoreServiceDemo(models.AbstractModel):
             )
         for partner, profile in zip(individuals, other_profiles, strict=True):
             customers.append(
-                {"partner": partner, "buyers": [partner], "profile": profile, "store": rng.randrange(3)}
+                {
+                    "partner": partner,
+                    "buyers": [partner],
+                    "profile": profile,
+                    "store": rng.randrange(3),
+                }
             )
         return customers
 
@@ -411,10 +416,10 @@ class StoreServiceDemo(models.AbstractModel):
     def _demo_order_days(self, rng, profile, span):
         """Days ago of a customer's orders, by profile."""
         if profile == "vip":
-            days = [rng.randrange(0, span) for _i in range(rng.randint(16, 22))]
+            days = [rng.randrange(0, span) for _i in range(rng.randint(20, 26))]
             days.append(rng.randrange(0, 30))
         elif profile == "gold":
-            days = [rng.randrange(0, span) for _i in range(rng.randint(8, 12))]
+            days = [rng.randrange(0, span) for _i in range(rng.randint(6, 9))]
             days.append(rng.randrange(0, 120))
         elif profile == "silver":
             days = [rng.randrange(0, 330) for _i in range(rng.randint(1, 2))]
@@ -484,12 +489,17 @@ class StoreServiceDemo(models.AbstractModel):
             last = min(first + relativedelta(months=1, days=-1), ctx["today"])
             for store_index in range(3):
                 if any(
-                    m.date() >= first and m.date() <= last and s == "sale" and c["store"] == store_index
+                    m.date() >= first
+                    and m.date() <= last
+                    and s == "sale"
+                    and c["store"] == store_index
                     for m, c, s in planned
                 ):
                     continue
                 customer = dict(top_up_rng.choice(big), store=store_index)
-                days_ago = (ctx["today"] - last).days + top_up_rng.randrange(0, (last - first).days + 1)
+                days_ago = (ctx["today"] - last).days + top_up_rng.randrange(
+                    0, (last - first).days + 1
+                )
                 moment = self._demo_order_datetime(top_up_rng, ctx, days_ago)
                 planned.append((moment, customer, "sale"))
         planned.sort(key=lambda item: item[0])
@@ -543,7 +553,8 @@ class StoreServiceDemo(models.AbstractModel):
         )
         self.env.cr.execute(
             SQL(
-                """UPDATE sale_order_line l SET create_date = o.date_order, write_date = o.date_order
+                """UPDATE sale_order_line l
+                      SET create_date = o.date_order, write_date = o.date_order
                      FROM sale_order o WHERE o.id = l.order_id AND o.id = ANY(%(ids)s)""",
                 ids=orders.ids,
             )
@@ -570,10 +581,8 @@ class StoreServiceDemo(models.AbstractModel):
     # Return visits after purchase
     # ------------------------------------------------------------------
     def _demo_done_moment(self, rng, ctx, day):
-        moment = datetime.combine(day, time(2, 0)) + timedelta(minutes=rng.randrange(0, 9 * 60))
-        if moment >= ctx["now"]:
-            moment = ctx["now"] - timedelta(minutes=rng.randrange(1, 30))
-        return moment
+        """A moment of the working day ``day`` (10:00-19:00 in China); callers pass past days."""
+        return datetime.combine(day, time(2, 0)) + timedelta(minutes=rng.randrange(0, 9 * 60))
 
     def _demo_score(self, rng, visits, weights):
         """Give each of ``visits`` a CSAT, mostly an NPS and often a comment (grouped writes)."""
@@ -607,9 +616,11 @@ class StoreServiceDemo(models.AbstractModel):
         done, unreachable, cancelled, self_rated = (visits.browse() for _i in range(4))
         for visit in visits:
             age = (today - visit.scheduled_date).days
-            if age < 0:
+            if age < 0:  # planned
                 continue
             draw = rng.random()
+            if age == 0:
+                continue
             if age <= 2:
                 if draw < 0.5:
                     done |= visit
@@ -624,7 +635,9 @@ class StoreServiceDemo(models.AbstractModel):
                 cancelled |= visit
             elif age > 30:
                 done |= visit
-        moments = {visit.id: self._demo_done_moment(rng, ctx, visit.scheduled_date) for visit in done}
+        moments = {
+            visit.id: self._demo_done_moment(rng, ctx, visit.scheduled_date) for visit in done
+        }
         self._demo_score(rng, done, CSAT_WEIGHTS)
         # the to-dos of the last month are marked done (a chatter note each), older ones
         # are just gone
@@ -776,7 +789,9 @@ class StoreServiceDemo(models.AbstractModel):
 
     def _demo_complaint_specs(self, rng, ctx, customers, orders, scored_visits):
         now = ctx["now"]
-        confirmed = orders.filtered(lambda o: o.state == "sale").sorted(lambda o: (o.date_order, o.id))
+        confirmed = orders.filtered(lambda o: o.state == "sale").sorted(
+            lambda o: (o.date_order, o.id)
+        )
         specs = []
         for order in confirmed:
             if rng.random() >= 0.25:
@@ -795,7 +810,9 @@ class StoreServiceDemo(models.AbstractModel):
         for _i in range(18):
             received = ctx["start"] + timedelta(minutes=rng.randrange(0, minutes))
             specs.append(
-                self._demo_complaint_spec(rng, ctx, rng.choice(buyers), None, received, OTHER_CATEGORIES)
+                self._demo_complaint_spec(
+                    rng, ctx, rng.choice(buyers), None, received, OTHER_CATEGORIES
+                )
             )
         # unhappy customers of a return visit: a complaint opened from the visit
         for visit in scored_visits.filtered(lambda v: 0 < v.csat_score <= 2).sorted("id"):
@@ -874,7 +891,7 @@ class StoreServiceDemo(models.AbstractModel):
             if options.get("override"):
                 verified = moments["resolved"] + timedelta(days=4, hours=rng.uniform(1, 6))
             closed = verified + timedelta(hours=rng.uniform(0.5, 6))
-            if closed < ctx["now"] - timedelta(minutes=30):
+            if verified.date() < ctx["today"] and closed < ctx["now"] - timedelta(minutes=30):
                 moments.update(verified=verified, closed=closed)
             else:
                 spec["state"] = "resolved"
@@ -898,8 +915,8 @@ class StoreServiceDemo(models.AbstractModel):
         specs = self._demo_complaint_specs(rng, ctx, customers, orders, scored_visits)
         specs.sort(key=lambda spec: spec["vals"]["date_received"])
         Complaint = self.env["store.complaint"]
-        # only the complaints of the last month had their customer emails
-        recent = ctx["now"] - timedelta(days=30)
+        # only the complaints of the last two weeks had their customer emails
+        recent = ctx["now"] - timedelta(days=14)
         old_specs = [spec for spec in specs if spec["vals"]["date_received"] < recent]
         quiet = Complaint.with_context(store_complaint_no_customer_mail=True).create(
             [spec["vals"] for spec in old_specs]
@@ -953,6 +970,7 @@ class StoreServiceDemo(models.AbstractModel):
             lambda v: v.origin == "complaint" and v.state == "planned"
         )
         self._demo_score(rng, verified_visits, VERIFY_CSAT_WEIGHTS)
+        verified_visits.filtered(lambda v: v.complaint_id & quiet).activity_ids.unlink()
         verified_visits.action_done()
         failed_visits = overridden.return_visit_ids.filtered(
             lambda v: v.origin == "complaint" and v.state == "planned"
