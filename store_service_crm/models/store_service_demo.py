@@ -416,7 +416,7 @@ class StoreServiceDemo(models.AbstractModel):
     def _demo_order_days(self, rng, profile, span):
         """Days ago of a customer's orders, by profile."""
         if profile == "vip":
-            days = [rng.randrange(0, span) for _i in range(rng.randint(20, 26))]
+            days = [rng.randrange(0, span) for _i in range(rng.randint(24, 30))]
             days.append(rng.randrange(0, 30))
         elif profile == "gold":
             days = [rng.randrange(0, span) for _i in range(rng.randint(6, 9))]
