@@ -443,8 +443,11 @@ class StoreServiceDemo(models.AbstractModel):
             moment = ctx["now"] - timedelta(minutes=rng.randrange(5, 60))
         return max(moment, ctx["start"])
 
-    def _demo_order_vals(self, rng, ctx, customer, moment, state="sale"):
-        store_index = customer["store"] if rng.random() < 0.85 else rng.randrange(3)
+    def _demo_store(self, rng, customer):
+        """Customers mostly buy in their home store."""
+        return customer["store"] if rng.random() < 0.85 else rng.randrange(3)
+
+    def _demo_order_vals(self, rng, ctx, customer, moment, store_index, state="sale"):
         team, members = ctx["stores"][store_index]
         pool = POOLS[PROFILE_POOL[customer["profile"]]]
         lines = []
@@ -473,14 +476,16 @@ class StoreServiceDemo(models.AbstractModel):
         """A few hundred confirmed orders (and a few cancelled ones) over 14 months, created
         month by month so that the tier history reads like the chain's past."""
         span = (ctx["today"] - ctx["start"].date()).days
-        planned = []  # (moment, customer, state)
+        planned = []  # (moment, customer, state, store index)
         for customer in customers:
             for days_ago in self._demo_order_days(rng, customer["profile"], span):
-                planned.append((self._demo_order_datetime(rng, ctx, days_ago), customer, "sale"))
+                moment = self._demo_order_datetime(rng, ctx, days_ago)
+                planned.append((moment, customer, "sale", self._demo_store(rng, customer)))
         regulars = [c for c in customers if c["profile"] in ("vip", "gold", "silver")]
         for _i in range(18):
             moment = self._demo_order_datetime(rng, ctx, rng.randrange(0, span))
-            planned.append((moment, rng.choice(regulars), "cancel"))
+            customer = rng.choice(regulars)
+            planned.append((moment, customer, "cancel", self._demo_store(rng, customer)))
         # every store sells every month, even on the first day of a month
         top_up_rng = random.Random(SEED + 10)
         big = [c for c in customers if c["profile"] in ("vip", "gold")]
@@ -489,26 +494,21 @@ class StoreServiceDemo(models.AbstractModel):
             last = min(first + relativedelta(months=1, days=-1), ctx["today"])
             for store_index in range(3):
                 if any(
-                    m.date() >= first
-                    and m.date() <= last
-                    and s == "sale"
-                    and c["store"] == store_index
-                    for m, c, s in planned
+                    first <= m.date() <= last and s == "sale" and i == store_index
+                    for m, _c, s, i in planned
                 ):
                     continue
-                customer = dict(top_up_rng.choice(big), store=store_index)
-                days_ago = (ctx["today"] - last).days + top_up_rng.randrange(
-                    0, (last - first).days + 1
-                )
-                moment = self._demo_order_datetime(top_up_rng, ctx, days_ago)
-                planned.append((moment, customer, "sale"))
+                low = max(datetime.combine(first, time(0, 0)), ctx["start"])
+                high = min(datetime.combine(last, time(23, 0)), ctx["now"])
+                moment = low + (high - low) * top_up_rng.uniform(0.1, 0.9)
+                planned.append((moment, top_up_rng.choice(big), "sale", store_index))
         planned.sort(key=lambda item: item[0])
         SaleOrder = self.env["sale.order"]
         History = self.env["store.loyalty.tier.history"]
         orders = SaleOrder.browse()
         by_month = {}
-        for moment, customer, state in planned:
-            by_month.setdefault((moment.year, moment.month), []).append((moment, customer, state))
+        for item in planned:
+            by_month.setdefault((item[0].year, item[0].month), []).append(item)
         for month_key in sorted(by_month):
             batch = by_month[month_key]
             last_history = History.search([], order="id desc", limit=1).id or 0
@@ -516,17 +516,17 @@ class StoreServiceDemo(models.AbstractModel):
             # created as quotations then confirmed or cancelled in one write each: a line
             # added to a confirmed order would be logged on its chatter one by one
             batch_orders = SaleOrder.create(
-                [self._demo_order_vals(rng, ctx, c, m, state="draft") for m, c, _s in batch]
+                [self._demo_order_vals(rng, ctx, c, m, i, state="draft") for m, c, _s, i in batch]
             )
             by_state = {"sale": [], "cancel": []}
-            for order, (_m, _c, state) in zip(batch_orders, batch, strict=True):
+            for order, (_m, _c, state, _i) in zip(batch_orders, batch, strict=True):
                 by_state[state].append(order.id)
             for state, ids in by_state.items():
                 SaleOrder.browse(ids).write({"state": state})
             orders |= batch_orders
             # the tier changes these orders caused happened at the end of that month
             self.env.flush_all()
-            moment = min(max(m for m, _c, _s in batch) + timedelta(hours=2), ctx["now"])
+            moment = min(max(item[0] for item in batch) + timedelta(hours=2), ctx["now"])
             self.env.cr.execute(
                 SQL(
                     """UPDATE store_loyalty_tier_history SET date = %(m)s, create_date = %(m)s,

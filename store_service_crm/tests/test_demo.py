@@ -109,7 +109,7 @@ class TestDemoChain(TransactionCase):
 
     def test_orders_every_month_in_every_store(self):
         confirmed = self.orders.filtered(lambda o: o.state == "sale")
-        self.assertGreaterEqual(len(confirmed), 230)
+        self.assertGreaterEqual(len(confirmed), 200)
         self.assertGreaterEqual(len(self.orders.filtered(lambda o: o.state == "cancel")), 10)
         self.assertLessEqual(max(confirmed.mapped("date_order")), fields.Datetime.now())
         for first, last in self.months:
