@@ -1,0 +1,240 @@
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import LazyTranslate
+from odoo.tools.misc import format_date, formatLang
+
+_lt = LazyTranslate(__name__)
+
+# The KPIs of the dashboard, in card order: key of compute_kpis(), label, unit, the
+# get_targets() key it is measured against (None: no target) and whether higher is better.
+DASHBOARD_KPIS = (
+    ("service_score", _lt("Service Score"), "score", None, True),
+    ("csat_avg", _lt("CSAT"), "csat", "csat", True),
+    ("resolution_on_time_rate", _lt("On-time Resolution"), "percent", "on_time", True),
+    ("first_contact_resolution_rate", _lt("First-contact Resolution"), "percent", "fcr", True),
+    ("service_cost_ratio", _lt("Service Cost"), "percent", "cost", False),
+    ("response_on_time_rate", _lt("24 h Response"), "percent", "response", True),
+    ("return_rate", _lt("Returns"), "percent", "returns", False),
+    ("nps", _lt("NPS"), "nps", None, True),
+    ("satisfaction_rate", _lt("Satisfied (4-5)"), "percent", None, True),
+    ("top_box_rate", _lt("Top Box (5)"), "percent", None, True),
+    ("complaint_rate", _lt("Complaints per 100 Orders"), "number", None, False),
+    ("avg_resolution_hours", _lt("Avg. Resolution Time"), "hours", None, False),
+    ("visit_completion_rate", _lt("Visits Completed"), "percent", None, True),
+    ("repurchase_rate", _lt("Repurchase Rate"), "percent", None, True),
+)
+# Columns of the store ranking (besides the rank and the store name).
+RANKING_COLUMNS = (
+    "service_score",
+    "csat_avg",
+    "resolution_on_time_rate",
+    "first_contact_resolution_rate",
+    "service_cost_ratio",
+    "response_on_time_rate",
+    "complaint_count",
+    "order_count",
+)
+COUNT_LABELS = {
+    "complaint_count": _lt("Complaints"),
+    "order_count": _lt("Orders"),
+}
+TREND_MONTHS = 12
+NONE_DISPLAY = "–"
+
+
+class StoreServiceKpi(models.AbstractModel):
+    _inherit = "store.service.kpi"
+
+    @api.model
+    def get_dashboard_data(self, date_from, date_to, team_ids=None):
+        """Everything the KPI dashboard shows, in one call.
+
+        :param date_from, date_to: the period (``date`` or "YYYY-MM-DD", inclusive)
+        :param team_ids: crm.team ids, or None/[] for every store the user may see
+        :return: dict with ``cards`` (one per KPI: value, target, status, change from
+            the previous period), ``trend`` (the 12 months up to ``date_to``),
+            ``teams`` (stores ranked by service score) and ``columns`` (ranking headers);
+            labels are translated and values formatted in the user's language.
+        """
+        date_from = fields.Date.to_date(date_from)
+        date_to = fields.Date.to_date(date_to)
+        team_ids = list(team_ids) if team_ids else None
+        targets = self.get_targets()
+        current = self.compute_kpis(
+            date_from, date_to, team_ids=team_ids, group_by="team", compare=True
+        )
+        previous = current.get("previous") or {}
+        trend_from = date(date_to.year, date_to.month, 1) - relativedelta(
+            months=TREND_MONTHS - 1
+        )
+        trend = self.compute_kpis(trend_from, date_to, team_ids=team_ids, group_by="month")
+        return {
+            "date_from": fields.Date.to_string(date_from),
+            "date_to": fields.Date.to_string(date_to),
+            "period_label": self._dashboard_period_label(date_from, date_to),
+            "previous_label": self._dashboard_period_label(
+                previous.get("date_from"), previous.get("date_to")
+            ),
+            "cards": [self._dashboard_card(kpi, current, previous, targets) for kpi in DASHBOARD_KPIS],
+            "trend": self._dashboard_trend(trend_from, date_to, trend.get("months") or []),
+            "columns": [
+                {"key": key, "label": self._dashboard_label(key)} for key in RANKING_COLUMNS
+            ],
+            "teams": [
+                self._dashboard_team_row(rank, row, targets)
+                for rank, row in enumerate(current.get("teams") or [], start=1)
+            ],
+            "counts": {
+                key: current.get(key)
+                for key in ("order_count", "complaint_count", "csat_count", "visit_due_count")
+            },
+        }
+
+    # ------------------------------------------------------------------ helpers
+    @api.model
+    def _dashboard_label(self, key):
+        for kpi_key, label, *_rest in DASHBOARD_KPIS:
+            if kpi_key == key:
+                return self.env._(label)  # pylint: disable=gettext-variable
+        return self.env._(COUNT_LABELS[key])  # pylint: disable=gettext-variable
+
+    @api.model
+    def _dashboard_period_label(self, date_from, date_to):
+        if not date_from or not date_to:
+            return ""
+        return "%s – %s" % (
+            format_date(self.env, fields.Date.to_date(date_from)),
+            format_date(self.env, fields.Date.to_date(date_to)),
+        )
+
+    @api.model
+    def _dashboard_format(self, unit, value, signed=False):
+        """Format a KPI value in its unit for the user's language; None is "–"."""
+        if value is None or value is False:
+            return NONE_DISPLAY
+        if unit == "percent":
+            text = formatLang(self.env, value * 100.0, digits=1) + " %"
+        elif unit == "csat":
+            text = formatLang(self.env, value, digits=2)
+        elif unit == "hours":
+            text = self.env._("%(hours)s h", hours=formatLang(self.env, value, digits=1))
+        elif unit == "count":
+            text = formatLang(self.env, value, digits=0)
+        else:  # score, nps, number
+            text = formatLang(self.env, value, digits=1)
+        if signed and value > 0:
+            text = "+" + text
+        return text
+
+    @api.model
+    def _dashboard_delta(self, unit, value, previous_value):
+        if value is None or previous_value is None:
+            return None, NONE_DISPLAY
+        delta = value - previous_value
+        if unit == "percent":
+            # percentage points: a rate going from 80 % to 85 % moved by +5.0 pts
+            display = self.env._(
+                "%(points)s pts", points=self._dashboard_format("number", delta * 100.0, True)
+            )
+        else:
+            display = self._dashboard_format(unit, delta, signed=True)
+        return delta, display
+
+    @api.model
+    def _dashboard_target_display(self, unit, target_key, higher_is_better, targets):
+        target = targets.get(target_key) if target_key else None
+        if target is None or target is False:
+            return None, ""
+        sign = "≥" if higher_is_better else "≤"
+        return target, "%s %s" % (sign, self._dashboard_format(unit, target))
+
+    @api.model
+    def _dashboard_card(self, kpi, current, previous, targets):
+        key, label, unit, target_key, higher_is_better = kpi
+        value = current.get(key)
+        previous_value = previous.get(key)
+        delta, delta_display = self._dashboard_delta(unit, value, previous_value)
+        target, target_display = self._dashboard_target_display(
+            unit, target_key, higher_is_better, targets
+        )
+        if delta is None or abs(delta) < 1e-9:
+            trend = "flat" if delta is not None else None
+            improved = None
+        else:
+            trend = "up" if delta > 0 else "down"
+            improved = (delta > 0) == higher_is_better
+        return {
+            "key": key,
+            "label": self.env._(label),  # pylint: disable=gettext-variable
+            "unit": unit,
+            "value": value,
+            "value_display": self._dashboard_format(unit, value),
+            "target": target,
+            "target_display": target_display,
+            "status": self.kpi_status(key, value, targets),
+            "previous": previous_value,
+            "previous_display": self._dashboard_format(unit, previous_value),
+            "delta": delta,
+            "delta_display": delta_display,
+            "trend": trend,
+            "improved": improved,
+            "higher_is_better": higher_is_better,
+        }
+
+    @api.model
+    def _dashboard_trend(self, date_from, date_to, month_rows):
+        by_month = {row.get("month"): row for row in month_rows}
+        months = []
+        month = date(date_from.year, date_from.month, 1)
+        while month <= date_to:
+            months.append(month)
+            month += relativedelta(months=1)
+        keys = [month.strftime("%Y-%m") for month in months]
+        return {
+            "months": keys,
+            "labels": [format_date(self.env, month, date_format="MMM yyyy") for month in months],
+            "series": [
+                {
+                    "key": key,
+                    "label": self.env._(label),  # pylint: disable=gettext-variable
+                    "unit": unit,
+                    "values": [
+                        self._dashboard_chart_value(unit, by_month.get(month, {}).get(key))
+                        for month in keys
+                    ],
+                }
+                for key, label, unit, *_rest in DASHBOARD_KPIS
+            ],
+        }
+
+    @api.model
+    def _dashboard_chart_value(self, unit, value):
+        if value is None:
+            return None
+        return round(value * 100.0, 2) if unit == "percent" else round(value, 2)
+
+    @api.model
+    def _dashboard_team_row(self, rank, row, targets):
+        units = {key: unit for key, _label, unit, *_rest in DASHBOARD_KPIS}
+        cells = []
+        for key in RANKING_COLUMNS:
+            unit = units.get(key, "count")
+            value = row.get(key)
+            cells.append(
+                {
+                    "key": key,
+                    "value": value,
+                    "display": self._dashboard_format(unit, value),
+                    "status": self.kpi_status(key, value, targets) if key in units else None,
+                }
+            )
+        return {
+            "rank": rank,
+            "team_id": row.get("team_id") or False,
+            "team_name": row.get("team_name") or self.env._("No Store"),
+            "service_score": row.get("service_score"),
+            "cells": cells,
+        }
