@@ -87,6 +87,7 @@ class StoreServiceKpi(models.AbstractModel):
                 self._dashboard_team_row(rank, row, targets)
                 for rank, row in enumerate(current.get("teams") or [], start=1)
             ],
+            "team_domain": self._dashboard_team_domain(),
             "counts": {
                 key: current.get(key)
                 for key in ("order_count", "complaint_count", "csat_count", "visit_due_count")
@@ -100,6 +101,15 @@ class StoreServiceKpi(models.AbstractModel):
             if kpi_key == key:
                 return self.env._(label)  # pylint: disable=gettext-variable
         return self.env._(COUNT_LABELS[key])  # pylint: disable=gettext-variable
+
+    @api.model
+    def _dashboard_team_domain(self):
+        """Domain of the stores the store selector offers: all for managers, else the
+        stores the user leads or is a member of (the ones compute_kpis accepts)."""
+        if self.env.user.has_group("store_service_crm.group_store_service_manager"):
+            return []
+        uid = self.env.uid
+        return ["|", ("user_id", "=", uid), ("member_ids", "in", [uid])]
 
     @api.model
     def _dashboard_period_label(self, date_from, date_to):
