@@ -6,25 +6,27 @@ from odoo import api, fields, models
 from odoo.tools import LazyTranslate
 from odoo.tools.misc import format_date, formatLang
 
+from .store_service_kpi import KPI_TARGETS
+
 _lt = LazyTranslate(__name__)
 
-# The KPIs of the dashboard, in card order: key of compute_kpis(), label, unit, the
-# get_targets() key it is measured against (None: no target) and whether higher is better.
+# The KPIs of the dashboard, in card order: key of compute_kpis(), label, unit and whether
+# higher is better. The target a KPI is measured against comes from the engine (KPI_TARGETS).
 DASHBOARD_KPIS = (
-    ("service_score", _lt("Service Score"), "score", None, True),
-    ("csat_avg", _lt("CSAT"), "csat", "csat", True),
-    ("resolution_on_time_rate", _lt("On-time Resolution"), "percent", "on_time", True),
-    ("first_contact_resolution_rate", _lt("First-contact Resolution"), "percent", "fcr", True),
-    ("service_cost_ratio", _lt("Service Cost"), "percent", "cost", False),
-    ("response_on_time_rate", _lt("24 h Response"), "percent", "response", True),
-    ("return_rate", _lt("Returns"), "percent", "returns", False),
-    ("nps", _lt("NPS"), "nps", None, True),
-    ("satisfaction_rate", _lt("Satisfied (4-5)"), "percent", None, True),
-    ("top_box_rate", _lt("Top Box (5)"), "percent", None, True),
-    ("complaint_rate", _lt("Complaints per 100 Orders"), "number", None, False),
-    ("avg_resolution_hours", _lt("Avg. Resolution Time"), "hours", None, False),
-    ("visit_completion_rate", _lt("Visits Completed"), "percent", None, True),
-    ("repurchase_rate", _lt("Repurchase Rate"), "percent", None, True),
+    ("service_score", _lt("Service Score"), "score", True),
+    ("csat_avg", _lt("CSAT"), "csat", True),
+    ("resolution_on_time_rate", _lt("On-time Resolution"), "percent", True),
+    ("first_contact_resolution_rate", _lt("First-contact Resolution"), "percent", True),
+    ("service_cost_ratio", _lt("Service Cost"), "percent", False),
+    ("response_on_time_rate", _lt("24 h Response"), "percent", True),
+    ("return_rate", _lt("Returns"), "percent", False),
+    ("nps", _lt("NPS"), "nps", True),
+    ("satisfaction_rate", _lt("Satisfied (4-5)"), "percent", True),
+    ("top_box_rate", _lt("Top Box (5)"), "percent", True),
+    ("complaint_rate", _lt("Complaints per 100 Orders"), "number", False),
+    ("avg_resolution_hours", _lt("Avg. Resolution Time"), "hours", False),
+    ("visit_completion_rate", _lt("Visits Completed"), "percent", True),
+    ("repurchase_rate", _lt("Repurchase Rate"), "percent", True),
 )
 # Columns of the store ranking (besides the rank and the store name).
 RANKING_COLUMNS = (
@@ -67,9 +69,7 @@ class StoreServiceKpi(models.AbstractModel):
             date_from, date_to, team_ids=team_ids, group_by="team", compare=True
         )
         previous = current.get("previous") or {}
-        trend_from = date(date_to.year, date_to.month, 1) - relativedelta(
-            months=TREND_MONTHS - 1
-        )
+        trend_from = date(date_to.year, date_to.month, 1) - relativedelta(months=TREND_MONTHS - 1)
         trend = self.compute_kpis(trend_from, date_to, team_ids=team_ids, group_by="month")
         return {
             "date_from": fields.Date.to_string(date_from),
@@ -78,7 +78,9 @@ class StoreServiceKpi(models.AbstractModel):
             "previous_label": self._dashboard_period_label(
                 previous.get("date_from"), previous.get("date_to")
             ),
-            "cards": [self._dashboard_card(kpi, current, previous, targets) for kpi in DASHBOARD_KPIS],
+            "cards": [
+                self._dashboard_card(kpi, current, previous, targets) for kpi in DASHBOARD_KPIS
+            ],
             "trend": self._dashboard_trend(trend_from, date_to, trend.get("months") or []),
             "columns": [
                 {"key": key, "label": self._dashboard_label(key)} for key in RANKING_COLUMNS
@@ -106,19 +108,17 @@ class StoreServiceKpi(models.AbstractModel):
     def _dashboard_team_domain(self):
         """Domain of the stores the store selector offers: all for managers, else the
         stores the user leads or is a member of (the ones compute_kpis accepts)."""
-        if self.env.user.has_group("store_service_crm.group_store_service_manager"):
+        if self._kpi_is_manager():
             return []
-        uid = self.env.uid
-        return ["|", ("user_id", "=", uid), ("member_ids", "in", [uid])]
+        return [("id", "in", self._kpi_user_teams().ids)]
 
     @api.model
     def _dashboard_period_label(self, date_from, date_to):
         if not date_from or not date_to:
             return ""
-        return "%s – %s" % (
-            format_date(self.env, fields.Date.to_date(date_from)),
-            format_date(self.env, fields.Date.to_date(date_to)),
-        )
+        start = format_date(self.env, fields.Date.to_date(date_from))
+        end = format_date(self.env, fields.Date.to_date(date_to))
+        return f"{start} – {end}"
 
     @api.model
     def _dashboard_format(self, unit, value, signed=False):
@@ -154,22 +154,23 @@ class StoreServiceKpi(models.AbstractModel):
         return delta, display
 
     @api.model
-    def _dashboard_target_display(self, unit, target_key, higher_is_better, targets):
-        target = targets.get(target_key) if target_key else None
+    def _dashboard_target_display(self, key, unit, targets):
+        if key not in KPI_TARGETS:
+            return None, ""
+        target_key, higher_is_better = KPI_TARGETS[key]
+        target = targets.get(target_key)
         if target is None or target is False:
             return None, ""
         sign = "≥" if higher_is_better else "≤"
-        return target, "%s %s" % (sign, self._dashboard_format(unit, target))
+        return target, f"{sign} {self._dashboard_format(unit, target)}"
 
     @api.model
     def _dashboard_card(self, kpi, current, previous, targets):
-        key, label, unit, target_key, higher_is_better = kpi
+        key, label, unit, higher_is_better = kpi
         value = current.get(key)
         previous_value = previous.get(key)
         delta, delta_display = self._dashboard_delta(unit, value, previous_value)
-        target, target_display = self._dashboard_target_display(
-            unit, target_key, higher_is_better, targets
-        )
+        target, target_display = self._dashboard_target_display(key, unit, targets)
         if delta is None or abs(delta) < 1e-9:
             trend = "flat" if delta is not None else None
             improved = None
@@ -244,7 +245,7 @@ class StoreServiceKpi(models.AbstractModel):
         return {
             "rank": rank,
             "team_id": row.get("team_id") or False,
-            "team_name": row.get("team_name") or self.env._("No Store"),
+            "team_name": row.get("team_name"),
             "service_score": row.get("service_score"),
             "cells": cells,
         }

@@ -40,13 +40,13 @@ class TestDashboard(TransactionCase):
         cls._visit(cls.poor, 2)
 
     @classmethod
-    def _visit(cls, team, csat):
+    def _visit(cls, team, csat, day=None):
         visit = cls.env["store.return.visit"].create(
             {
                 "partner_id": cls.customer.id,
                 "team_id": team.id,
                 "origin": "manual",
-                "scheduled_date": cls.today,
+                "scheduled_date": day or cls.today,
                 "csat_score": csat,
             }
         )
@@ -94,8 +94,7 @@ class TestDashboard(TransactionCase):
 
     def test_change_from_previous_period(self):
         yesterday = fields.Date.subtract(self.today, days=1)
-        visit = self._visit(self.good, 4)
-        visit.scheduled_date = yesterday
+        self._visit(self.good, 4, day=yesterday)
         data = self._data([self.good.id])
         csat = self._card(data, "csat_avg")
         # today 5.0, yesterday (the previous one-day period) 4.0: +1.00, up and better

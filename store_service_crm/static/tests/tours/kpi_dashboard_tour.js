@@ -20,14 +20,6 @@ registry.category("web_tour.tours").add("store_service_crm_kpi_dashboard", {
             trigger: ".o_kpi_dashboard .o_kpi_card[data-kpi='service_score'] .o_kpi_value",
         },
         {
-            content: "The CSAT card shows the store's rating against its target, met",
-            trigger: ".o_kpi_card[data-kpi='csat_avg'][data-status='good'] .o_kpi_value:contains('5.00')",
-        },
-        {
-            content: "A KPI without data shows a dash",
-            trigger: ".o_kpi_card[data-kpi='repurchase_rate'] .o_kpi_value:contains('–')",
-        },
-        {
             content: "The store is in the ranking",
             trigger: ".o_kpi_ranking_table .o_kpi_team_name:contains('Tour Dashboard Store')",
             run: "click",
@@ -35,6 +27,14 @@ registry.category("web_tour.tours").add("store_service_crm_kpi_dashboard", {
         {
             content: "Clicking the store filters the cards to it",
             trigger: ".o_kpi_scope:contains('Tour Dashboard Store')",
+        },
+        {
+            content: "The CSAT card shows the store's rating against its target, met",
+            trigger: ".o_kpi_card[data-kpi='csat_avg'][data-status='good'] .o_kpi_value:contains('5.00')",
+        },
+        {
+            content: "A KPI without data shows a dash",
+            trigger: ".o_kpi_card[data-kpi='repurchase_rate'] .o_kpi_value:contains('–')",
         },
         {
             content: "The trend graph is drawn",
