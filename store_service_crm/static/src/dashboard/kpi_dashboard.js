@@ -198,10 +198,10 @@ export class KpiDashboard extends Component {
     // ------------------------------------------------------------------ display
     cardClass(card) {
         if (card.status === "good") {
-            return "o_kpi_good border-success";
+            return "o_kpi_good";
         }
         if (card.status === "bad") {
-            return "o_kpi_bad border-danger";
+            return "o_kpi_bad";
         }
         return "o_kpi_neutral";
     }
@@ -241,6 +241,16 @@ export class KpiDashboard extends Component {
         const series = data.trend.series;
         const score = series.find((s) => s.key === "service_score");
         const other = series.find((s) => s.key === this.state.trendKey);
+        const y1 = {
+            position: "right",
+            grid: { drawOnChartArea: false },
+            title: { display: Boolean(other), text: other?.label || "" },
+        };
+        if (other?.unit === "percent") {
+            Object.assign(y1, { suggestedMin: 0, suggestedMax: 100 });
+        } else if (other?.unit === "csat") {
+            Object.assign(y1, { suggestedMin: 1, suggestedMax: 5 });
+        }
         const datasets = [score, other].filter(Boolean).map((s, index) => ({
             label: s.label,
             data: s.values,
@@ -258,8 +268,13 @@ export class KpiDashboard extends Component {
                 animation: false,
                 interaction: { mode: "index", intersect: false },
                 scales: {
-                    y: { position: "left", suggestedMin: 0, suggestedMax: 100 },
-                    y1: { position: "right", grid: { drawOnChartArea: false } },
+                    y: {
+                        position: "left",
+                        suggestedMin: 0,
+                        suggestedMax: 100,
+                        title: { display: true, text: score?.label || "" },
+                    },
+                    y1,
                 },
                 plugins: { legend: { position: "bottom" } },
             },
