@@ -28,20 +28,20 @@ DASHBOARD_KPIS = (
     ("visit_completion_rate", _lt("Visits Completed"), "percent", True),
     ("repurchase_rate", _lt("Repurchase Rate"), "percent", True),
 )
-# Columns of the store ranking (besides the rank and the store name).
+# Columns of the store ranking (besides the rank and the store name), with short headers.
 RANKING_COLUMNS = (
-    "service_score",
-    "csat_avg",
-    "resolution_on_time_rate",
-    "first_contact_resolution_rate",
-    "service_cost_ratio",
-    "response_on_time_rate",
-    "complaint_count",
-    "order_count",
+    ("service_score", _lt("Score")),
+    ("csat_avg", _lt("CSAT")),
+    ("resolution_on_time_rate", _lt("On Time")),
+    ("first_contact_resolution_rate", _lt("FCR")),
+    ("service_cost_ratio", _lt("Cost")),
+    ("response_on_time_rate", _lt("24 h")),
+    ("complaint_count", _lt("Complaints")),
+    ("order_count", _lt("Orders")),
 )
 COUNT_LABELS = {
-    "complaint_count": _lt("Complaints"),
-    "order_count": _lt("Orders"),
+    "complaint_count": _lt("Complaints Received"),
+    "order_count": _lt("Confirmed Orders"),
 }
 TREND_MONTHS = 12
 NONE_DISPLAY = "–"
@@ -83,7 +83,12 @@ class StoreServiceKpi(models.AbstractModel):
             ],
             "trend": self._dashboard_trend(trend_from, date_to, trend.get("months") or []),
             "columns": [
-                {"key": key, "label": self._dashboard_label(key)} for key in RANKING_COLUMNS
+                {
+                    "key": key,
+                    "label": self.env._(short),  # pylint: disable=gettext-variable
+                    "title": self._dashboard_label(key),
+                }
+                for key, short in RANKING_COLUMNS
             ],
             "teams": [
                 self._dashboard_team_row(rank, row, targets)
@@ -231,7 +236,7 @@ class StoreServiceKpi(models.AbstractModel):
     def _dashboard_team_row(self, rank, row, targets):
         units = {key: unit for key, _label, unit, *_rest in DASHBOARD_KPIS}
         cells = []
-        for key in RANKING_COLUMNS:
+        for key, _short in RANKING_COLUMNS:
             unit = units.get(key, "count")
             value = row.get(key)
             cells.append(
