@@ -20,6 +20,27 @@ registry.category("web_tour.tours").add("store_service_crm_kpi_dashboard", {
             trigger: ".o_kpi_dashboard .o_kpi_card[data-kpi='service_score'] .o_kpi_value",
         },
         {
+            content: "Choose this year",
+            trigger: "select.o_kpi_period",
+            run: "select this_year",
+        },
+        {
+            content: "Pick the store in the store selector",
+            trigger: ".o_kpi_stores input",
+            run: "edit Tour Dashboard",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains('Tour Dashboard Store')",
+            run: "click",
+        },
+        {
+            content: "Only the selected store is ranked",
+            trigger: ".o_kpi_scope:contains('Selected stores')",
+        },
+        {
+            trigger: ".o_kpi_ranking_table tbody tr:only-child .o_kpi_team_name",
+        },
+        {
             content: "The store is in the ranking",
             trigger: ".o_kpi_ranking_table .o_kpi_team_name:contains('Tour Dashboard Store')",
             run: "click",
