@@ -171,4 +171,4 @@ class TestDashboard(TransactionCase):
         self.assertEqual(len(data_one["teams"]), 1)
         self.assertEqual(len(data_five["teams"]), 5)
         self.assertEqual(one, five)
-        self.assertLessEqual(five, 20)
+        self.assertLessEqual(five, 15)
