@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
-from ..models.store_service_kpi_dashboard import DASHBOARD_KPIS
+from ..models.store_service_kpi_dashboard import DASHBOARD_KPIS, KpiFormat
 from .common import make_users
 
 TARGETED = {
@@ -172,3 +172,15 @@ class TestDashboard(TransactionCase):
         self.assertEqual(len(data_five["teams"]), 5)
         self.assertEqual(one, five)
         self.assertLessEqual(five, 15)
+
+    def test_numbers_follow_the_user_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        fmt = KpiFormat(self.env(context={"lang": "de_DE"}))
+        self.assertEqual(fmt("count", 1234567), "1.234.567")
+        self.assertEqual(fmt("percent", 0.8766), "87,7 %")
+        self.assertEqual(fmt("csat", 4.8), "4,80")
+        self.assertEqual(fmt("percent", None), "–")
+        self.assertEqual(fmt.delta("number", 2.0, 2.5), (-0.5, "-0,5"))
+        en = KpiFormat(self.env(context={"lang": "en_US"}))
+        self.assertEqual(en("count", 1234567), "1,234,567")
+        self.assertEqual(en.delta("percent", 0.85, 0.8)[1], "+5.0 pts")
