@@ -39,6 +39,7 @@
         "demo/loyalty_demo.xml",
         "demo/store_return_visit_demo.xml",
         "demo/store_complaint_demo.xml",
+        "demo/demo_chain_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

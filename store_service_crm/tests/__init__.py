@@ -15,3 +15,4 @@ from . import test_dashboard
 from . import test_tour_dashboard
 from . import test_kpi
 from . import test_query_counts
+from . import test_demo
