@@ -90,6 +90,12 @@ class KpiFormat:
             text = "+" + text
         return text
 
+    def rounds_to_zero(self, unit, value):
+        """Whether ``value`` shows as zero in its unit (a change too small to show)."""
+        if unit == "percent":
+            return round(value * 100.0, 1) == 0
+        return round(value, 2 if unit == "csat" else 1) == 0
+
     def delta(self, unit, value, previous_value):
         """(change, its display) from ``previous_value`` to ``value``."""
         if value is None or previous_value is None:
@@ -198,9 +204,11 @@ class StoreServiceKpi(models.AbstractModel):
         previous_value = previous.get(key)
         delta, delta_display = fmt.delta(unit, value, previous_value)
         target, target_display = self._dashboard_target_display(fmt, key, unit, targets)
-        if delta is None or abs(delta) < 1e-9:
-            trend = "flat" if delta is not None else None
-            improved = None
+        if delta is None:
+            trend = improved = None
+        elif fmt.rounds_to_zero(unit, delta):
+            trend, improved = "flat", None
+            delta_display = fmt.delta(unit, 0.0, 0.0)[1]
         else:
             trend = "up" if delta > 0 else "down"
             improved = (delta > 0) == higher_is_better

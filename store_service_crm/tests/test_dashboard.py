@@ -104,6 +104,17 @@ class TestDashboard(TransactionCase):
         self.assertEqual(csat["trend"], "up")
         self.assertTrue(csat["improved"])
 
+    def test_change_too_small_to_show_is_flat(self):
+        fmt = KpiFormat(self.env(context={"lang": "en_US"}))
+        kpi = next(k for k in DASHBOARD_KPIS if k[0] == "service_cost_ratio")
+        card = self.env["store.service.kpi"]._dashboard_card(
+            fmt, kpi, {"service_cost_ratio": 0.00004}, {"service_cost_ratio": 0.0}, {}
+        )
+        # +0.004 points shows as 0.0: no arrow up, neither better nor worse
+        self.assertEqual(card["trend"], "flat")
+        self.assertIsNone(card["improved"])
+        self.assertEqual(card["delta_display"], "0.0 pts")
+
     def test_ranking_by_service_score(self):
         data = self._data([self.poor.id, self.good.id])
         names = [row["team_name"] for row in data["teams"]]
