@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..tools import cron_run_lock
+
 _logger = logging.getLogger(__name__)
 
 # Partners written per committed batch by the full recompute.
@@ -242,6 +244,18 @@ class ResPartner(models.Model):
         first run does it (``None``: when it never ran), the managers' button too;
         run it after loading orders with SQL.
         """
+        if commit:
+            # Two committing runs at once (a manual run during the nightly one, two
+            # workers) would each write the same batches: the second one skips.
+            with cron_run_lock(self.env, "loyalty_recompute") as locked:
+                if not locked:
+                    _logger.info("loyalty recompute: already running elsewhere, skipped")
+                    return 0
+                return self._recompute_loyalty_all_run(batch_size, commit, full_history)
+        return self._recompute_loyalty_all_run(batch_size, commit, full_history)
+
+    @api.model
+    def _recompute_loyalty_all_run(self, batch_size, commit, full_history):
         batch_size = batch_size or LOYALTY_BATCH_SIZE
         cr = self.env.cr
         self._loyalty_flush()

@@ -1,10 +1,14 @@
 import logging
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
+
+from ..tools import lock_rows_nowait, try_advisory_xact_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -558,6 +562,12 @@ class StoreComplaint(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def _check_state(self, allowed, action_label):
+        """Lock the complaints for the action, then check the state it starts from.
+
+        Two users acting on one complaint at once (resolve and cancel): the first
+        one locks it until their transaction ends, the second one gets a clear
+        error instead of waiting, or of overwriting what the first one did."""
+        self._lock_for_action()
         wrong = self.filtered(lambda c: c.state not in allowed)
         if wrong:
             state_labels = dict(self._fields["state"]._description_selection(self.env))
@@ -569,6 +579,32 @@ class StoreComplaint(models.Model):
                     state=state_labels[wrong[0].state],
                 )
             )
+
+    def _lock_for_action(self):
+        ids = [record_id for record_id in self.ids if isinstance(record_id, int)]
+        if not ids:
+            return
+        self.flush_recordset()
+        error = lock_rows_nowait(self.env.cr, self._table, ids)
+        if error is not None:
+            names = ", ".join(self.mapped("name")[:3])
+            if isinstance(error, psycopg2.errors.LockNotAvailable):
+                raise UserError(
+                    self.env._(
+                        "Someone else is changing the complaint %(complaint)s right now: "
+                        "wait a moment, reload it and try again.",
+                        complaint=names,
+                    )
+                )
+            raise UserError(
+                self.env._(
+                    "The complaint %(complaint)s was just changed by someone else: "
+                    "reload it and try again.",
+                    complaint=names,
+                )
+            )
+        # read the state again now that nobody else can change it
+        self.invalidate_recordset()
 
     @api.model
     def _action_register(self, defaults):
@@ -937,7 +973,14 @@ class StoreComplaint(models.Model):
 
     @api.model
     def _cron_escalate(self, batch_size=500):
-        """Escalate breached complaints, each level exactly once, in bounded batches."""
+        """Escalate breached complaints, each level exactly once, in bounded batches.
+
+        One batch per call (the cron runner commits and calls again while some
+        remain). A run started while another one is in a batch skips: the other
+        one continues until nothing remains."""
+        if not try_advisory_xact_lock(self.env.cr, "complaint_escalation"):
+            _logger.info("complaint escalation: already running elsewhere, skipped")
+            return self.browse()
         level1 = self._escalate(1, batch_size)
         level2 = self._escalate(2, max(batch_size - len(level1), 0))
         remaining = self._escalation_candidates_count()
