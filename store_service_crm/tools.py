@@ -4,7 +4,12 @@ from contextlib import contextmanager
 
 import psycopg2
 
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+
+# Longest free text accepted in a complaint or a visit (characters): about ten pages.
+# A bigger paste is a mistake (a log, a binary), not a customer's words.
+TEXT_MAX_LENGTH = 20000
 
 # First key of every advisory lock of this addon (the second is the hash of a name),
 # so they never collide with the locks of other code.
@@ -29,8 +34,11 @@ def cron_run_lock(env, name):
     must do nothing. Odoo's cron runner already never runs one job twice at
     once; this also covers the manual runs, shells and scripts.
     """
-    with env.registry.cursor() as lock_cr:
+    lock_cr = env.registry.cursor()
+    try:
         yield try_advisory_xact_lock(lock_cr, name)
+    finally:
+        lock_cr.close()  # rolls back: the lock goes
 
 
 def lock_rows_nowait(cr, table, ids):
@@ -54,3 +62,33 @@ def lock_rows_nowait(cr, table, ids):
     except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure) as error:
         return error
     return None
+
+
+def check_text_fields(records, field_names):
+    """Raise a ValidationError when one of ``field_names`` is longer than TEXT_MAX_LENGTH."""
+    for record in records:
+        for name in field_names:
+            value = record[name]
+            if value and len(value) > TEXT_MAX_LENGTH:
+                raise ValidationError(
+                    record.env._(
+                        "%(field)s is too long: %(length)s characters, at most %(max)s.",
+                        field=record._fields[name]._description_string(record.env),
+                        length=len(value),
+                        max=TEXT_MAX_LENGTH,
+                    )
+                )
+
+
+def check_not_blank(records, field_names):
+    """Raise a ValidationError when one of ``field_names`` is empty or only spaces."""
+    for record in records:
+        for name in field_names:
+            value = record[name]
+            if not (value or "").strip():
+                raise ValidationError(
+                    record.env._(
+                        "%(field)s cannot be empty.",
+                        field=record._fields[name]._description_string(record.env),
+                    )
+                )

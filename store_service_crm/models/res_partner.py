@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import cron_run_lock
@@ -119,6 +119,22 @@ class ResPartner(models.Model):
         can_edit = self.env.user.has_group(MANAGER_GROUP)
         for partner in self:
             partner.loyalty_can_edit_tier = can_edit
+
+    @api.constrains("loyalty_tier_id", "company_id")
+    def _check_loyalty_tier_company(self):
+        for partner in self:
+            tier = partner.loyalty_tier_id
+            if tier and partner.company_id and tier.company_id != partner.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The tier %(tier)s belongs to %(tier_company)s, not to the company of "
+                        "%(partner)s (%(company)s).",
+                        tier=tier.name,
+                        tier_company=tier.company_id.name,
+                        partner=partner.display_name,
+                        company=partner.company_id.name,
+                    )
+                )
 
     @api.model
     def _commercial_fields(self):

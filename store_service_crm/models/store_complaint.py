@@ -8,7 +8,12 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools import lock_rows_nowait, try_advisory_xact_lock
+from ..tools import (
+    check_not_blank,
+    check_text_fields,
+    lock_rows_nowait,
+    try_advisory_xact_lock,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -121,7 +126,9 @@ class StoreComplaint(models.Model):
         required=True,
         default="store",
     )
-    category_id = fields.Many2one("store.complaint.category", required=True, tracking=True)
+    category_id = fields.Many2one(
+        "store.complaint.category", required=True, tracking=True, check_company=True
+    )
     severity = fields.Selection(
         [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")],
         required=True,
@@ -415,6 +422,48 @@ class StoreComplaint(models.Model):
     def _check_compensation_amount(self):
         if any(c.compensation_amount < 0 for c in self):
             raise ValidationError(self.env._("The compensation amount cannot be negative."))
+
+    @api.constrains("description", "customer_request", "root_cause", "resolution_note")
+    def _check_texts(self):
+        check_not_blank(self, ["description"])
+        check_text_fields(
+            self, ["description", "customer_request", "root_cause", "resolution_note"]
+        )
+
+    @api.constrains("satisfaction_score")
+    def _check_satisfaction_score(self):
+        for complaint in self:
+            score = complaint.satisfaction_score
+            if score and not 1 <= score <= 5:
+                raise ValidationError(
+                    self.env._("The satisfaction score is between 1 and 5 (0: not rated).")
+                )
+
+    @api.constrains(
+        "date_received", "date_first_response", "date_resolved", "date_closed", "promised_date"
+    )
+    def _check_dates(self):
+        for complaint in self:
+            received = complaint.date_received
+            if not received:
+                continue
+            for name in ("date_first_response", "date_resolved", "date_closed"):
+                if complaint[name] and complaint[name] < received:
+                    raise ValidationError(
+                        self.env._(
+                            "%(complaint)s: %(field)s cannot be before the date received.",
+                            complaint=complaint.name,
+                            field=complaint._fields[name]._description_string(self.env),
+                        )
+                    )
+            received_day = fields.Date.context_today(complaint, received)
+            if complaint.promised_date and complaint.promised_date < received_day:
+                raise ValidationError(
+                    self.env._(
+                        "%(complaint)s: the promised date cannot be before the date received.",
+                        complaint=complaint.name,
+                    )
+                )
 
     @api.constrains("product_id", "sale_order_id")
     def _check_product_in_order(self):

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools import check_not_blank
 
 
 class StoreComplaintCategory(models.Model):
@@ -22,6 +24,10 @@ class StoreComplaintCategory(models.Model):
         )
         for category in self:
             category.complaint_count = counts.get(category, 0)
+
+    @api.constrains("name", "code")
+    def _check_name_code(self):
+        check_not_blank(self, ["name", "code"])
 
     _sql_constraints = [  # noqa: RUF012
         (

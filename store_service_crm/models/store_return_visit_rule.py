@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools import cron_run_lock
+from ..tools import check_not_blank, cron_run_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -129,6 +129,10 @@ class StoreReturnVisitRule(models.Model):
         )
         for rule in self:
             rule.visit_count = counts.get(rule, 0)
+
+    @api.constrains("name")
+    def _check_name(self):
+        check_not_blank(self, ["name"])
 
     @api.constrains("assign_to", "user_id")
     def _check_fixed_user(self):
