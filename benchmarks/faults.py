@@ -44,7 +44,7 @@ ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path.home() / "odoo-18.0"))
 
 sys.path.insert(0, str(HERE))
 
-ESCALATION_COMPLAINTS = 3000
+ESCALATION_COMPLAINTS = 1000
 
 # job -> (cron xml id, callable name run in the cron process, default batch size)
 JOBS = {

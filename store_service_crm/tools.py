@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 import psycopg2
+from psycopg2.errorcodes import LOCK_NOT_AVAILABLE, SERIALIZATION_FAILURE
 
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -44,9 +45,9 @@ def cron_run_lock(env, name):
 def lock_rows_nowait(cr, table, ids):
     """``SELECT ... FOR NO KEY UPDATE NOWAIT`` on the rows ``ids`` of ``table``.
 
-    Returns None when locked, else the psycopg2 error: ``LockNotAvailable``
+    Returns None when locked, else the PostgreSQL error code: LOCK_NOT_AVAILABLE
     (another transaction is changing one of them right now) or
-    ``SerializationFailure`` (one of them was changed and committed since this
+    SERIALIZATION_FAILURE (one of them was changed and committed since this
     transaction started). The savepoint keeps the transaction usable either way.
     """
     try:
@@ -59,8 +60,10 @@ def lock_rows_nowait(cr, table, ids):
                 ),
                 log_exceptions=False,
             )
-    except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure) as error:
-        return error
+    except psycopg2.OperationalError as error:
+        if error.pgcode in (LOCK_NOT_AVAILABLE, SERIALIZATION_FAILURE):
+            return error.pgcode
+        raise
     return None
 
 

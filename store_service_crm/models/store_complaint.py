@@ -1,7 +1,7 @@
 import logging
 from datetime import timedelta
 
-import psycopg2
+from psycopg2.errorcodes import LOCK_NOT_AVAILABLE
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -637,7 +637,7 @@ class StoreComplaint(models.Model):
         error = lock_rows_nowait(self.env.cr, self._table, ids)
         if error is not None:
             names = ", ".join(self.mapped("name")[:3])
-            if isinstance(error, psycopg2.errors.LockNotAvailable):
+            if error == LOCK_NOT_AVAILABLE:
                 raise UserError(
                     self.env._(
                         "Someone else is changing the complaint %(complaint)s right now: "

@@ -492,7 +492,7 @@ class TestBadInputRpc(BadInputMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         load_chinese(cls.env)
-        env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        env = cls.env(context=dict(cls.env.context, tracking_disable=True))  # pylint: disable=not-callable
         cls.clerk = new_test_user(
             env,
             login="ssc_rpc_clerk",
