@@ -442,7 +442,7 @@ def main(argv=None):
     if not CONF.exists():
         subprocess.run([str(PROJECT / "dev.sh"), "setup"], check=True)
     started = time.time()
-    built = not db_exists(args.db)
+    built = args.rebuild or not db_exists(args.db)
     build_fixture(args.db, args.rebuild)
     ok = True
     header = (
