@@ -13,3 +13,5 @@ from . import test_return_visit_rating
 from . import test_return_visit_tour
 from . import test_faults
 from . import test_bad_input
+from . import test_kpi
+from . import test_query_counts
