@@ -20,12 +20,12 @@ of the columns the cron writes (ids of the rows it creates and timestamps
 excluded). Exit code 1 when a copy differs or the kill did not land mid-run.
 
 The fixture: the addon installed without demo data, the ``small`` synthetic
-chain of ``generate.py`` (10 k customers, 50 k orders) and breached
-complaints inserted with SQL. Each cron runs with small batches so that it
-commits many of them (``--batch``). A cron process runs the job the way
-Odoo's cron runner does (``ir.cron`` progress record, commit, call again
-while the job reports remaining work), without the runner's job lock: the
-addon's own locks are what is tested.
+chain of ``generate.py`` (10 k customers, 50 k orders, 2 k complaints, 10 k
+visits) and 1,000 breached complaints inserted with SQL. Each cron runs
+with small batches so that it commits many of them (``--batch``). A cron
+process runs the job the way Odoo's cron runner does (``ir.cron`` progress
+record, commit, call again while the job reports remaining work), without
+the runner's job lock: the addon's own locks are what is tested.
 """
 
 import argparse
@@ -295,7 +295,7 @@ def build_fixture(name, rebuild):
         ],
         check=True,
     )
-    log("loading the small chain (10 k customers, 50 k orders) and the complaints")
+    log("loading the small chain (10 k customers, 50 k orders) and breached complaints")
     subprocess.run(child_cmd("--child", "build", "--db", name), check=True)
 
 
