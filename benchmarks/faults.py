@@ -320,8 +320,9 @@ def finish(proc):
 
 
 def kill_after_first_batch(db, job, batch, timeout=600):
-    """Start the cron, SIGKILL it once a batch is committed; return (progress at kill,
-    progress committed after the kill)."""
+    """Start the cron, SIGKILL it once a batch is committed; return (rows written at the
+    kill, rows committed after the kill, rows of the fixture, exit code, finished first)."""
+    baseline = query(db, PROGRESS_SQL[job])[0]  # rows of the fixture itself
     proc = spawn(db, job, batch)
     cnx = connect(db)
     seen = 0
@@ -330,7 +331,7 @@ def kill_after_first_batch(db, job, batch, timeout=600):
         with cnx.cursor() as cr:
             while time.time() < deadline:
                 cr.execute(PROGRESS_SQL[job])
-                seen = cr.fetchone()[0]
+                seen = cr.fetchone()[0] - baseline
                 if seen > 0 or proc.poll() is not None:
                     break
                 time.sleep(0.005)
@@ -342,8 +343,8 @@ def kill_after_first_batch(db, job, batch, timeout=600):
     code, _lines = finish(proc)
     # PostgreSQL rolls back the killed backend's open transaction
     time.sleep(0.5)
-    after = query(db, PROGRESS_SQL[job])[0]
-    return seen, after, code, finished_before
+    after = query(db, PROGRESS_SQL[job])[0] - baseline
+    return seen, after, baseline, code, finished_before
 
 
 def snapshot(db, job):
@@ -382,8 +383,10 @@ def run_job(fixture, job, batch, keep, table):
         log(f"{job}: clean run exit {code} in {time.time() - start:.1f} s: {' / '.join(lines)}")
         results.append(code == 0)
 
-        seen, after, code, finished_before = kill_after_first_batch(dbs["killed"], job, batch)
-        total = query(dbs["clean"], PROGRESS_SQL[job])[0]
+        seen, after, baseline, code, finished_before = kill_after_first_batch(
+            dbs["killed"], job, batch
+        )
+        total = query(dbs["clean"], PROGRESS_SQL[job])[0] - baseline
         mid_run = not finished_before and 0 < after < total
         log(
             f"{job}: SIGKILL when {seen} rows were committed (exit {code}); "
