@@ -99,13 +99,13 @@ CHECKS = {
     ],
     "visits": [
         (
-            "return visits (rule, source, period)",
+            "rule visits (rule, source, period)",
             """SELECT count(*), count(*) - count(DISTINCT (rule_id, source_id, period_key)),
                       md5(string_agg(concat_ws('|', rule_id, source_id, period_key, partner_id,
                           origin, sale_order_id, complaint_id, scheduled_date, user_id, team_id,
                           company_id, channel, state), ','
                           ORDER BY rule_id, source_id, period_key, id))
-                 FROM store_return_visit""",
+                 FROM store_return_visit WHERE rule_id IS NOT NULL""",
         ),
         (
             "visit to-dos (1/visit)",
