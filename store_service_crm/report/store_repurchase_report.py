@@ -93,59 +93,67 @@ class StoreRepurchaseReport(models.Model):
         }
 
     def _query(self):
+        # One grouped join (visits x later orders of the same customer), not a query per
+        # visit: the planner hashes it for the whole chain (a few seconds for 70 k rated
+        # visits / 500 k orders) and, as every column a search filters on is a grouping
+        # column, pushes a store / company / user / date filter below the aggregate
+        # (index scans, milliseconds for one store).
+        visit_at = SQL("COALESCE(v.date_done, v.scheduled_date::timestamp)")
+        now = SQL("(now() AT TIME ZONE 'UTC')")
         rates = [
             SQL(
-                """CASE WHEN x.visit_at + %(days)s <= %(now)s
-                        THEN CASE WHEN o.first_date <= x.visit_at + %(days)s
+                """CASE WHEN %(visit_at)s + %(days)s <= %(now)s
+                        THEN CASE WHEN MIN(so.date_order) <= %(visit_at)s + %(days)s
                                   THEN 100.0 ELSE 0.0 END
                    END AS %(column)s""",
+                visit_at=visit_at,
                 days=SQL("INTERVAL %s", f"{days} days"),
-                now=SQL("(now() AT TIME ZONE 'UTC')"),
+                now=now,
                 column=SQL.identifier(f"repurchase_{days}_rate"),
             )
             for days in WINDOWS
         ]
         return SQL(
             """
-            SELECT x.id AS id,
-                   x.id AS visit_id,
-                   x.visit_at::date AS date,
-                   x.company_id AS company_id,
+            SELECT v.id AS id,
+                   v.id AS visit_id,
+                   %(visit_at)s::date AS date,
+                   v.company_id AS company_id,
                    rc.currency_id AS currency_id,
-                   x.team_id AS team_id,
-                   x.user_id AS user_id,
-                   x.partner_id AS partner_id,
+                   v.team_id AS team_id,
+                   v.user_id AS user_id,
+                   p.commercial_partner_id AS partner_id,
                    cp.loyalty_tier_id AS loyalty_tier_id,
-                   x.origin AS origin,
-                   x.csat_score::varchar AS csat_level,
-                   x.csat_score::numeric AS csat_score,
+                   v.origin AS origin,
+                   v.csat_score::varchar AS csat_level,
+                   v.csat_score::numeric AS csat_score,
                    1 AS visit_count,
-                   o.first_date AS next_order_date,
-                   EXTRACT(EPOCH FROM o.first_date - x.visit_at) / 86400.0 AS days_to_next_order,
+                   MIN(so.date_order) AS next_order_date,
+                   EXTRACT(EPOCH FROM MIN(so.date_order) - %(visit_at)s) / 86400.0
+                       AS days_to_next_order,
                    %(rates)s,
-                   CASE WHEN x.visit_at + INTERVAL '90 days' <= (now() AT TIME ZONE 'UTC')
-                        THEN COALESCE(o.revenue_90, 0.0) END AS revenue_90
-              FROM (SELECT v.id, v.company_id, v.team_id, v.user_id, v.origin, v.csat_score,
-                           p.commercial_partner_id AS partner_id,
-                           COALESCE(v.date_done, v.scheduled_date::timestamp) AS visit_at
-                      FROM store_return_visit v
-                      JOIN res_partner p ON p.id = v.partner_id
-                     WHERE v.state = 'done' AND v.csat_score BETWEEN 1 AND 5) x
-              JOIN res_company rc ON rc.id = x.company_id
-              LEFT JOIN res_partner cp ON cp.id = x.partner_id
-              LEFT JOIN LATERAL (
-                   SELECT MIN(so.date_order) AS first_date,
-                          SUM(CASE WHEN so.date_order <= x.visit_at + INTERVAL '90 days'
-                                   THEN so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                                   ELSE 0 END) AS revenue_90
-                     FROM res_partner sp
-                     JOIN sale_order so ON so.partner_id = sp.id
-                    WHERE sp.commercial_partner_id = x.partner_id
-                      AND so.state = 'sale'
-                      AND so.company_id = x.company_id
-                      AND so.date_order > x.visit_at
-              ) o ON TRUE
+                   CASE WHEN %(visit_at)s + INTERVAL '90 days' <= %(now)s
+                        THEN COALESCE(SUM(
+                            CASE WHEN so.date_order <= %(visit_at)s + INTERVAL '90 days'
+                                 THEN so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
+                            END), 0.0)
+                   END AS revenue_90
+              FROM store_return_visit v
+              JOIN res_partner p ON p.id = v.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+              JOIN res_company rc ON rc.id = v.company_id
+              LEFT JOIN res_partner sp ON sp.commercial_partner_id = p.commercial_partner_id
+              LEFT JOIN sale_order so ON so.partner_id = sp.id
+                                     AND so.state = 'sale'
+                                     AND so.company_id = v.company_id
+                                     AND so.date_order > %(visit_at)s
+             WHERE v.state = 'done' AND v.csat_score BETWEEN 1 AND 5
+             GROUP BY v.id, v.company_id, rc.currency_id, v.team_id, v.user_id,
+                      p.commercial_partner_id, cp.loyalty_tier_id, v.origin, v.csat_score,
+                      %(visit_at)s::date
             """,
+            visit_at=visit_at,
+            now=now,
             rates=SQL(", ").join(rates),
         )
 
