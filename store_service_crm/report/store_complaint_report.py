@@ -14,7 +14,9 @@ class StoreComplaintReport(models.Model):
     the search view filters them out by default (the KPIs exclude them too).
     Shares are percentages 0-100 averaged over the complaints they apply to: a
     complaint whose figure is not decided yet (not answered and deadline not
-    passed, not resolved...) holds NULL and does not weigh in the average.
+    passed, not resolved...) holds NULL and does not weigh in the average. The
+    definitions are the KPI engine's (``store.service.kpi``): over the same
+    complaints, the averages are its rates times 100.
     """
 
     _name = "store.complaint.report"
@@ -134,7 +136,7 @@ class StoreComplaintReport(models.Model):
             c.promise_status AS promise_status,
             COALESCE(c.is_repeat, FALSE) AS is_repeat,
             1 AS complaint_count,
-            CASE WHEN c.state IN ('resolved', 'closed') THEN 1 ELSE 0 END AS resolved_count,
+            CASE WHEN c.date_resolved IS NOT NULL THEN 1 ELSE 0 END AS resolved_count,
             CASE WHEN c.state IN ('new', 'assigned', 'in_progress')
                   AND ((c.date_first_response IS NULL AND c.response_deadline < %(now)s)
                        OR c.resolution_deadline < %(now)s)
@@ -143,18 +145,16 @@ class StoreComplaintReport(models.Model):
                  THEN EXTRACT(EPOCH FROM c.date_resolved - c.date_received) / 3600.0
             END AS resolution_hours,
             CASE WHEN c.date_first_response IS NOT NULL
-                 THEN CASE WHEN c.response_deadline IS NULL
-                             OR c.date_first_response <= c.response_deadline
+                 THEN CASE WHEN c.date_first_response <= c.response_deadline
                            THEN 100.0 ELSE 0.0 END
                  WHEN c.response_deadline < %(now)s THEN 0.0
             END AS response_on_time_rate,
             CASE WHEN c.date_resolved IS NOT NULL
-                 THEN CASE WHEN c.resolution_deadline IS NULL
-                             OR c.date_resolved <= c.resolution_deadline
+                 THEN CASE WHEN c.date_resolved <= c.resolution_deadline
                            THEN 100.0 ELSE 0.0 END
                  WHEN c.resolution_deadline < %(now)s THEN 0.0
             END AS resolution_on_time_rate,
-            CASE WHEN c.state IN ('resolved', 'closed')
+            CASE WHEN c.date_resolved IS NOT NULL
                  THEN CASE WHEN c.first_contact_resolution THEN 100.0 ELSE 0.0 END
             END AS fcr_rate,
             COALESCE(c.compensation_amount, 0.0) AS compensation_amount,

@@ -42,7 +42,8 @@ class StoreReturnVisitReport(models.Model):
         string="Completion (%)",
         readonly=True,
         aggregator="avg",
-        help="Share of the visits done over the visits not cancelled.",
+        help="Share of the visits done over the visits due (not cancelled, scheduled "
+        "today or before, or done).",
     )
     attempt_count = fields.Integer(
         string="Failed Attempts", readonly=True, help="Calls that did not reach the customer."
@@ -112,7 +113,9 @@ class StoreReturnVisitReport(models.Model):
             1 AS visit_count,
             CASE WHEN v.state = 'done' THEN 1 ELSE 0 END AS done_count,
             CASE WHEN v.state = 'done' THEN 100.0
-                 WHEN v.state != 'cancelled' THEN 0.0 END AS completion_rate,
+                 WHEN v.state != 'cancelled'
+                  AND v.scheduled_date <= (now() AT TIME ZONE 'UTC')::date THEN 0.0
+            END AS completion_rate,
             COALESCE(v.attempt_count, 0) AS attempt_count,
             CASE WHEN %(csat)s THEN 1 ELSE 0 END AS csat_count,
             CASE WHEN %(csat)s THEN v.csat_score END AS csat_score,

@@ -77,14 +77,13 @@ class StoreStaffPerformanceReport(models.Model):
                    c.id AS complaint_id,
                    NULL::integer AS visit_id,
                    1 AS complaint_count,
-                   CASE WHEN c.state IN ('resolved', 'closed') THEN 1 ELSE 0 END AS resolved_count,
+                   CASE WHEN c.date_resolved IS NOT NULL THEN 1 ELSE 0 END AS resolved_count,
                    CASE WHEN c.date_resolved IS NOT NULL
-                        THEN CASE WHEN c.resolution_deadline IS NULL
-                                    OR c.date_resolved <= c.resolution_deadline
+                        THEN CASE WHEN c.date_resolved <= c.resolution_deadline
                                   THEN 100.0 ELSE 0.0 END
                         WHEN c.resolution_deadline < (now() AT TIME ZONE 'UTC') THEN 0.0
                    END AS resolution_on_time_rate,
-                   CASE WHEN c.state IN ('resolved', 'closed')
+                   CASE WHEN c.date_resolved IS NOT NULL
                         THEN CASE WHEN c.first_contact_resolution THEN 100.0 ELSE 0.0 END
                    END AS fcr_rate,
                    CASE WHEN c.date_resolved IS NOT NULL

@@ -306,6 +306,48 @@ class TestReports(TransactionCase):
         rows = self.env["store.complaint.report"].search([("team_id", "in", self.stores.ids)])
         self.assertEqual(rows.complaint_id, self.c1 | self.c2 | self.c3 | self.c4)
 
+    def test_reports_agree_with_the_kpi_engine(self):
+        """Over the same complaints and visits, the views give the KPI engine's figures
+        (its rates are fractions, the reports' percentages)."""
+        today = fields.Date.today()
+        date_from = today - timedelta(days=365)
+        kpis = self.env["store.service.kpi"].compute_kpis(
+            date_from, today, team_ids=self.stores.ids
+        )
+        [complaints] = self.env["store.complaint.report"].read_group(
+            [
+                ("team_id", "in", self.stores.ids),
+                ("state", "!=", "cancelled"),
+                ("date_received", ">=", fields.Datetime.to_datetime(date_from)),
+            ],
+            [
+                "compensation_amount:sum",
+                "resolution_hours:avg",
+                "response_on_time_rate:avg",
+                "resolution_on_time_rate:avg",
+                "fcr_rate:avg",
+            ],
+            [],
+        )
+        self.assertEqual(complaints["__count"], kpis["complaint_count"])
+        self.assertAlmostEqual(complaints["compensation_amount"], kpis["compensation_amount"])
+        self.assertAlmostEqual(complaints["resolution_hours"], kpis["avg_resolution_hours"])
+        for rate, key in (
+            ("response_on_time_rate", "response_on_time_rate"),
+            ("resolution_on_time_rate", "resolution_on_time_rate"),
+            ("fcr_rate", "first_contact_resolution_rate"),
+        ):
+            self.assertAlmostEqual(complaints[rate], kpis[key] * 100, msg=rate)
+        [visits] = self.env["store.return.visit.report"].read_group(
+            [("team_id", "in", self.stores.ids), ("scheduled_date", ">=", date_from)],
+            ["done_count:sum", "completion_rate:avg", "csat_score:avg", "nps_value:avg"],
+            [],
+        )
+        self.assertEqual(visits["done_count"], kpis["visit_done_count"])
+        self.assertAlmostEqual(visits["completion_rate"], kpis["visit_completion_rate"] * 100)
+        self.assertAlmostEqual(visits["csat_score"], kpis["csat_avg"])
+        self.assertAlmostEqual(visits["nps_value"], kpis["nps"])
+
     # ------------------------------------------------------------------
     # Return visit analysis
     # ------------------------------------------------------------------
