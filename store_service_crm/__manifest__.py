@@ -43,7 +43,7 @@
         "demo/loyalty_demo.xml",
         "demo/store_return_visit_demo.xml",
         "demo/store_complaint_demo.xml",
-        "demo/store_report_demo.xml",
+        "demo/demo_chain_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

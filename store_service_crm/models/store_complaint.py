@@ -848,7 +848,11 @@ class StoreComplaint(models.Model):
         return self.env["store.return.visit.rule"].sudo()._generate_for_complaints(self)
 
     def _send_customer_mail(self, template_xmlid):
-        """Post the template to the customer when they have an email; never blocks."""
+        """Post the template to the customer when they have an email; never blocks.
+        Not with the context key ``store_complaint_no_customer_mail`` (imports, demo
+        history: the customers must not be mailed about the past)."""
+        if self.env.context.get("store_complaint_no_customer_mail"):
+            return
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template:
             return

@@ -15,3 +15,4 @@ from . import test_reports
 from . import test_kpi
 from . import test_query_counts
 from . import test_reports_tour
+from . import test_demo
