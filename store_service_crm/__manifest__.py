@@ -10,6 +10,7 @@
     "depends": ["sale_management", "contacts", "mail", "rating"],
     "data": [
         "security/store_service_security.xml",
+        "security/store_service_report_security.xml",
         "security/ir.model.access.csv",
         "data/store_loyalty_tier_data.xml",
         "data/ir_cron_data.xml",
@@ -32,6 +33,10 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/store_service_kpi_dashboard_views.xml",
+        "report/store_complaint_report_views.xml",
+        "report/store_return_visit_report_views.xml",
+        "report/store_staff_performance_report_views.xml",
+        "report/store_repurchase_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [

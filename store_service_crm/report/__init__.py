@@ -1,0 +1,5 @@
+# One module per report model, named after it (see STYLE.md).
+from . import store_complaint_report
+from . import store_return_visit_report
+from . import store_staff_performance_report
+from . import store_repurchase_report

@@ -1,0 +1,187 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+def _selection_of(model, field):
+    """The (translated) selection of ``model.field``: the report shows the same labels."""
+    return lambda self: self.env[model]._fields[field]._description_selection(self.env)
+
+
+class StoreComplaintReport(models.Model):
+    """Complaint analysis: one row per complaint (archived complaints left out).
+
+    Cancelled complaints are kept, with their state, so that they can be counted;
+    the search view filters them out by default (the KPIs exclude them too).
+    Shares are percentages 0-100 averaged over the complaints they apply to: a
+    complaint whose figure is not decided yet (not answered and deadline not
+    passed, not resolved...) holds NULL and does not weigh in the average. The
+    definitions are the KPI engine's (``store.service.kpi``): over the same
+    complaints, the averages are its rates times 100.
+    """
+
+    _name = "store.complaint.report"
+    _description = "Complaint Analysis"
+    _auto = False
+    _rec_name = "name"
+    _order = "date_received desc"
+
+    complaint_id = fields.Many2one("store.complaint", readonly=True)
+    name = fields.Char(string="Reference", readonly=True)
+    date_received = fields.Datetime(string="Received", readonly=True)
+    date_resolved = fields.Datetime(string="Resolved On", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Store", readonly=True)
+    user_id = fields.Many2one("res.users", string="Handler", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    loyalty_tier_id = fields.Many2one("store.loyalty.tier", string="Customer Tier", readonly=True)
+    is_vip = fields.Boolean(string="VIP", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    product_categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
+    category_id = fields.Many2one("store.complaint.category", readonly=True)
+    channel = fields.Selection(_selection_of("store.complaint", "channel"), readonly=True)
+    severity = fields.Selection(_selection_of("store.complaint", "severity"), readonly=True)
+    state = fields.Selection(_selection_of("store.complaint", "state"), readonly=True)
+    responsibility = fields.Selection(
+        _selection_of("store.complaint", "responsibility"), readonly=True
+    )
+    resolution_type = fields.Selection(
+        _selection_of("store.complaint", "resolution_type"), readonly=True
+    )
+    promise_status = fields.Selection(
+        _selection_of("store.complaint", "promise_status"), readonly=True
+    )
+    is_repeat = fields.Boolean(string="Repeat Complaint", readonly=True)
+
+    # measures
+    complaint_count = fields.Integer(string="Complaints", readonly=True)
+    resolved_count = fields.Integer(string="Resolved", readonly=True)
+    open_overdue_count = fields.Integer(
+        string="Open Overdue",
+        readonly=True,
+        help="Open complaints whose response or resolution deadline has passed.",
+    )
+    resolution_hours = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        help="Hours from reception to resolution, of the resolved complaints (average).",
+    )
+    response_on_time_rate = fields.Float(
+        string="Response On Time (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the complaints answered before their response deadline, over the "
+        "complaints answered or whose deadline has passed.",
+    )
+    resolution_on_time_rate = fields.Float(
+        string="Resolved On Time (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the complaints resolved before their resolution deadline, over the "
+        "complaints resolved or whose deadline has passed.",
+    )
+    fcr_rate = fields.Float(
+        string="First-Contact Resolution (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the resolved complaints resolved at the first contact.",
+    )
+    compensation_amount = fields.Monetary(
+        string="Compensation",
+        readonly=True,
+        currency_field="currency_id",
+        help="Compensation granted, in the company currency.",
+    )
+    reopen_count = fields.Integer(string="Reopenings", readonly=True)
+    satisfaction_score = fields.Float(
+        string="Satisfaction (1-5)",
+        readonly=True,
+        aggregator="avg",
+        help="Average customer satisfaction of the rated complaints.",
+    )
+
+    def action_open_complaint(self):
+        """Open the complaint behind the row (list view click)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "store.complaint",
+            "views": [[False, "form"]],
+            "res_id": self.complaint_id.id,
+        }
+
+    def _select(self):
+        return SQL(
+            """
+            c.id AS id,
+            c.id AS complaint_id,
+            c.name AS name,
+            c.date_received AS date_received,
+            c.date_resolved AS date_resolved,
+            c.company_id AS company_id,
+            rc.currency_id AS currency_id,
+            c.team_id AS team_id,
+            c.user_id AS user_id,
+            c.commercial_partner_id AS partner_id,
+            c.loyalty_tier_id AS loyalty_tier_id,
+            c.is_vip AS is_vip,
+            c.product_id AS product_id,
+            pt.categ_id AS product_categ_id,
+            c.category_id AS category_id,
+            c.channel AS channel,
+            c.severity AS severity,
+            c.state AS state,
+            c.responsibility AS responsibility,
+            c.resolution_type AS resolution_type,
+            c.promise_status AS promise_status,
+            COALESCE(c.is_repeat, FALSE) AS is_repeat,
+            1 AS complaint_count,
+            CASE WHEN c.date_resolved IS NOT NULL THEN 1 ELSE 0 END AS resolved_count,
+            CASE WHEN c.state IN ('new', 'assigned', 'in_progress')
+                  AND ((c.date_first_response IS NULL AND c.response_deadline < %(now)s)
+                       OR c.resolution_deadline < %(now)s)
+                 THEN 1 ELSE 0 END AS open_overdue_count,
+            CASE WHEN c.date_resolved IS NOT NULL
+                 THEN EXTRACT(EPOCH FROM c.date_resolved - c.date_received) / 3600.0
+            END AS resolution_hours,
+            CASE WHEN c.date_first_response IS NOT NULL
+                 THEN CASE WHEN c.date_first_response <= c.response_deadline
+                           THEN 100.0 ELSE 0.0 END
+                 WHEN c.response_deadline < %(now)s THEN 0.0
+            END AS response_on_time_rate,
+            CASE WHEN c.date_resolved IS NOT NULL
+                 THEN CASE WHEN c.date_resolved <= c.resolution_deadline
+                           THEN 100.0 ELSE 0.0 END
+                 WHEN c.resolution_deadline < %(now)s THEN 0.0
+            END AS resolution_on_time_rate,
+            CASE WHEN c.date_resolved IS NOT NULL
+                 THEN CASE WHEN c.first_contact_resolution THEN 100.0 ELSE 0.0 END
+            END AS fcr_rate,
+            COALESCE(c.compensation_amount, 0.0) AS compensation_amount,
+            COALESCE(c.reopen_count, 0) AS reopen_count,
+            NULLIF(c.satisfaction_score, 0.0) AS satisfaction_score
+            """,
+            now=SQL("(now() AT TIME ZONE 'UTC')"),
+        )
+
+    def _from(self):
+        return SQL(
+            """
+            store_complaint c
+            JOIN res_company rc ON rc.id = c.company_id
+            LEFT JOIN product_product pp ON pp.id = c.product_id
+            LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+            """
+        )
+
+    def _where(self):
+        return SQL("c.active")
+
+    def _query(self):
+        return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+        )
