@@ -1,6 +1,7 @@
 # One module per model, named after it (see STYLE.md).
 from . import res_company
 from . import res_config_settings
+from . import crm_team
 from . import store_complaint_category
 from . import store_complaint
 from . import store_loyalty_tier

@@ -1,66 +1,82 @@
 from odoo import fields, models
 
+# Customer service settings are for service managers only (the Settings app also needs
+# the Administration rights).
+MANAGER_GROUP = "store_service_crm.group_store_service_manager"
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     complaint_response_hours = fields.Float(
-        related="company_id.complaint_response_hours", readonly=False
+        related="company_id.complaint_response_hours", readonly=False, groups=MANAGER_GROUP
     )
     complaint_resolution_hours = fields.Float(
-        related="company_id.complaint_resolution_hours", readonly=False
+        related="company_id.complaint_resolution_hours", readonly=False, groups=MANAGER_GROUP
     )
-    complaint_factor_low = fields.Float(related="company_id.complaint_factor_low", readonly=False)
+    complaint_factor_low = fields.Float(
+        related="company_id.complaint_factor_low", readonly=False, groups=MANAGER_GROUP
+    )
     complaint_factor_medium = fields.Float(
-        related="company_id.complaint_factor_medium", readonly=False
+        related="company_id.complaint_factor_medium", readonly=False, groups=MANAGER_GROUP
     )
-    complaint_factor_high = fields.Float(related="company_id.complaint_factor_high", readonly=False)
+    complaint_factor_high = fields.Float(
+        related="company_id.complaint_factor_high", readonly=False, groups=MANAGER_GROUP
+    )
     complaint_factor_critical = fields.Float(
-        related="company_id.complaint_factor_critical", readonly=False
+        related="company_id.complaint_factor_critical", readonly=False, groups=MANAGER_GROUP
     )
     complaint_sla_working_hours = fields.Boolean(
-        related="company_id.complaint_sla_working_hours", readonly=False
+        related="company_id.complaint_sla_working_hours", readonly=False, groups=MANAGER_GROUP
     )
     complaint_escalation_delay_hours = fields.Float(
-        related="company_id.complaint_escalation_delay_hours", readonly=False
+        related="company_id.complaint_escalation_delay_hours", readonly=False, groups=MANAGER_GROUP
     )
     complaint_service_manager_id = fields.Many2one(
-        related="company_id.complaint_service_manager_id", readonly=False
+        related="company_id.complaint_service_manager_id", readonly=False, groups=MANAGER_GROUP
     )
     complaint_repeat_days = fields.Integer(
-        related="company_id.complaint_repeat_days", readonly=False
+        related="company_id.complaint_repeat_days", readonly=False, groups=MANAGER_GROUP
     )
-    complaint_fcr_hours = fields.Float(related="company_id.complaint_fcr_hours", readonly=False)
+    complaint_fcr_hours = fields.Float(
+        related="company_id.complaint_fcr_hours", readonly=False, groups=MANAGER_GROUP
+    )
     complaint_vip_tier_ids = fields.Many2many(
-        related="company_id.complaint_vip_tier_ids", readonly=False
+        related="company_id.complaint_vip_tier_ids", readonly=False, groups=MANAGER_GROUP
     )
     complaint_vip_team_id = fields.Many2one(
-        related="company_id.complaint_vip_team_id", readonly=False
+        related="company_id.complaint_vip_team_id", readonly=False, groups=MANAGER_GROUP
     )
     return_visit_delay_days = fields.Integer(
-        related="company_id.return_visit_delay_days", readonly=False
+        related="company_id.return_visit_delay_days", readonly=False, groups=MANAGER_GROUP
     )
     return_visit_channel = fields.Selection(
-        related="company_id.return_visit_channel", readonly=False
+        related="company_id.return_visit_channel", readonly=False, groups=MANAGER_GROUP
     )
     return_visit_max_attempts = fields.Integer(
-        related="company_id.return_visit_max_attempts", readonly=False
+        related="company_id.return_visit_max_attempts", readonly=False, groups=MANAGER_GROUP
     )
 
     loyalty_window_months = fields.Integer(
-        related="company_id.loyalty_window_months", readonly=False
+        related="company_id.loyalty_window_months", readonly=False, groups=MANAGER_GROUP
     )
     loyalty_class_a_percent = fields.Float(
-        related="company_id.loyalty_class_a_percent", readonly=False
+        related="company_id.loyalty_class_a_percent", readonly=False, groups=MANAGER_GROUP
     )
     loyalty_class_b_percent = fields.Float(
-        related="company_id.loyalty_class_b_percent", readonly=False
+        related="company_id.loyalty_class_b_percent", readonly=False, groups=MANAGER_GROUP
     )
-    loyalty_new_days = fields.Integer(related="company_id.loyalty_new_days", readonly=False)
-    loyalty_at_risk_days = fields.Integer(related="company_id.loyalty_at_risk_days", readonly=False)
-    loyalty_lost_days = fields.Integer(related="company_id.loyalty_lost_days", readonly=False)
+    loyalty_new_days = fields.Integer(
+        related="company_id.loyalty_new_days", readonly=False, groups=MANAGER_GROUP
+    )
+    loyalty_at_risk_days = fields.Integer(
+        related="company_id.loyalty_at_risk_days", readonly=False, groups=MANAGER_GROUP
+    )
+    loyalty_lost_days = fields.Integer(
+        related="company_id.loyalty_lost_days", readonly=False, groups=MANAGER_GROUP
+    )
     loyalty_downgrade_grace_days = fields.Integer(
-        related="company_id.loyalty_downgrade_grace_days", readonly=False
+        related="company_id.loyalty_downgrade_grace_days", readonly=False, groups=MANAGER_GROUP
     )
 
     def action_recompute_loyalty(self):
