@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 # Customer service settings are for service managers only (the Settings app also needs
 # the Administration rights).
@@ -78,6 +79,21 @@ class ResConfigSettings(models.TransientModel):
     loyalty_downgrade_grace_days = fields.Integer(
         related="company_id.loyalty_downgrade_grace_days", readonly=False, groups=MANAGER_GROUP
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Field groups are checked on read and write, not on create: the related fields
+        # would write the company at once.
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            ours = {name for name, field in self._fields.items() if field.groups == MANAGER_GROUP}
+            if any(ours & vals.keys() for vals in vals_list):
+                raise AccessError(
+                    self.env._(
+                        "Only customer service managers can change the customer service "
+                        "settings."
+                    )
+                )
+        return super().create(vals_list)
 
     def action_recompute_loyalty(self):
         """Settings button: recompute every customer now."""
