@@ -89,8 +89,7 @@ class ResConfigSettings(models.TransientModel):
             if any(ours & vals.keys() for vals in vals_list):
                 raise AccessError(
                     self.env._(
-                        "Only customer service managers can change the customer service "
-                        "settings."
+                        "Only customer service managers can change the customer service settings."
                     )
                 )
         return super().create(vals_list)

@@ -453,9 +453,8 @@ class StoreComplaint(models.Model):
             return
         if not self.partner_id:
             self.partner_id = order.partner_id
-        team = self.env["crm.team"]._store_service_allowed(order.team_id)
-        if team:
-            self.team_id = team
+        if self.env["crm.team"]._store_service_allowed(order.team_id):
+            self.team_id = order.team_id
         if self.product_id and self.product_id not in order.order_line.product_id:
             self.product_id = False
         if not self.product_id and len(order.order_line.product_id) == 1:
@@ -886,7 +885,7 @@ class StoreComplaint(models.Model):
             team = complaint.company_id.complaint_vip_team_id
             if team and complaint.team_id != team:
                 # routing by the settings, whoever registered it
-                complaint.sudo().team_id = team
+                complaint.sudo().write({"team_id": team.id})
 
     def _update_partner_complaint_counts(self, partners=None):
         """Recount the non-cancelled, active complaints of the commercial partners touched,
