@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .res_company import KPI_SETTINGS
+
 # Customer service settings are for service managers only (the Settings app also needs
 # the Administration rights).
 MANAGER_GROUP = "store_service_crm.group_store_service_manager"
@@ -79,6 +81,42 @@ class ResConfigSettings(models.TransientModel):
     loyalty_downgrade_grace_days = fields.Integer(
         related="company_id.loyalty_downgrade_grace_days", readonly=False, groups=MANAGER_GROUP
     )
+
+    # Not related fields: the weights are checked together (they must add up to 100),
+    # so they are written to the company in one write by set_values().
+    kpi_target_csat = fields.Float(string="CSAT Target (1-5)", groups=MANAGER_GROUP)
+    kpi_target_on_time = fields.Float(string="On-time Handling Target (%)", groups=MANAGER_GROUP)
+    kpi_target_fcr = fields.Float(
+        string="First-contact Resolution Target (%)", groups=MANAGER_GROUP
+    )
+    kpi_target_cost = fields.Float(string="Service Cost Target (% of sales)", groups=MANAGER_GROUP)
+    kpi_target_response = fields.Float(string="24 h Response Target (%)", groups=MANAGER_GROUP)
+    kpi_target_returns = fields.Float(string="Returns Target (% of orders)", groups=MANAGER_GROUP)
+    kpi_weight_csat = fields.Integer(string="CSAT Weight (%)", groups=MANAGER_GROUP)
+    kpi_weight_on_time = fields.Integer(string="On-time Handling Weight (%)", groups=MANAGER_GROUP)
+    kpi_weight_fcr = fields.Integer(
+        string="First-contact Resolution Weight (%)", groups=MANAGER_GROUP
+    )
+    kpi_weight_cost = fields.Integer(string="Service Cost Weight (%)", groups=MANAGER_GROUP)
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        company = self.env.company
+        res.update({name: company[name] for name in KPI_SETTINGS if name in fields_list})
+        return res
+
+    def set_values(self):
+        res = super().set_values()  # pylint: disable=no-member
+        for settings in self:
+            vals = {
+                name: settings[name]
+                for name in KPI_SETTINGS
+                if settings[name] != settings.company_id[name]
+            }
+            if vals:
+                settings.company_id.write(vals)
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -667,3 +667,44 @@ class TestRatingPageSecurity(HttpCase):
             self.assertEqual(response.status_code, 404)
         self.env.invalidate_all()
         self.assertEqual((self.visit.csat_score, self.other_visit.csat_score), (0, 0))
+
+
+@tagged("post_install", "-at_install")
+class TestKpiAccess(SecurityCase):
+    """The KPI engine gives a store user their stores' figures, nothing else."""
+
+    def _kpis(self, user, **kwargs):
+        today = fields.Date.today()
+        return self.env["store.service.kpi"].with_user(user).compute_kpis(today, today, **kwargs)
+
+    def test_store_user_gets_only_their_stores_figures(self):
+        own = self._kpis(self.clerk_a)
+        as_manager = self._kpis(self.manager, team_ids=[self.store_a.id])
+        self.assertEqual(own["complaint_count"], 1)
+        self.assertEqual(own["visit_due_count"], 1)
+        for key in ("complaint_count", "visit_due_count", "order_count", "csat_count"):
+            self.assertEqual(own[key], as_manager[key], key)
+        both = self._kpis(self.manager, team_ids=[self.store_a.id, self.store_b.id])
+        self.assertEqual(both["complaint_count"], 2)
+        grouped = self._kpis(self.clerk_a, group_by="team")
+        self.assertEqual([t["team_id"] for t in grouped["teams"]], [self.store_a.id])
+        self.assertEqual(self._kpis(self.leader_b)["complaint_count"], 1)
+
+    def test_store_user_asking_for_another_store_is_refused(self):
+        for user, team in (
+            (self.clerk_a, self.store_b),
+            (self.clerk_a, self.store_c),
+            (self.clerk_c, self.store_a),
+        ):
+            with self.assertRaises(AccessError):
+                self._kpis(user, team_ids=[team.id])
+            with self.assertRaises(AccessError):
+                self.env["store.service.kpi"].with_user(user).action_open_kpi_records(
+                    "complaint_rate", fields.Date.today(), fields.Date.today(), team_ids=[team.id]
+                )
+
+    def test_companies_do_not_mix_in_the_kpis(self):
+        self.assertEqual(self._kpis(self.clerk_c)["complaint_count"], 1)
+        self.assertEqual(self._kpis(self.clerk_c)["visit_due_count"], 1)
+        # a manager of company A, even asking for store C by id, reads nothing of company B
+        self.assertEqual(self._kpis(self.manager, team_ids=[self.store_c.id])["complaint_count"], 0)
