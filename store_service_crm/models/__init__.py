@@ -11,4 +11,5 @@ from . import sale_order
 from . import sale_order_line
 from . import store_return_visit_rule
 from . import store_return_visit
+from . import rating_rating
 from . import store_service_kpi

@@ -179,6 +179,28 @@ class TestStoreRules(SecurityCase):
         self.assertEqual(self._seen(self.complaints, self.clerk_b), self.complaint_b.ids)
         self.assertEqual(self._seen(self.visits, self.clerk_b), self.visit_b.ids)
 
+    def test_visit_ratings_follow_the_visits(self):
+        """The customer's answer and the link's token are visit data."""
+        tokens = {v: v._rating_get_access_token() for v in (self.visit_a, self.visit_b)}
+        Rating = self.env["rating.rating"]
+        ratings = Rating.search([("access_token", "in", list(tokens.values()))])
+        self.assertEqual(len(ratings), 2)
+        rating_b = ratings.filtered(lambda r: r.res_id == self.visit_b.id)
+        seen = Rating.with_user(self.clerk_a).search([("id", "in", ratings.ids)])
+        self.assertEqual(seen.mapped("res_id"), self.visit_a.ids)
+        self.assertEqual(len(Rating.with_user(self.manager).search([("id", "in", ratings.ids)])), 2)
+        for operation in (
+            lambda r: r.read(["access_token", "feedback"]),
+            lambda r: r.write({"rating": 1, "consumed": True}),
+        ):
+            with self.assertRaises(AccessError):
+                operation(rating_b.with_user(self.clerk_a))
+        self.assertFalse(rating_b.consumed)
+        visit_ratings = self.visit_a.with_user(self.clerk_a).rating_ids
+        self.assertEqual(visit_ratings.access_token, tokens[self.visit_a])
+        # an employee outside the app reads no visit rating
+        self.assertFalse(Rating.with_user(self.employee).search([("id", "in", ratings.ids)]))
+
     def test_reading_a_foreign_record_by_id_raises(self):
         for record in (self.complaint_b, self.visit_b, self.complaint_nostore):
             foreign = record.with_user(self.clerk_a)
