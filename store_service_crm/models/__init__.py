@@ -1,6 +1,7 @@
 # One module per model, named after it (see STYLE.md).
 from . import res_company
 from . import res_config_settings
+from . import crm_team
 from . import store_complaint_category
 from . import store_complaint
 from . import store_loyalty_tier
@@ -10,6 +11,7 @@ from . import sale_order
 from . import sale_order_line
 from . import store_return_visit_rule
 from . import store_return_visit
+from . import rating_rating
 from . import store_service_kpi
 from . import store_service_kpi_dashboard
 from . import store_service_demo

@@ -145,9 +145,19 @@ class ResPartner(models.Model):
             "loyalty_tier_locked",
         ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._loyalty_can_set_tier():
+            for vals in vals_list:
+                self._loyalty_check_manual_values(vals, self.browse())
+        return super().create(vals_list)
+
     def write(self, vals):
         manual = {"loyalty_tier_id", "loyalty_tier_locked"} & vals.keys()
         old_tiers = {}
+        if manual and not self._loyalty_can_set_tier():
+            for partner in self:
+                self._loyalty_check_manual_values(vals, partner)
         if manual:
             commercial = self.filtered(lambda p: p["commercial_partner_id"] == p)
             changed = commercial.filtered(
@@ -162,10 +172,6 @@ class ResPartner(models.Model):
                     )
                 )
             )
-            if changed and not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
-                raise AccessError(
-                    self.env._("Only customer service managers can change a loyalty tier.")
-                )
             old_tiers = {p: p.loyalty_tier_id for p in changed}
             if "loyalty_tier_id" in vals:
                 vals = {**vals, "loyalty_downgrade_since": False}
@@ -173,6 +179,38 @@ class ResPartner(models.Model):
         if "loyalty_tier_id" in vals:
             self._loyalty_log_manual_changes(old_tiers)
         return res
+
+    def _loyalty_can_set_tier(self):
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+
+    @api.model
+    def _loyalty_check_manual_values(self, vals, partner):
+        """Only managers set a tier or its lock. Others may only copy the values of the
+        commercial entity onto one of its contacts: that is what the commercial fields
+        sync does when a contact is created under or linked to a company.
+
+        ``partner``: the partner written, or an empty recordset for a creation."""
+        parent = self.browse(vals["parent_id"]) if "parent_id" in vals else partner["parent_id"]
+        is_company = vals["is_company"] if "is_company" in vals else partner["is_company"]
+        entity = parent["commercial_partner_id"] if parent and not is_company else partner
+        for fname in ("loyalty_tier_id", "loyalty_tier_locked"):
+            if fname not in vals:
+                continue
+            new = vals[fname] or False
+            old = partner[fname].id if fname == "loyalty_tier_id" else partner[fname]
+            if fname == "loyalty_tier_locked":
+                new = bool(new)
+            if new == (old or False):
+                continue
+            if entity and entity != partner:
+                entity_value = entity[fname]
+                if fname == "loyalty_tier_id":
+                    entity_value = entity_value.id
+                if (entity_value or False) == new:
+                    continue
+            raise AccessError(
+                self.env._("Only customer service managers can change a loyalty tier.")
+            )
 
     def action_view_loyalty_tier_history(self):
         self.ensure_one()
@@ -876,7 +914,10 @@ class ResPartner(models.Model):
         return self.env["store.complaint"]._action_register(
             {
                 "default_partner_id": self.id,
-                "default_team_id": (self.user_id.sale_team_id or self.env.user.sale_team_id).id,
+                "default_team_id": (
+                    self.env["crm.team"]._store_service_allowed(self.user_id.sale_team_id)
+                    or self.env.user.sale_team_id
+                ).id,
             }
         )
 

@@ -82,7 +82,8 @@ class SaleOrder(models.Model):
             {
                 "default_partner_id": self.partner_id.id,
                 "default_sale_order_id": self.id,
-                "default_team_id": self.team_id.id,
+                # the order's store, if the user may file complaints there
+                "default_team_id": self.env["crm.team"]._store_service_allowed(self.team_id).id,
                 "default_company_id": self.company_id.id,
                 "default_product_id": products.id if len(products) == 1 else False,
             }

@@ -506,7 +506,7 @@ class StoreComplaint(models.Model):
             return
         if not self.partner_id:
             self.partner_id = order.partner_id
-        if order.team_id:
+        if self.env["crm.team"]._store_service_allowed(order.team_id):
             self.team_id = order.team_id
         if self.product_id and self.product_id not in order.order_line.product_id:
             self.product_id = False
@@ -532,12 +532,14 @@ class StoreComplaint(models.Model):
         orders = self.env["sale.order"].browse(
             [vals["sale_order_id"] for vals in vals_list if vals.get("sale_order_id")]
         )
+        Team = self.env["crm.team"]
         for vals in vals_list:
             if vals.get("sale_order_id"):
                 order = orders.filtered(lambda o, v=vals: o.id == v["sale_order_id"])
                 vals.setdefault("partner_id", order.partner_id.id)
                 if order.team_id and not vals.get("team_id"):
-                    vals["team_id"] = order.team_id.id
+                    # the order's store, if the user may file complaints there
+                    vals["team_id"] = Team._store_service_allowed(order.team_id).id
                 vals.setdefault("company_id", order.company_id.id)
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id"))
@@ -547,6 +549,10 @@ class StoreComplaint(models.Model):
                     .next_by_code("store.complaint")
                     or "/"
                 )
+        Team._store_service_check_teams(
+            Team.browse({vals["team_id"] for vals in vals_list if vals.get("team_id")}),
+            self.env._("a complaint"),
+        )
         complaints = self.browse(super().create(vals_list).ids)
         complaints._route_vip()
         complaints._detect_repeats()
@@ -573,6 +579,10 @@ class StoreComplaint(models.Model):
                 self.env._(
                     "First-contact resolution can no longer be changed on a closed complaint."
                 )
+            )
+        if vals.get("team_id") and any(c.team_id.id != vals["team_id"] for c in self):
+            self.env["crm.team"]._store_service_check_teams(
+                self.env["crm.team"].browse(vals["team_id"]), self.env._("a complaint")
             )
         res = super().write(vals)
         if partners_before is not None:
@@ -944,7 +954,9 @@ class StoreComplaint(models.Model):
         for complaint in self.filtered(lambda c: c.partner_id.email):
             try:
                 with self.env.cr.savepoint():
-                    complaint.with_context(
+                    # a system mail: posted whatever the user's rights on the complaint
+                    # (a salesperson registering one from an order cannot write it)
+                    complaint.sudo().with_context(
                         mail_notify_force_send=False, mail_post_autofollow=False
                     ).message_post_with_source(
                         template,
@@ -961,7 +973,8 @@ class StoreComplaint(models.Model):
         for complaint in self.filtered("is_vip"):
             team = complaint.company_id.complaint_vip_team_id
             if team and complaint.team_id != team:
-                complaint.team_id = team
+                # routing by the settings, whoever registered it
+                complaint.sudo().write({"team_id": team.id})
 
     def _update_partner_complaint_counts(self, partners=None):
         """Recount the non-cancelled, active complaints of the commercial partners touched,

@@ -225,6 +225,11 @@ class StoreReturnVisit(models.Model):
         for vals in vals_list:
             if vals.get("nps_score") and "nps_given" not in vals:
                 vals["nps_given"] = True
+        Team = self.env["crm.team"]
+        Team._store_service_check_teams(
+            Team.browse({vals["team_id"] for vals in vals_list if vals.get("team_id")}),
+            self.env._("a return visit"),
+        )
         visits = super().create(vals_list)
         self._create_visit_activities(visits.filtered(lambda v: v.state == "planned").ids)
         visits._after_scored()  # pylint: disable=no-member
@@ -233,6 +238,10 @@ class StoreReturnVisit(models.Model):
     def write(self, vals):
         if vals.get("nps_score") and "nps_given" not in vals:
             vals = dict(vals, nps_given=True)
+        if vals.get("team_id") and any(v.team_id.id != vals["team_id"] for v in self):
+            self.env["crm.team"]._store_service_check_teams(
+                self.env["crm.team"].browse(vals["team_id"]), self.env._("a return visit")
+            )
         res = super().write(vals)
         if "user_id" in vals or "scheduled_date" in vals:
             for visit in self:
@@ -349,7 +358,9 @@ class StoreReturnVisit(models.Model):
                 "partner_id": self.partner_id.id,
                 "sale_order_id": (self.sale_order_id or self.complaint_id.sale_order_id).id
                 or False,
-                "team_id": self.team_id.id or False,
+                # the visit's store if the user may file complaints there (the assignee
+                # of another store's visit leaves it to a manager)
+                "team_id": self.env["crm.team"]._store_service_allowed(self.team_id).id,
                 "channel": COMPLAINT_CHANNEL.get(self.channel, "other"),
                 "description": self.feedback
                 or self.env._(

@@ -16,6 +16,7 @@ from . import test_tour_dashboard
 from . import test_faults
 from . import test_bad_input
 from . import test_reports
+from . import test_security
 from . import test_kpi
 from . import test_query_counts
 from . import test_reports_tour

@@ -30,8 +30,14 @@ class ComplaintCase(TransactionCase):
                 "complaint_fcr_hours": 2.0,
             }
         )
+        # the clerk works in the store (record rules: a clerk sees their stores' complaints)
         cls.store = cls.env["crm.team"].create(
-            {"name": "Test Store", "user_id": cls.manager.id, "company_id": cls.company.id}
+            {
+                "name": "Test Store",
+                "user_id": cls.manager.id,
+                "company_id": cls.company.id,
+                "member_ids": [fields.Command.link(cls.clerk.id)],
+            }
         )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Ms. Zhang", "email": "zhang@example.com", "customer_rank": 1}

@@ -43,6 +43,10 @@ class TestTourComplaint(HttpCase):
             login="ssc_tour_clerk",
             groups="base.group_user,store_service_crm.group_store_service_user",
         )
+        # the clerk's store: a clerk sees the complaints of their stores (record rules)
+        store = self.env["crm.team"].create(
+            {"name": "Tour Store", "member_ids": [Command.link(clerk.id)]}
+        )
         category = self.env.ref("store_service_crm.complaint_category_staff")
         Complaint = self.env["store.complaint"]
         for name, age in (("Tour Overdue Customer", 10), ("Tour Fresh Customer", 0)):
@@ -52,6 +56,7 @@ class TestTourComplaint(HttpCase):
                     "category_id": category.id,
                     "description": "Waited too long",
                     "date_received": fields.Datetime.now() - timedelta(days=age),
+                    "team_id": store.id,
                 }
             )
         self.start_tour(
