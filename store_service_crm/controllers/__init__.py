@@ -1,1 +1,2 @@
 from . import rating
+from . import rpc

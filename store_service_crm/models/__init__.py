@@ -10,4 +10,5 @@ from . import sale_order
 from . import sale_order_line
 from . import store_return_visit_rule
 from . import store_return_visit
+from . import store_service_kpi
 from . import store_scorecard_log

@@ -14,6 +14,20 @@ LOYALTY_SETTINGS = (
 )
 
 
+KPI_SETTINGS = (
+    "kpi_target_csat",
+    "kpi_target_on_time",
+    "kpi_target_fcr",
+    "kpi_target_cost",
+    "kpi_target_response",
+    "kpi_target_returns",
+    "kpi_weight_csat",
+    "kpi_weight_on_time",
+    "kpi_weight_fcr",
+    "kpi_weight_cost",
+)
+
+
 class ResCompany(models.Model):
     _inherit = "res.company"
 
@@ -108,6 +122,58 @@ class ResCompany(models.Model):
     loyalty_class_b_min_spend = fields.Monetary(
         string="Class B From", currency_field="currency_id", readonly=True
     )
+
+    # Service KPI targets (percentages as shown in Settings; the KPI engine compares
+    # fractions) and the weights of the service score.
+    kpi_target_csat = fields.Float(string="CSAT Target (1-5)", default=4.8)
+    kpi_target_on_time = fields.Float(string="On-time Handling Target (%)", default=90.0)
+    kpi_target_fcr = fields.Float(string="First-contact Resolution Target (%)", default=80.0)
+    kpi_target_cost = fields.Float(
+        string="Service Cost Target (% of sales)",
+        default=3.0,
+        help="Compensation paid over untaxed sales: at most this share.",
+    )
+    kpi_target_response = fields.Float(string="24 h Response Target (%)", default=85.0)
+    kpi_target_returns = fields.Float(
+        string="Returns Target (% of orders)",
+        default=3.0,
+        help="Refund and exchange complaints over confirmed orders: at most this share.",
+    )
+    kpi_weight_csat = fields.Integer(string="CSAT Weight (%)", default=35)
+    kpi_weight_on_time = fields.Integer(string="On-time Handling Weight (%)", default=25)
+    kpi_weight_fcr = fields.Integer(string="First-contact Resolution Weight (%)", default=20)
+    kpi_weight_cost = fields.Integer(string="Service Cost Weight (%)", default=20)
+
+    @api.constrains(*KPI_SETTINGS)
+    def _check_kpi_settings(self):
+        for company in self:
+            weights = (
+                company.kpi_weight_csat,
+                company.kpi_weight_on_time,
+                company.kpi_weight_fcr,
+                company.kpi_weight_cost,
+            )
+            if min(weights) < 0 or sum(weights) != 100:
+                raise ValidationError(
+                    self.env._(
+                        "The service score weights must not be negative and must add up "
+                        "to 100 (now %(total)s).",
+                        total=sum(weights),
+                    )
+                )
+            if not 1 <= company.kpi_target_csat <= 5:
+                raise ValidationError(self.env._("The CSAT target must be between 1 and 5."))
+            percents = (
+                company.kpi_target_on_time,
+                company.kpi_target_fcr,
+                company.kpi_target_cost,
+                company.kpi_target_response,
+                company.kpi_target_returns,
+            )
+            if not all(0 <= p <= 100 for p in percents):
+                raise ValidationError(
+                    self.env._("The KPI targets in percent must be between 0 and 100.")
+                )
 
     @api.constrains(*LOYALTY_SETTINGS)
     def _check_loyalty_settings(self):

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .res_company import KPI_SETTINGS
 
 
 class ResConfigSettings(models.TransientModel):
@@ -62,6 +64,37 @@ class ResConfigSettings(models.TransientModel):
     loyalty_downgrade_grace_days = fields.Integer(
         related="company_id.loyalty_downgrade_grace_days", readonly=False
     )
+
+    # Not related fields: the weights are checked together (they must add up to 100),
+    # so they are written to the company in one write by set_values().
+    kpi_target_csat = fields.Float(string="CSAT Target (1-5)")
+    kpi_target_on_time = fields.Float(string="On-time Handling Target (%)")
+    kpi_target_fcr = fields.Float(string="First-contact Resolution Target (%)")
+    kpi_target_cost = fields.Float(string="Service Cost Target (% of sales)")
+    kpi_target_response = fields.Float(string="24 h Response Target (%)")
+    kpi_target_returns = fields.Float(string="Returns Target (% of orders)")
+    kpi_weight_csat = fields.Integer(string="CSAT Weight (%)")
+    kpi_weight_on_time = fields.Integer(string="On-time Handling Weight (%)")
+    kpi_weight_fcr = fields.Integer(string="First-contact Resolution Weight (%)")
+    kpi_weight_cost = fields.Integer(string="Service Cost Weight (%)")
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        company = self.env.company
+        res.update({name: company[name] for name in KPI_SETTINGS if name in fields_list})
+        return res
+
+    def set_values(self):
+        super().set_values()
+        for settings in self:
+            vals = {
+                name: settings[name]
+                for name in KPI_SETTINGS
+                if settings[name] != settings.company_id[name]
+            }
+            if vals:
+                settings.company_id.write(vals)
 
     def action_recompute_loyalty(self):
         """Settings button: recompute every customer now."""
