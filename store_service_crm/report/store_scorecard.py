@@ -4,13 +4,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import format_date, format_datetime, formatLang
 
 OPEN_STATES = ("new", "assigned", "in_progress")
 DASH = "\u2013"
 TREND_MONTHS = 6
 TOP_CATEGORIES = 5
-LIST_LIMIT = 12
+LIST_LIMIT = 8
 
 # (kpi key, target key, kind); kind sets the formatting: "rate" (fraction shown as %),
 # "csat" (1-5, two decimals), "nps" (-100..100), "hours", "per100" (per 100 orders).
@@ -106,7 +106,10 @@ class StoreScorecardReport(models.AbstractModel):
     @api.model
     def _get_scorecard(self, team, date_from, date_to):
         kpi_model = self.env["store.service.kpi"]
-        company = team.company_id or self.env.company
+        if team.company_id:
+            # the store's company sets the targets and weights of its score
+            kpi_model = kpi_model.with_company(team.company_id)
+        company = kpi_model.env.company
         targets = kpi_model.get_targets(company=company)
         kpis = kpi_model.compute_kpis(date_from, date_to, team_ids=team.ids, compare=True)
         previous = kpis.get("previous") or {}
@@ -133,6 +136,13 @@ class StoreScorecardReport(models.AbstractModel):
                 "target": self._fmt_target(kpi_key, targets.get(target_key), kind),
                 "weight": weights.get(weight_key, 0),
                 "status": kpi_model.kpi_status(kpi_key, kpis.get(kpi_key), targets),
+                # the engine's score of this component alone: its attainment, 0-100
+                "attainment": self._fmt(
+                    kpi_model._service_score({kpi_key: kpis.get(kpi_key)}, targets)
+                    if weights.get(weight_key)
+                    else None,
+                    "score",
+                ),
             }
             for weight_key, kpi_key, target_key, kind in SCORE_COMPONENTS
         ]
@@ -152,7 +162,7 @@ class StoreScorecardReport(models.AbstractModel):
                 "service_score", score, previous.get("service_score")
             ),
             "components": components,
-            "counts": self._get_counts(kpis),
+            "counts": self._get_counts(kpis, company),
             "categories": self._get_top_categories(team, date_from, date_to),
             "overdue": self._get_overdue_complaints(team, date_to),
             "broken": self._get_broken_promises(team, date_from, date_to),
@@ -162,12 +172,18 @@ class StoreScorecardReport(models.AbstractModel):
                 "rate": self._fmt(kpis.get("visit_completion_rate"), "rate"),
                 "bar": self._bar(kpis.get("visit_completion_rate"), 1.0),
             },
-            "trend": self._get_trend(team, date_from, date_to),
+            "trend": self._get_trend(kpi_model, team, date_from, date_to),
         }
 
     @api.model
-    def _get_counts(self, kpis):
-        currency = (self.env.company).currency_id
+    def _get_counts(self, kpis, company):
+        """(label, value) pairs, two per line."""
+        counts = self._get_count_list(kpis, company)
+        return [counts[index : index + 2] for index in range(0, len(counts), 2)]
+
+    @api.model
+    def _get_count_list(self, kpis, company):
+        currency = company.currency_id
         return [
             (self.env._("Orders"), formatLang(self.env, kpis.get("order_count") or 0, digits=0)),
             (
@@ -271,9 +287,9 @@ class StoreScorecardReport(models.AbstractModel):
         return {"count": len(complaints), "records": complaints[:LIST_LIMIT]}
 
     @api.model
-    def _get_trend(self, team, date_from, date_to):
+    def _get_trend(self, kpi_model, team, date_from, date_to):
         start = date_from - relativedelta(months=TREND_MONTHS - 1)
-        kpis = self.env["store.service.kpi"].compute_kpis(
+        kpis = kpi_model.compute_kpis(
             start, date_to, team_ids=team.ids, group_by="month"
         )
         by_month = {row["month"]: row for row in kpis.get("months") or []}
@@ -355,8 +371,9 @@ class StoreScorecardReport(models.AbstractModel):
 
     @api.model
     def _format_deadline(self, value):
+        """A date or a datetime (in the user's time zone) in the language's format."""
         if not value:
             return DASH
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return format_date(self.env, value)
-        return fields.Datetime.context_timestamp(self, value).strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, datetime):
+            return format_datetime(self.env, value, dt_format="short")
+        return format_date(self.env, value)
