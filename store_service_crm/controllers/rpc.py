@@ -10,10 +10,9 @@ responses that would otherwise fail are affected.
 from odoo.addons.base.controllers.rpc import OdooMarshaller
 
 
-
 def _dump_nil(marshaller, value, write):
     # xmlrpc.client.Marshaller.dump_nil, without its allow_none switch
     write("<value><nil/></value>")
 
 
-OdooMarshaller.dispatch.setdefault(type(None), _dump_nil)
+OdooMarshaller.dispatch[type(None)] = _dump_nil

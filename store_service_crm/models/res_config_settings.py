@@ -86,7 +86,7 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()  # pylint: disable=no-member
         for settings in self:
             vals = {
                 name: settings[name]
@@ -95,6 +95,7 @@ class ResConfigSettings(models.TransientModel):
             }
             if vals:
                 settings.company_id.write(vals)
+        return res
 
     def action_recompute_loyalty(self):
         """Settings button: recompute every customer now."""

@@ -278,7 +278,7 @@ class StoreServiceKpi(models.AbstractModel):
             domain.append(("team_id", "in", team_ids))
         query = Complaint._search(domain)
         table = query.table
-        col = lambda name: SQL.identifier(table, name)  # noqa: E731
+        col = lambda name: SQL.identifier(table, name)
         now = fields.Datetime.now()
         resolved = SQL("%s IS NOT NULL", col("date_resolved"))
         key = self._kpi_group_sql(group_by, col("team_id"), self._kpi_local(col("date_received")))
@@ -357,7 +357,7 @@ class StoreServiceKpi(models.AbstractModel):
             domain.append(("team_id", "in", team_ids))
         query = Visit._search(domain)
         table = query.table
-        col = lambda name: SQL.identifier(table, name)  # noqa: E731
+        col = lambda name: SQL.identifier(table, name)
         done = SQL("%s = 'done'", col("state"))
         scored = SQL("%s AND %s > 0", done, col("csat_score"))
         nps = SQL("%s AND %s", done, col("nps_given"))
@@ -418,13 +418,17 @@ class StoreServiceKpi(models.AbstractModel):
                 where.append(SQL("FALSE"))
             else:
                 where.append(SQL("so.team_id IN %s", tuple(team_ids)))
-        key = self._kpi_group_sql(group_by, SQL("so.team_id"), self._kpi_local(SQL("so.date_order")))
+        key = self._kpi_group_sql(
+            group_by, SQL("so.team_id"), self._kpi_local(SQL("so.date_order"))
+        )
         if key is None:
             inner_key, sets = SQL("NULL::text"), SQL("(partner.commercial_partner_id)")
         else:
             sets = SQL(
-                "GROUPING SETS ((%s, partner.commercial_partner_id), (partner.commercial_partner_id))",
+                "GROUPING SETS ((%s, %s), (%s))",
                 key,
+                SQL("partner.commercial_partner_id"),
+                SQL("partner.commercial_partner_id"),
             )
             inner_key = SQL("CASE WHEN GROUPING(%s) = 0 THEN %s END", key, key)
         self.env.cr.execute(
@@ -593,7 +597,10 @@ class StoreServiceKpi(models.AbstractModel):
             "csat_avg": ("store.return.visit", visits + scored),
             "satisfaction_rate": ("store.return.visit", visits + scored),
             "top_box_rate": ("store.return.visit", visits + scored),
-            "nps": ("store.return.visit", [*visits, ("state", "=", "done"), ("nps_given", "=", True)]),
+            "nps": (
+                "store.return.visit",
+                [*visits, ("state", "=", "done"), ("nps_given", "=", True)],
+            ),
             "visit_completion_rate": (
                 "store.return.visit",
                 [
@@ -601,7 +608,11 @@ class StoreServiceKpi(models.AbstractModel):
                     ("state", "!=", "cancelled"),
                     "|",
                     ("state", "=", "done"),
-                    ("scheduled_date", "<=", fields.Date.to_string(fields.Date.context_today(self))),
+                    (
+                        "scheduled_date",
+                        "<=",
+                        fields.Date.to_string(fields.Date.context_today(self)),
+                    ),
                 ],
             ),
             "response_on_time_rate": (
@@ -615,20 +626,31 @@ class StoreServiceKpi(models.AbstractModel):
             ),
             "resolution_on_time_rate": (
                 "store.complaint",
-                [*complaints, "|", ("date_resolved", "!=", False), ("resolution_deadline", "<", now)],
+                [
+                    *complaints,
+                    "|",
+                    ("date_resolved", "!=", False),
+                    ("resolution_deadline", "<", now),
+                ],
             ),
             "first_contact_resolution_rate": (
                 "store.complaint",
                 [*complaints, ("date_resolved", "!=", False)],
             ),
-            "avg_resolution_hours": ("store.complaint", [*complaints, ("date_resolved", "!=", False)]),
+            "avg_resolution_hours": (
+                "store.complaint",
+                [*complaints, ("date_resolved", "!=", False)],
+            ),
             "complaint_rate": ("store.complaint", complaints),
             "service_score": ("store.complaint", complaints),
             "return_rate": (
                 "store.complaint",
                 [*complaints, ("resolution_type", "in", ["refund", "exchange"])],
             ),
-            "service_cost_ratio": ("store.complaint", [*complaints, ("compensation_amount", ">", 0)]),
+            "service_cost_ratio": (
+                "store.complaint",
+                [*complaints, ("compensation_amount", ">", 0)],
+            ),
             "repurchase_rate": (
                 "sale.order",
                 [

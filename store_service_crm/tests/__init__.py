@@ -11,3 +11,4 @@ from . import test_return_visit_rules
 from . import test_return_visit
 from . import test_return_visit_rating
 from . import test_return_visit_tour
+from . import test_kpi
