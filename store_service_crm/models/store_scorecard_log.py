@@ -62,9 +62,7 @@ class StoreScorecardLog(models.Model):
                     with self.env.cr.savepoint():
                         log = self.create({"team_id": team.id, "month": month})
                         mail_id = template.send_mail(team.id)
-                        log.write(
-                            {"mail_id": mail_id, "recipient_id": team.user_id.partner_id.id}
-                        )
+                        log.write({"mail_id": mail_id, "recipient_id": team.user_id.partner_id.id})
                         logs |= log
                 except Exception:
                     # Left for the next run (no log written): one failing store does

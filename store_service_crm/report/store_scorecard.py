@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from dateutil.relativedelta import relativedelta
 
@@ -158,9 +158,7 @@ class StoreScorecardReport(models.AbstractModel):
             "score": score,
             "score_str": self._fmt(score, "score"),
             "score_previous": self._fmt(previous.get("service_score"), "score"),
-            "score_trend": self._trend_mark(
-                "service_score", score, previous.get("service_score")
-            ),
+            "score_trend": self._trend_mark("service_score", score, previous.get("service_score")),
             "components": components,
             "counts": self._get_counts(kpis, company),
             "categories": self._get_top_categories(team, date_from, date_to),
@@ -196,9 +194,7 @@ class StoreScorecardReport(models.AbstractModel):
             ),
             (
                 self.env._("Compensation"),
-                formatLang(
-                    self.env, kpis.get("compensation_amount") or 0.0, currency_obj=currency
-                ),
+                formatLang(self.env, kpis.get("compensation_amount") or 0.0, currency_obj=currency),
             ),
             (self.env._("Ratings"), formatLang(self.env, kpis.get("csat_count") or 0, digits=0)),
             (
@@ -289,9 +285,7 @@ class StoreScorecardReport(models.AbstractModel):
     @api.model
     def _get_trend(self, kpi_model, team, date_from, date_to):
         start = date_from - relativedelta(months=TREND_MONTHS - 1)
-        kpis = kpi_model.compute_kpis(
-            start, date_to, team_ids=team.ids, group_by="month"
-        )
+        kpis = kpi_model.compute_kpis(start, date_to, team_ids=team.ids, group_by="month")
         by_month = {row["month"]: row for row in kpis.get("months") or []}
         trend = []
         for index in range(TREND_MONTHS):
@@ -315,22 +309,21 @@ class StoreScorecardReport(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _kpi_label(self, key):
-        _ = self.env._
         return {
-            "csat_avg": _("Customer satisfaction (CSAT, 1-5)"),
-            "satisfaction_rate": _("Satisfied customers (4-5)"),
-            "top_box_rate": _("Very satisfied (5)"),
-            "nps": _("Net Promoter Score"),
-            "response_on_time_rate": _("Response within SLA"),
-            "resolution_on_time_rate": _("Resolved on time"),
-            "first_contact_resolution_rate": _("First-contact resolution"),
-            "avg_resolution_hours": _("Average resolution time (hours)"),
-            "complaint_rate": _("Complaints per 100 orders"),
-            "return_rate": _("Returns and exchanges"),
-            "service_cost_ratio": _("Service cost (share of sales)"),
-            "visit_completion_rate": _("Return visits completed"),
-            "repurchase_rate": _("Repurchase rate"),
-            "service_score": _("Service score"),
+            "csat_avg": self.env._("Customer satisfaction (CSAT, 1-5)"),
+            "satisfaction_rate": self.env._("Satisfied customers (4-5)"),
+            "top_box_rate": self.env._("Very satisfied (5)"),
+            "nps": self.env._("Net Promoter Score"),
+            "response_on_time_rate": self.env._("Response within SLA"),
+            "resolution_on_time_rate": self.env._("Resolved on time"),
+            "first_contact_resolution_rate": self.env._("First-contact resolution"),
+            "avg_resolution_hours": self.env._("Average resolution time (hours)"),
+            "complaint_rate": self.env._("Complaints per 100 orders"),
+            "return_rate": self.env._("Returns and exchanges"),
+            "service_cost_ratio": self.env._("Service cost (share of sales)"),
+            "visit_completion_rate": self.env._("Return visits completed"),
+            "repurchase_rate": self.env._("Repurchase rate"),
+            "service_score": self.env._("Service score"),
         }.get(key, key)
 
     @api.model

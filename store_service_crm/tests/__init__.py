@@ -12,3 +12,4 @@ from . import test_return_visit
 from . import test_return_visit_rating
 from . import test_return_visit_tour
 from . import test_kpi
+from . import test_scorecard

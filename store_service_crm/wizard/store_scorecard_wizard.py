@@ -1,10 +1,11 @@
+from datetime import date
+
 from babel.dates import get_month_names
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import babel_locale_parse
-
 
 
 class StoreScorecardWizard(models.TransientModel):
@@ -24,14 +25,24 @@ class StoreScorecardWizard(models.TransientModel):
         string="From", compute="_compute_dates", help="First day of the month printed."
     )
     date_to = fields.Date(string="To", compute="_compute_dates")
-    is_manager = fields.Boolean(compute="_compute_is_manager")
-    allowed_team_ids = fields.Many2many("crm.team", compute="_compute_is_manager")
+    # Set when the wizard opens: managers choose any store, store users the stores they
+    # belong to or lead (the report checks it again).
+    is_manager = fields.Boolean(
+        default=lambda self: self.env.user.has_group(
+            "store_service_crm.group_store_service_manager"
+        )
+    )
+    allowed_team_ids = fields.Many2many(
+        "crm.team",
+        "store_scorecard_wizard_allowed_team_rel",
+        default=lambda self: self._get_user_teams(),
+    )
     team_ids = fields.Many2many(
         "crm.team",
         string="Stores",
         required=True,
         default=lambda self: self._default_team_ids(),
-        domain="[('id', 'in', allowed_team_ids)]",
+        domain="[] if is_manager else [('id', 'in', allowed_team_ids)]",
     )
 
     @api.model
@@ -44,18 +55,10 @@ class StoreScorecardWizard(models.TransientModel):
     def _compute_dates(self):
         for wizard in self:
             if wizard.month and 1900 < wizard.year < 3000:
-                wizard.date_from = fields.Date.to_date(f"{wizard.year:04d}-{int(wizard.month):02d}-01")
+                wizard.date_from = date(wizard.year, int(wizard.month), 1)
                 wizard.date_to = wizard.date_from + relativedelta(months=1, days=-1)
             else:
                 wizard.date_from = wizard.date_to = False
-
-    @api.depends_context("uid")
-    def _compute_is_manager(self):
-        is_manager = self.env.user.has_group("store_service_crm.group_store_service_manager")
-        teams = self.env["crm.team"].search([]) if is_manager else self._get_user_teams()
-        for wizard in self:
-            wizard.is_manager = is_manager
-            wizard.allowed_team_ids = teams
 
     @api.model
     def _get_user_teams(self):
