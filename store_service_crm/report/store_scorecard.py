@@ -1,10 +1,11 @@
 from datetime import datetime, time
 
+from babel.dates import format_skeleton
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools.misc import format_date, format_datetime, formatLang
+from odoo.tools.misc import babel_locale_parse, format_date, format_datetime, formatLang, get_lang
 
 OPEN_STATES = ("new", "assigned", "in_progress")
 DASH = "\u2013"
@@ -150,7 +151,7 @@ class StoreScorecardReport(models.AbstractModel):
         return {
             "team": team,
             "company": company,
-            "month_label": format_date(self.env, date_from, date_format="MMMM y"),
+            "month_label": self._format_month(date_from),
             "date_from": date_from,
             "date_to": date_to,
             "kpis": kpis,
@@ -294,7 +295,7 @@ class StoreScorecardReport(models.AbstractModel):
             score, csat = row.get("service_score"), row.get("csat_avg")
             trend.append(
                 {
-                    "label": format_date(self.env, month, date_format="MMM y"),
+                    "label": self._format_month(month, short=True),
                     "score": self._fmt(score, "score"),
                     "score_bar": self._bar(score, 100.0),
                     "csat": self._fmt(csat, "csat"),
@@ -361,6 +362,12 @@ class StoreScorecardReport(models.AbstractModel):
         if not value or not maximum or value < 0:
             return 0
         return round(min(value / maximum, 1.0) * 100.0, 1)
+
+    @api.model
+    def _format_month(self, day, short=False):
+        """ "March 2024" / "2024年3月" ("Mar 2024" / "2024年3月" when short)."""
+        locale = babel_locale_parse(get_lang(self.env).code)
+        return format_skeleton("yMMM" if short else "yMMMM", day, locale=locale)
 
     @api.model
     def _format_deadline(self, value):
