@@ -17,7 +17,16 @@ Shape of the data (deterministic: ``setseed`` before each statement):
   ``date_order`` spread over the last 15 months; state 87 % ``sale``, 10 %
   ``cancel``, 3 % ``draft``; ``amount_untaxed`` log-normal (median ~150),
   13 % tax; EUR orders carry ``currency_rate`` = the EUR rate of their day;
-* daily EUR rates over the whole period for the company.
+* daily EUR rates over the whole period for the company;
+* ``stores`` stores (``crm.team`` "Bench Store <n>"): a customer buys in the
+  store ``1 + customer mod stores``, so stores have comparable sizes;
+* ``complaints`` complaints received over the last 365 days (name
+  ``BENCH-C/<n>``): 3 % cancelled, the rest mostly closed; response within
+  0-30 h against a 24 h deadline, resolution within 1-100 h against 72 h,
+  ~75 % resolved at first contact, 15 % with a compensation;
+* ``visits`` return visits scheduled over the last 365 days (feedback
+  ``BENCH``): 75 % done (90 % of them with a CSAT skewed to 4-5, 60 % with an
+  NPS), 8 % unreachable, 5 % cancelled, the rest planned.
 """
 
 from dataclasses import dataclass
@@ -37,9 +46,9 @@ class Scale:
     name: str
     customers: int
     orders: int
-    # Issue 9's later jobs (complaints, visits) will load these; unused so far.
     complaints: int
     visits: int
+    stores: int = 500
 
 
 SCALES = {
@@ -164,7 +173,7 @@ def _load_partners(cr, scale, company, pricelist):
     return base
 
 
-def _load_orders(cr, scale, base, company, eur, pricelist):
+def _load_orders(cr, scale, base, company, eur, pricelist, stores):
     n, m = scale.customers, scale.orders
     cr.execute("SELECT setseed(0.42)")
     cr.execute(
@@ -208,7 +217,8 @@ def _load_orders(cr, scale, base, company, eur, pricelist):
                    CASE WHEN s.in_eur THEN coalesce(rate.rate, 1) ELSE 1 END,
                    s.date_order, s.state, s.untaxed, round(s.untaxed * 0.13, 2),
                    s.untaxed + round(s.untaxed * 0.13, 2),
-                   2, %(team)s, CASE WHEN s.state = 'sale' THEN 'invoiced' ELSE 'no' END,
+                   2, (%(stores)s::int[])[1 + mod(s.c, %(n_stores)s)],
+                   CASE WHEN s.state = 'sale' THEN 'invoiced' ELSE 'no' END,
                    false, false, false, 1.0,
                    2, 2, s.date_order, s.date_order
               FROM shaped s
@@ -227,14 +237,125 @@ def _load_orders(cr, scale, base, company, eur, pricelist):
             company_currency=company.currency_id.id,
             eur=eur.id,
             pricelist=pricelist.id,
-            team=_sales_team(cr),
+            stores=stores,
+            n_stores=len(stores),
         )
     )
 
 
-def _sales_team(cr):
-    cr.execute("SELECT min(id) FROM crm_team")
-    return cr.fetchone()[0]
+def _load_stores(env, scale):
+    """The chain's stores, through the ORM (a few hundred records)."""
+    teams = env["crm.team"].create(
+        [{"name": f"Bench Store {i:03d}", "sequence": 100 + i} for i in range(1, scale.stores + 1)]
+    )
+    return teams.ids
+
+
+def _load_complaints(cr, scale, base, company, stores):
+    cr.execute("SELECT array_agg(id ORDER BY id) FROM store_complaint_category")
+    categories = cr.fetchone()[0]
+    cr.execute("SELECT setseed(0.77)")
+    cr.execute(
+        SQL(
+            """
+            WITH draw AS (
+                SELECT k, 1 + floor(random() * %(n)s)::int AS c,
+                       date_trunc('second', (now() at time zone 'UTC')
+                                  - random() * interval '365 days') AS received,
+                       random() AS r_state, random() * 30 AS response_h,
+                       1 + random() * 99 AS resolution_h, random() AS r_fcr,
+                       random() AS r_type, random() AS r_comp, random() AS r_cat
+                  FROM generate_series(1, %(m)s) k
+            ), shaped AS (
+                SELECT d.*,
+                       CASE WHEN r_state < 0.03 THEN 'cancelled'
+                            WHEN received + resolution_h * interval '1 hour'
+                                 > now() at time zone 'UTC' THEN 'in_progress'
+                            WHEN r_state < 0.88 THEN 'closed' ELSE 'resolved' END AS state
+                  FROM draw d
+            )
+            INSERT INTO store_complaint (name, partner_id, commercial_partner_id, team_id,
+                   company_id, category_id, channel, severity, priority, description, state,
+                   active, date_received, response_deadline, date_first_response,
+                   resolution_deadline, date_resolved, date_closed, first_contact_resolution,
+                   responsibility, resolution_type, compensation_amount, reopen_count,
+                   escalation_level, create_uid, write_uid, create_date, write_date)
+            SELECT 'BENCH-C/' || lpad(k::text, 7, '0'), %(base)s + c, %(base)s + c,
+                   (%(stores)s::int[])[1 + mod(c, %(n_stores)s)], %(company)s,
+                   (%(categories)s::int[])[1 + floor(r_cat * %(n_cat)s)::int],
+                   'store', 'medium', '0', 'Bench complaint', state, true, received,
+                   received + interval '24 hours',
+                   CASE WHEN state != 'new' THEN received + response_h * interval '1 hour' END,
+                   received + interval '72 hours',
+                   CASE WHEN state IN ('resolved', 'closed')
+                        THEN received + resolution_h * interval '1 hour' END,
+                   CASE WHEN state = 'closed'
+                        THEN received + (resolution_h + 24) * interval '1 hour' END,
+                   state IN ('resolved', 'closed') AND r_fcr < 0.75,
+                   CASE WHEN state IN ('resolved', 'closed') THEN 'product' END,
+                   CASE WHEN state NOT IN ('resolved', 'closed') THEN NULL
+                        WHEN r_type < 0.02 THEN 'refund' WHEN r_type < 0.04 THEN 'exchange'
+                        WHEN r_type < 0.5 THEN 'repair' ELSE 'explanation' END,
+                   CASE WHEN r_comp < 0.15 THEN round((50 + r_comp * 3000)::numeric, 2)
+                        ELSE 0 END,
+                   0, 0, 2, 2, received, received
+              FROM shaped
+            """,
+            n=scale.customers,
+            m=scale.complaints,
+            base=base,
+            stores=stores,
+            n_stores=len(stores),
+            company=company.id,
+            categories=categories,
+            n_cat=len(categories),
+        )
+    )
+
+
+def _load_visits(cr, scale, base, company, stores):
+    cr.execute("SELECT setseed(0.31)")
+    cr.execute(
+        SQL(
+            """
+            WITH draw AS (
+                SELECT k, 1 + floor(random() * %(n)s)::int AS c,
+                       ((now() at time zone 'UTC') - random() * interval '365 days')::date
+                           AS scheduled,
+                       random() AS r_state, random() AS r_csat, random() AS r_nps,
+                       random() AS r_asked
+                  FROM generate_series(1, %(m)s) k
+            ), shaped AS (
+                SELECT d.*,
+                       CASE WHEN r_state < 0.75 THEN 'done' WHEN r_state < 0.83 THEN 'unreachable'
+                            WHEN r_state < 0.88 THEN 'cancelled' ELSE 'planned' END AS state
+                  FROM draw d
+            )
+            INSERT INTO store_return_visit (partner_id, origin, scheduled_date, team_id,
+                   company_id, channel, state, attempt_count, date_done, csat_score, nps_score,
+                   nps_given, care_visit, feedback, create_uid, write_uid, create_date,
+                   write_date)
+            SELECT %(base)s + c, 'sale', scheduled,
+                   (%(stores)s::int[])[1 + mod(c, %(n_stores)s)], %(company)s, 'phone', state,
+                   CASE WHEN state = 'unreachable' THEN 3 ELSE 0 END,
+                   CASE WHEN state = 'done' THEN scheduled + interval '10 hours' END,
+                   CASE WHEN state != 'done' OR r_asked >= 0.9 THEN 0
+                        WHEN r_csat < 0.50 THEN 5 WHEN r_csat < 0.80 THEN 4
+                        WHEN r_csat < 0.92 THEN 3 WHEN r_csat < 0.97 THEN 2 ELSE 1 END,
+                   CASE WHEN state = 'done' AND r_asked < 0.6
+                        THEN least(10, floor(11 * power(r_nps, 0.4)))::int ELSE 0 END,
+                   state = 'done' AND r_asked < 0.6, false, 'BENCH',
+                   2, 2, scheduled, scheduled
+              FROM shaped
+            """,
+            n=scale.customers,
+            m=scale.visits,
+            base=base,
+            stores=stores,
+            n_stores=len(stores),
+            company=company.id,
+        )
+    )
 
 
 def load(env, scale, log):
@@ -253,13 +374,23 @@ def load(env, scale, log):
     base = _load_partners(cr, scale, company, pricelist)
     timings["partners"] = now() - t0
     log(f"  partners loaded in {timings['partners']:.1f} s")
+    stores = _load_stores(env, scale)
+    env.flush_all()
     t0 = now()
-    _load_orders(cr, scale, base, company, eur, pricelist)
+    _load_orders(cr, scale, base, company, eur, pricelist, stores)
     timings["orders"] = now() - t0
     log(f"  orders loaded in {timings['orders']:.1f} s")
+    t0 = now()
+    _load_complaints(cr, scale, base, company, stores)
+    _load_visits(cr, scale, base, company, stores)
+    timings["complaints + visits"] = now() - t0
+    log(f"  complaints and visits loaded in {timings['complaints + visits']:.1f} s")
     cr.commit()
     env.invalidate_all()
     t0 = now()
-    vacuum_analyze(cr, "res_partner", "sale_order", "res_currency_rate")
+    vacuum_analyze(
+        cr, "res_partner", "sale_order", "res_currency_rate", "store_complaint",
+        "store_return_visit", "crm_team",
+    )  # fmt: skip
     timings["vacuum analyze"] = now() - t0
     return timings

@@ -44,6 +44,7 @@ import common
 JOBS = {
     "loyalty": "bench_loyalty",
     "visits": "bench_visits",
+    "kpi": "bench_kpi",
 }
 
 

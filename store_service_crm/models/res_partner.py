@@ -501,27 +501,54 @@ class ResPartner(models.Model):
             """
         )
         if partner_ids is None:
+            # The running sum needs the customers in spend order, but only those of the
+            # spend bucket (log scale, ~1.6 % wide) where the running sum crosses each
+            # share: the buckets' own running sums find it without sorting everyone.
+            # Every customer of a higher bucket is in the class, none of a lower one.
             cuts = SQL(
                 """
+                spend_r AS MATERIALIZED (
+                    SELECT a.company_id, round(a.spend * 100) / 100 AS spend_f,
+                           floor(ln(round(a.spend * 100) / 100) * 64)::integer AS bucket
+                      FROM agg a
+                     WHERE round(a.spend * 100) > 0
+                ),
+                bucket_sums AS (
+                    SELECT b.company_id, b.bucket, b.s,
+                           SUM(b.s) OVER (PARTITION BY b.company_id ORDER BY b.bucket DESC
+                                          ROWS UNBOUNDED PRECEDING) - b.s AS before,
+                           SUM(b.s) OVER (PARTITION BY b.company_id) AS total
+                      FROM (SELECT company_id, bucket, SUM(spend_f) AS s
+                              FROM spend_r GROUP BY company_id, bucket) b
+                ),
+                edges AS (
+                    SELECT DISTINCT ON (bs.company_id, cls.name)
+                           bs.company_id, cls.name, bs.bucket, bs.before,
+                           bs.total * cls.pct / 100 AS threshold
+                      FROM bucket_sums bs
+                      JOIN res_company co ON co.id = bs.company_id
+                     CROSS JOIN LATERAL (
+                           VALUES ('A', co.loyalty_class_a_percent),
+                                  ('B', co.loyalty_class_a_percent
+                                        + co.loyalty_class_b_percent)) cls(name, pct)
+                     WHERE bs.before < bs.total * cls.pct / 100
+                  ORDER BY bs.company_id, cls.name, bs.bucket
+                ),
                 cuts AS MATERIALIZED (
                     SELECT x.company_id,
-                           MIN(x.spend_f) FILTER (WHERE x.before < x.total * x.a_pct / 100)
+                           MIN(x.spend_f) FILTER (WHERE x.name = 'A' AND x.before < x.threshold)
                                AS a_min,
-                           MIN(x.spend_f)
-                               FILTER (WHERE x.before < x.total * (x.a_pct + x.b_pct) / 100)
+                           MIN(x.spend_f) FILTER (WHERE x.name = 'B' AND x.before < x.threshold)
                                AS b_min
-                      FROM (SELECT r.company_id, r.spend_f, r.a_pct, r.b_pct,
-                                   SUM(r.spend_f) OVER (PARTITION BY r.company_id
-                                                        ORDER BY r.spend_f DESC
-                                                        ROWS UNBOUNDED PRECEDING)
-                                   - r.spend_f AS before,
-                                   SUM(r.spend_f) OVER (PARTITION BY r.company_id) AS total
-                              FROM (SELECT a.company_id,
-                                           round(a.spend * 100) / 100 AS spend_f,
-                                           co.loyalty_class_a_percent AS a_pct,
-                                           co.loyalty_class_b_percent AS b_pct
-                                      FROM agg a JOIN res_company co ON co.id = a.company_id
-                                     WHERE a.spend > 0) r) x
+                      FROM (SELECT e.company_id, e.name, e.threshold, r.spend_f,
+                                   e.before
+                                   + SUM(r.spend_f) OVER (PARTITION BY e.company_id, e.name
+                                                          ORDER BY r.spend_f DESC
+                                                          ROWS UNBOUNDED PRECEDING)
+                                   - r.spend_f AS before
+                              FROM edges e
+                              JOIN spend_r r ON r.company_id = e.company_id
+                                            AND r.bucket = e.bucket) x
                   GROUP BY x.company_id
                 ),
                 """

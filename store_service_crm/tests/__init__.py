@@ -12,4 +12,5 @@ from . import test_return_visit
 from . import test_return_visit_rating
 from . import test_return_visit_tour
 from . import test_kpi
+from . import test_query_counts
 from . import test_scorecard
