@@ -12,3 +12,4 @@ from . import store_return_visit_rule
 from . import store_return_visit
 from . import store_service_kpi
 from . import store_scorecard_log
+from . import ir_actions_report

@@ -6,12 +6,14 @@ The data set: March 2024, store "Scorecard Store" (and another store whose figur
 never show), every expected figure worked out by hand next to it.
 """
 
+import io
 from datetime import date
 from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools.pdf import PdfFileReader
 
 from .common import make_users
 
@@ -259,6 +261,13 @@ class TestStoreScorecard(TransactionCase):
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
         self.assertGreater(len(pdf), 1000)
+
+    def test_pdf_of_several_stores_has_a_page_each(self):
+        report = self.Report.with_context(force_report_rendering=True)
+        stores = self.store | self.other_store
+        pdf, report_type = report._render_qweb_pdf(REPORT, stores.ids, data=MARCH)
+        self.assertEqual(report_type, "pdf")
+        self.assertEqual(len(PdfFileReader(io.BytesIO(pdf)).pages), 2)
 
     def test_month_defaults_to_the_current_one(self):
         date_from, date_to = self.Scorecard._get_scorecard_period()
