@@ -35,6 +35,7 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/store_service_kpi_dashboard_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -42,8 +43,12 @@
         "demo/loyalty_demo.xml",
         "demo/store_return_visit_demo.xml",
         "demo/store_complaint_demo.xml",
+        "demo/demo_chain_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "store_service_crm/static/src/dashboard/**/*",
+        ],
         "web.assets_tests": [
             "store_service_crm/static/tests/tours/**/*",
         ],

@@ -11,5 +11,7 @@ from . import sale_order_line
 from . import store_return_visit_rule
 from . import store_return_visit
 from . import store_service_kpi
+from . import store_service_kpi_dashboard
+from . import store_service_demo
 from . import store_scorecard_log
 from . import ir_actions_report

@@ -202,6 +202,48 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "complaint_response_hours",
+        "complaint_resolution_hours",
+        "complaint_factor_low",
+        "complaint_factor_medium",
+        "complaint_factor_high",
+        "complaint_factor_critical",
+        "complaint_escalation_delay_hours",
+        "complaint_repeat_days",
+        "complaint_fcr_hours",
+        "return_visit_max_attempts",
+    )
+    def _check_service_settings(self):
+        for company in self:
+            if company.complaint_response_hours <= 0 or company.complaint_resolution_hours <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The default complaint response and resolution times must be positive."
+                    )
+                )
+            factors = (
+                company.complaint_factor_low,
+                company.complaint_factor_medium,
+                company.complaint_factor_high,
+                company.complaint_factor_critical,
+            )
+            if any(factor <= 0 for factor in factors):
+                raise ValidationError(self.env._("The severity factors must be positive."))
+            if (
+                company.complaint_escalation_delay_hours < 0
+                or company.complaint_repeat_days < 0
+                or company.complaint_fcr_hours < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The escalation delay, the repeat window and the first-contact window "
+                        "cannot be negative."
+                    )
+                )
+            if company.return_visit_max_attempts < 1:
+                raise ValidationError(self.env._("A return visit needs at least one call attempt."))
+
     def write(self, vals):
         res = super().write(vals)
         if set(LOYALTY_SETTINGS) & vals.keys():

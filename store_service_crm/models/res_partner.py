@@ -4,8 +4,10 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
+
+from ..tools import cron_run_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -117,6 +119,22 @@ class ResPartner(models.Model):
         can_edit = self.env.user.has_group(MANAGER_GROUP)
         for partner in self:
             partner.loyalty_can_edit_tier = can_edit
+
+    @api.constrains("loyalty_tier_id", "company_id")
+    def _check_loyalty_tier_company(self):
+        for partner in self:
+            tier = partner.loyalty_tier_id
+            if tier and partner.company_id and tier.company_id != partner.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The tier %(tier)s belongs to %(tier_company)s, not to the company of "
+                        "%(partner)s (%(company)s).",
+                        tier=tier.name,
+                        tier_company=tier.company_id.name,
+                        partner=partner.display_name,
+                        company=partner.company_id.name,
+                    )
+                )
 
     @api.model
     def _commercial_fields(self):
@@ -242,6 +260,18 @@ class ResPartner(models.Model):
         first run does it (``None``: when it never ran), the managers' button too;
         run it after loading orders with SQL.
         """
+        if commit:
+            # Two committing runs at once (a manual run during the nightly one, two
+            # workers) would each write the same batches: the second one skips.
+            with cron_run_lock(self.env, "loyalty_recompute") as locked:
+                if not locked:
+                    _logger.info("loyalty recompute: already running elsewhere, skipped")
+                    return 0
+                return self._recompute_loyalty_all_run(batch_size, commit, full_history)
+        return self._recompute_loyalty_all_run(batch_size, commit, full_history)
+
+    @api.model
+    def _recompute_loyalty_all_run(self, batch_size, commit, full_history):
         batch_size = batch_size or LOYALTY_BATCH_SIZE
         cr = self.env.cr
         self._loyalty_flush()

@@ -1,10 +1,19 @@
 import logging
 from datetime import timedelta
 
+from psycopg2.errorcodes import LOCK_NOT_AVAILABLE
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
+
+from ..tools import (
+    check_not_blank,
+    check_text_fields,
+    lock_rows_nowait,
+    try_advisory_xact_lock,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -117,7 +126,9 @@ class StoreComplaint(models.Model):
         required=True,
         default="store",
     )
-    category_id = fields.Many2one("store.complaint.category", required=True, tracking=True)
+    category_id = fields.Many2one(
+        "store.complaint.category", required=True, tracking=True, check_company=True
+    )
     severity = fields.Selection(
         [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")],
         required=True,
@@ -412,6 +423,48 @@ class StoreComplaint(models.Model):
         if any(c.compensation_amount < 0 for c in self):
             raise ValidationError(self.env._("The compensation amount cannot be negative."))
 
+    @api.constrains("description", "customer_request", "root_cause", "resolution_note")
+    def _check_texts(self):
+        check_not_blank(self, ["description"])
+        check_text_fields(
+            self, ["description", "customer_request", "root_cause", "resolution_note"]
+        )
+
+    @api.constrains("satisfaction_score")
+    def _check_satisfaction_score(self):
+        for complaint in self:
+            score = complaint.satisfaction_score
+            if score and not 1 <= score <= 5:
+                raise ValidationError(
+                    self.env._("The satisfaction score is between 1 and 5 (0: not rated).")
+                )
+
+    @api.constrains(
+        "date_received", "date_first_response", "date_resolved", "date_closed", "promised_date"
+    )
+    def _check_dates(self):
+        for complaint in self:
+            received = complaint.date_received
+            if not received:
+                continue
+            for name in ("date_first_response", "date_resolved", "date_closed"):
+                if complaint[name] and complaint[name] < received:
+                    raise ValidationError(
+                        self.env._(
+                            "%(complaint)s: %(field)s cannot be before the date received.",
+                            complaint=complaint.name,
+                            field=complaint._fields[name]._description_string(self.env),
+                        )
+                    )
+            received_day = fields.Date.context_today(complaint, received)
+            if complaint.promised_date and complaint.promised_date < received_day:
+                raise ValidationError(
+                    self.env._(
+                        "%(complaint)s: the promised date cannot be before the date received.",
+                        complaint=complaint.name,
+                    )
+                )
+
     @api.constrains("product_id", "sale_order_id")
     def _check_product_in_order(self):
         for complaint in self:
@@ -558,6 +611,12 @@ class StoreComplaint(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def _check_state(self, allowed, action_label):
+        """Lock the complaints for the action, then check the state it starts from.
+
+        Two users acting on one complaint at once (resolve and cancel): the first
+        one locks it until their transaction ends, the second one gets a clear
+        error instead of waiting, or of overwriting what the first one did."""
+        self._lock_for_action()
         wrong = self.filtered(lambda c: c.state not in allowed)
         if wrong:
             state_labels = dict(self._fields["state"]._description_selection(self.env))
@@ -569,6 +628,32 @@ class StoreComplaint(models.Model):
                     state=state_labels[wrong[0].state],
                 )
             )
+
+    def _lock_for_action(self):
+        ids = [record_id for record_id in self.ids if isinstance(record_id, int)]
+        if not ids:
+            return
+        self.flush_recordset()
+        error = lock_rows_nowait(self.env.cr, self._table, ids)
+        if error is not None:
+            names = ", ".join(self.mapped("name")[:3])
+            if error == LOCK_NOT_AVAILABLE:
+                raise UserError(
+                    self.env._(
+                        "Someone else is changing the complaint %(complaint)s right now: "
+                        "wait a moment, reload it and try again.",
+                        complaint=names,
+                    )
+                )
+            raise UserError(
+                self.env._(
+                    "The complaint %(complaint)s was just changed by someone else: "
+                    "reload it and try again.",
+                    complaint=names,
+                )
+            )
+        # read the state again now that nobody else can change it
+        self.invalidate_recordset()
 
     @api.model
     def _action_register(self, defaults):
@@ -848,7 +933,11 @@ class StoreComplaint(models.Model):
         return self.env["store.return.visit.rule"].sudo()._generate_for_complaints(self)
 
     def _send_customer_mail(self, template_xmlid):
-        """Post the template to the customer when they have an email; never blocks."""
+        """Post the template to the customer when they have an email; never blocks.
+        Not with the context key ``store_complaint_no_customer_mail`` (imports, demo
+        history: the customers must not be mailed about the past)."""
+        if self.env.context.get("store_complaint_no_customer_mail"):
+            return
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template:
             return
@@ -937,7 +1026,14 @@ class StoreComplaint(models.Model):
 
     @api.model
     def _cron_escalate(self, batch_size=500):
-        """Escalate breached complaints, each level exactly once, in bounded batches."""
+        """Escalate breached complaints, each level exactly once, in bounded batches.
+
+        One batch per call (the cron runner commits and calls again while some
+        remain). A run started while another one is in a batch skips: the other
+        one continues until nothing remains."""
+        if not try_advisory_xact_lock(self.env.cr, "complaint_escalation"):
+            _logger.info("complaint escalation: already running elsewhere, skipped")
+            return self.browse()
         level1 = self._escalate(1, batch_size)
         level2 = self._escalate(2, max(batch_size - len(level1), 0))
         remaining = self._escalation_candidates_count()

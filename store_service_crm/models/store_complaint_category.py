@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import check_not_blank
 
 
 class StoreComplaintCategory(models.Model):
@@ -22,6 +25,28 @@ class StoreComplaintCategory(models.Model):
         )
         for category in self:
             category.complaint_count = counts.get(category, 0)
+
+    @api.constrains("name", "code", "company_id")
+    def _check_name_code(self):
+        check_not_blank(self, ["name", "code"])
+        # the SQL constraint lets shared categories (no company) have the same code
+        for category in self:
+            twin = self.with_context(active_test=False).search(
+                [
+                    ("id", "!=", category.id),
+                    ("code", "=", category.code),
+                    ("company_id", "=", category.company_id.id),
+                ],
+                limit=1,
+            )
+            if twin:
+                raise ValidationError(
+                    self.env._(
+                        "The code %(code)s is already used by the category %(category)s.",
+                        code=category.code,
+                        category=twin.name,
+                    )
+                )
 
     _sql_constraints = [  # noqa: RUF012
         (

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import check_not_blank
+
 # A commercial entity: its contacts' figures roll up into it.
 COMMERCIAL_DOMAIN = ["|", ("parent_id", "=", False), ("is_company", "=", True)]
 
@@ -54,6 +56,10 @@ class StoreLoyaltyTier(models.Model):
         counts = {tier.id: count for tier, count in groups}
         for tier in self:
             tier.partner_count = counts.get(tier.id, 0)
+
+    @api.constrains("name")
+    def _check_name(self):
+        check_not_blank(self, ["name"])
 
     @api.constrains("min_spend", "min_orders", "response_hours", "resolution_hours")
     def _check_thresholds_positive(self):

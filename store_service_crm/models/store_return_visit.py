@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index
 
+from ..tools import check_text_fields
 from .store_return_visit_rule import VISIT_CHANNELS
 
 # visit channel -> complaint channel
@@ -31,9 +32,15 @@ class StoreReturnVisit(models.Model):
     _description = "Return Visit"
     _order = "scheduled_date, id"
     _rec_names_search = ["partner_id.complete_name"]  # noqa: RUF012
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id")
     phone = fields.Char(related="partner_id.phone")
@@ -48,11 +55,14 @@ class StoreReturnVisit(models.Model):
         required=True,
         default="manual",
     )
-    sale_order_id = fields.Many2one("sale.order", string="Sale order", index="btree_not_null")
+    sale_order_id = fields.Many2one(
+        "sale.order", string="Sale order", index="btree_not_null", check_company=True
+    )
     complaint_id = fields.Many2one(
         "store.complaint",
         index="btree_not_null",
         tracking=True,
+        check_company=True,
         help="The complaint this visit verifies, or the complaint opened from this visit.",
     )
     rule_id = fields.Many2one("store.return.visit.rule", ondelete="set null", readonly=True)
@@ -75,7 +85,7 @@ class StoreReturnVisit(models.Model):
         tracking=True,
         default=lambda self: self.env.user,
     )
-    team_id = fields.Many2one("crm.team", string="Store", index=True)
+    team_id = fields.Many2one("crm.team", string="Store", index=True, check_company=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -144,6 +154,10 @@ class StoreReturnVisit(models.Model):
         today = fields.Date.context_today(self)
         for visit in self:
             visit.is_overdue = visit.state == "planned" and visit.scheduled_date < today
+
+    @api.constrains("feedback")
+    def _check_feedback(self):
+        check_text_fields(self, ["feedback"])
 
     @api.constrains("csat_score", "nps_score")
     def _check_scores(self):

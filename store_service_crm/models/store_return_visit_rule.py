@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools import check_not_blank, cron_run_lock
+
 _logger = logging.getLogger(__name__)
 
 VISIT_CHANNELS = [
@@ -128,6 +130,10 @@ class StoreReturnVisitRule(models.Model):
         for rule in self:
             rule.visit_count = counts.get(rule, 0)
 
+    @api.constrains("name")
+    def _check_name(self):
+        check_not_blank(self, ["name"])
+
     @api.constrains("assign_to", "user_id")
     def _check_fixed_user(self):
         for rule in self:
@@ -223,6 +229,17 @@ class StoreReturnVisitRule(models.Model):
     def _generate(self, source_ids=None, batch_size=20000, commit=False, return_records=False):
         # source ids only make sense for the rules of one trigger (see _generate_for_*)
         assert source_ids is None or self, "restrict the rules when passing source ids"
+        if commit:
+            # Two committing runs at once would race for the same rows (the unique
+            # index would keep one, the other would fail): the second one skips.
+            with cron_run_lock(self.env, "return_visit_generation") as locked:
+                if not locked:
+                    _logger.info("return visits: generation already running elsewhere, skipped")
+                    return self.env["store.return.visit"] if return_records else 0
+                return self._generate_run(source_ids, batch_size, commit, return_records)
+        return self._generate_run(source_ids, batch_size, commit, return_records)
+
+    def _generate_run(self, source_ids, batch_size, commit, return_records):
         rules = self or self.search([("active", "=", True)])
         visit_model = self.env["store.return.visit"]
         self.env.flush_all()

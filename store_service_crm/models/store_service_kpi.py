@@ -141,8 +141,12 @@ class StoreServiceKpi(models.AbstractModel):
         Each component scores its attainment capped at 1: ``value / target`` for the
         "higher is better" ones, ``target / value`` for the cost ratio (1 while the cost
         stays within its target). Components without data are left out and the
-        remaining weights re-scaled; no data at all gives None.
+        remaining weights re-scaled. Without any service figure (CSAT, on-time
+        handling or first-contact resolution) the score is None: a store that only
+        sells has a cost ratio of 0, which says nothing about its service.
         """
+        if all(kpis.get(SCORE_COMPONENTS[key]) is None for key in ("csat", "on_time", "fcr")):
+            return None
         total_weight = score = 0.0
         for target_key, kpi_key in SCORE_COMPONENTS.items():
             value = kpis.get(kpi_key)
@@ -528,6 +532,8 @@ class StoreServiceKpi(models.AbstractModel):
                 )
             )
         group_by = group_by or None
+        # the queries are plain SQL: pending ORM writes must reach the database first
+        self.env.flush_all()
         date_from, date_to, start, stop = self._kpi_period(date_from, date_to)
         team_ids = self._kpi_teams(team_ids)
         targets = self.get_targets()

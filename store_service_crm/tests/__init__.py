@@ -11,6 +11,11 @@ from . import test_return_visit_rules
 from . import test_return_visit
 from . import test_return_visit_rating
 from . import test_return_visit_tour
+from . import test_dashboard
+from . import test_tour_dashboard
+from . import test_faults
+from . import test_bad_input
 from . import test_kpi
 from . import test_query_counts
+from . import test_demo
 from . import test_scorecard

@@ -102,7 +102,10 @@ class TestComplaintFeatures(ComplaintCase):
         self.assertEqual(kept.promise_status, "pending")
         self._resolvable(kept).action_resolve()
         self.assertEqual(kept.promise_status, "kept")
-        broken = self._in_progress(promised_date=today - timedelta(days=2))
+        broken = self._in_progress(
+            promised_date=today - timedelta(days=2),
+            date_received=fields.Datetime.now() - timedelta(days=3),
+        )
         self._resolvable(broken).action_resolve()
         self.assertEqual(broken.promise_status, "broken")
         found = self.env["store.complaint"].search([("promise_status", "=", "broken")])

@@ -260,6 +260,15 @@ class TestKpiEngine(TransactionCase):
         self.assertEqual(sum(t["complaint_count"] for t in grouped["teams"]), 4)
         self.assertEqual(grouped["complaint_count"], 4)
 
+    def test_pending_orm_writes_are_counted(self):
+        visit = self.env["store.return.visit"].search(
+            [("team_id", "=", self.b), ("scheduled_date", "=", "2024-03-20")]
+        )
+        self.assertEqual(len(visit), 1)
+        visit.scheduled_date = "2023-06-15"  # not flushed yet
+        k = self._kpis("2023-06-01", "2023-06-30", team_ids=[self.b])
+        self.assertEqual(k["visit_due_count"], 1)
+
     def test_months_and_previous_period(self):
         k = self._kpis("2024-02-01", "2024-04-30", team_ids=[self.a, self.b], group_by="month")
         months = {m["month"]: m for m in k["months"]}
@@ -352,6 +361,8 @@ class TestKpiEngine(TransactionCase):
         # only CSAT known (4.8 -> 1.0): the score is that component alone
         self.assertAlmostEqual(self.Kpi._service_score({"csat_avg": 4.8}, targets), 100.0)
         self.assertIsNone(self.Kpi._service_score({}, targets))
+        # a store that only sells (cost ratio 0, no service figure) has no score
+        self.assertIsNone(self.Kpi._service_score({"service_cost_ratio": 0.0}, targets))
 
     def test_weights_must_add_up_to_100(self):
         with self.assertRaises(ValidationError):

@@ -11,6 +11,20 @@ registry.category("web_tour.tours").add("store_service_crm_app_menu", {
             run: "click",
         },
         {
+            content: "The app opens on the service dashboard",
+            trigger: ".o_kpi_dashboard .o_kpi_card",
+        },
+        {
+            content: "Open the customers menu",
+            trigger: '.o_main_navbar [data-menu-xmlid="store_service_crm.menu_store_service_customers"]',
+            run: "click",
+        },
+        {
+            content: "Open the customers list",
+            trigger: '.dropdown-item[data-menu-xmlid="store_service_crm.menu_store_service_customer_list"]',
+            run: "click",
+        },
+        {
             content: "The customers of the store are listed",
             trigger: ".o_kanban_record:contains('Tour Customer Li Wei')",
         },

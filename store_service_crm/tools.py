@@ -1,0 +1,97 @@
+"""Locks shared by the crons and the complaint workflow."""
+
+from contextlib import contextmanager
+
+import psycopg2
+from psycopg2.errorcodes import LOCK_NOT_AVAILABLE, SERIALIZATION_FAILURE
+
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+# Longest free text accepted in a complaint or a visit (characters): about ten pages.
+# A bigger paste is a mistake (a log, a binary), not a customer's words.
+TEXT_MAX_LENGTH = 20000
+
+# First key of every advisory lock of this addon (the second is the hash of a name),
+# so they never collide with the locks of other code.
+ADVISORY_LOCK_CLASS = 0x5343  # "SC"
+
+
+def try_advisory_xact_lock(cr, name):
+    """Take the advisory lock ``name`` until the end of the transaction of ``cr``,
+    without waiting: True when taken (or already held by this transaction)."""
+    cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", ADVISORY_LOCK_CLASS, name))
+    return cr.fetchone()[0]
+
+
+@contextmanager
+def cron_run_lock(env, name):
+    """Hold the run lock ``name`` for a whole cron run, across the commits of its batches.
+
+    The lock lives in a transaction of its own, on a cursor of its own, so the
+    commits of the run do not release it; it goes when the run ends, raises, or
+    its process dies (PostgreSQL drops the locks of a lost connection). Yields
+    False when another process holds it: that run is doing the work, this one
+    must do nothing. Odoo's cron runner already never runs one job twice at
+    once; this also covers the manual runs, shells and scripts.
+    """
+    lock_cr = env.registry.cursor()
+    try:
+        yield try_advisory_xact_lock(lock_cr, name)
+    finally:
+        lock_cr.close()  # rolls back: the lock goes
+
+
+def lock_rows_nowait(cr, table, ids):
+    """``SELECT ... FOR NO KEY UPDATE NOWAIT`` on the rows ``ids`` of ``table``.
+
+    Returns None when locked, else the PostgreSQL error code: LOCK_NOT_AVAILABLE
+    (another transaction is changing one of them right now) or
+    SERIALIZATION_FAILURE (one of them was changed and committed since this
+    transaction started). The savepoint keeps the transaction usable either way.
+    """
+    try:
+        with cr.savepoint(flush=False):
+            cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE NOWAIT",
+                    SQL.identifier(table),
+                    list(ids),
+                ),
+                log_exceptions=False,
+            )
+    except psycopg2.OperationalError as error:
+        if error.pgcode in (LOCK_NOT_AVAILABLE, SERIALIZATION_FAILURE):
+            return error.pgcode
+        raise
+    return None
+
+
+def check_text_fields(records, field_names):
+    """Raise a ValidationError when one of ``field_names`` is longer than TEXT_MAX_LENGTH."""
+    for record in records:
+        for name in field_names:
+            value = record[name]
+            if value and len(value) > TEXT_MAX_LENGTH:
+                raise ValidationError(
+                    record.env._(
+                        "%(field)s is too long: %(length)s characters, at most %(max)s.",
+                        field=record._fields[name]._description_string(record.env),
+                        length=len(value),
+                        max=TEXT_MAX_LENGTH,
+                    )
+                )
+
+
+def check_not_blank(records, field_names):
+    """Raise a ValidationError when one of ``field_names`` is empty or only spaces."""
+    for record in records:
+        for name in field_names:
+            value = record[name]
+            if not (value or "").strip():
+                raise ValidationError(
+                    record.env._(
+                        "%(field)s cannot be empty.",
+                        field=record._fields[name]._description_string(record.env),
+                    )
+                )
