@@ -137,16 +137,14 @@ class StoreScorecardReport(models.AbstractModel):
                 "target": self._fmt_target(kpi_key, targets.get(target_key), kind),
                 "weight": weights.get(weight_key, 0),
                 "status": kpi_model.kpi_status(kpi_key, kpis.get(kpi_key), targets),
-                # the engine's score of this component alone: its attainment, 0-100
-                "attainment": self._fmt(
-                    kpi_model._service_score({kpi_key: kpis.get(kpi_key)}, targets)
-                    if weights.get(weight_key)
-                    else None,
-                    "score",
+                "attainment_value": self._attainment(
+                    weight_key, kpis.get(kpi_key), targets.get(target_key)
                 ),
             }
             for weight_key, kpi_key, target_key, kind in SCORE_COMPONENTS
         ]
+        for component in components:
+            component["attainment"] = self._fmt(component["attainment_value"], "score")
         score = kpis.get("service_score")
         return {
             "team": team,
@@ -362,6 +360,17 @@ class StoreScorecardReport(models.AbstractModel):
         if not value or not maximum or value < 0:
             return 0
         return round(min(value / maximum, 1.0) * 100.0, 1)
+
+    @api.model
+    def _attainment(self, component, value, target):
+        """A score component's attainment, 0-100, as the README's service score formula
+        has it: value / target capped at 1, target / value for the cost ratio (full
+        while the cost stays within its target); None without a value."""
+        if value is None or target is None:
+            return None
+        if component == "cost":
+            return 100.0 if value <= target else 100.0 * target / value
+        return 100.0 * min(value / target, 1.0) if target else 100.0
 
     @api.model
     def _format_month(self, day, short=False):

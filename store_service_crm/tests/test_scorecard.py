@@ -199,6 +199,10 @@ class TestStoreScorecard(TransactionCase):
         self.assertEqual(
             [c["weight"] for c in card["components"]], [35, 25, 20, 20], "weights from settings"
         )
+        self.assertEqual(components["cost"]["attainment"], "100.0")
+        # the printed attainments make the engine's score
+        weighted = sum(c["weight"] * c["attainment_value"] for c in card["components"]) / 100
+        self.assertAlmostEqual(weighted, card["score"])
 
     def test_values_match_compute_kpis(self):
         card = self._card()
