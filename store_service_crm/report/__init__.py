@@ -3,3 +3,4 @@ from . import store_complaint_report
 from . import store_return_visit_report
 from . import store_staff_performance_report
 from . import store_repurchase_report
+from . import store_scorecard

@@ -1,1 +1,2 @@
 from . import store_complaint_close_wizard
+from . import store_scorecard_wizard
