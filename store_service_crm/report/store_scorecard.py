@@ -47,6 +47,10 @@ class StoreScorecardReport(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        # printed from the web client with options (the wizard), the stores come in
+        # the data: the client sends no record ids along with options
+        if not docids and data and data.get("team_ids"):
+            docids = data["team_ids"]
         teams = self.env["crm.team"].browse(docids).exists()
         self._check_scorecard_access(teams)
         date_from, date_to = self._get_scorecard_period(data)

@@ -335,8 +335,17 @@ class TestStoreScorecard(TransactionCase):
         wizard = wizard_form.save()
         action = wizard.action_print()
         self.assertEqual(action["report_name"], "store_service_crm.report_store_scorecard")
-        self.assertEqual(action["data"], {"date_from": "2024-03-01"})
+        self.assertEqual(action["data"]["date_from"], "2024-03-01")
         self.assertIn(self.other_store.id, action["context"]["active_ids"])
+        # the web client sends the options without record ids (/report/pdf/<name>?options=)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html(action["report_name"], None, data=action["data"])[0]
+            .decode()
+        )
+        self.assertIn(self.other_store.name, html)
+        self.assertEqual(wizard.action_preview()["report_type"], "qweb-html")
 
     # ------------------------------------------------------------------
     # Monthly email

@@ -76,5 +76,15 @@ class StoreScorecardWizard(models.TransientModel):
             raise UserError(self.env._("Choose at least one store."))
         report = self.env.ref("store_service_crm.action_report_store_scorecard")
         return report.report_action(
-            self.team_ids, data={"date_from": fields.Date.to_string(self.date_from)}
+            self.team_ids,
+            data={
+                "date_from": fields.Date.to_string(self.date_from),
+                "team_ids": self.team_ids.ids,
+            },
         )
+
+    def action_preview(self):
+        """The same scorecards on screen (HTML), with a Print button for the PDF."""
+        action = self.action_print()
+        action["report_type"] = "qweb-html"
+        return action
