@@ -79,7 +79,7 @@ class StoreScorecardWizard(models.TransientModel):
             self.team_ids,
             data={
                 "date_from": fields.Date.to_string(self.date_from),
-                "team_ids": self.team_ids.ids,
+                "team_ids": self.team_ids.ids,  # pylint: disable=no-member
             },
         )
 
