@@ -103,12 +103,7 @@ class StoreComplaintReport(models.Model):
     def action_open_complaint(self):
         """Open the complaint behind the row (list view click)."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "store.complaint",
-            "views": [[False, "form"]],
-            "res_id": self.complaint_id.id,
-        }
+        return self.complaint_id.get_formview_action()
 
     def _select(self):
         return SQL(

@@ -86,12 +86,7 @@ class StoreReturnVisitReport(models.Model):
     def action_open_visit(self):
         """Open the return visit behind the row (list view click)."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "store.return.visit",
-            "views": [[False, "form"]],
-            "res_id": self.visit_id.id,
-        }
+        return self.visit_id.get_formview_action()
 
     def _select(self):
         return SQL(

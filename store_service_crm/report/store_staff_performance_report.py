@@ -56,13 +56,7 @@ class StoreStaffPerformanceReport(models.Model):
     def action_open_record(self):
         """Open the complaint or the return visit behind the row (list view click)."""
         self.ensure_one()
-        record = self.complaint_id or self.visit_id
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": record._name,
-            "views": [[False, "form"]],
-            "res_id": record.id,
-        }
+        return (self.complaint_id or self.visit_id).get_formview_action()
 
     def _query(self):
         return SQL(
