@@ -205,17 +205,15 @@ class StoreServiceKpi(models.AbstractModel):
 
     @api.model
     def _kpi_is_manager(self):
-        return self.env.su or self.env.user.has_group(
-            "store_service_crm.group_store_service_manager"
-        )
+        return self.env["crm.team"]._store_service_is_manager()
 
     @api.model
     def _kpi_user_teams(self):
-        """Stores the current user works in: member or leader."""
-        Team = self.env["crm.team"].sudo()
-        user = self.env.user
-        return (user.sudo().crm_team_ids | Team.search([("user_id", "=", user.id)])).filtered(
-            lambda team: team.company_id in self.env.companies or not team.company_id
+        """Stores the current user works in (member or leader), in the session's companies."""
+        return (
+            self.env["crm.team"]
+            ._store_service_user_teams()
+            .filtered(lambda team: team.company_id in self.env.companies or not team.company_id)
         )
 
     @api.model

@@ -71,13 +71,10 @@ class StoreScorecardReport(models.AbstractModel):
     def _check_scorecard_access(self, teams):
         """A store user prints the scorecards of the stores they belong to or lead;
         managers print any store."""
-        if self.env.su or self.env.user.has_group("store_service_crm.group_store_service_manager"):
+        Team = self.env["crm.team"]
+        if Team._store_service_is_manager():
             return
-        user = self.env.user
-        allowed = user.sudo().crm_team_ids | self.env["crm.team"].sudo().search(
-            [("user_id", "=", user.id)]
-        )
-        forbidden = teams.sudo() - allowed
+        forbidden = teams.sudo() - Team._store_service_user_teams().sudo()
         if forbidden:
             raise AccessError(
                 self.env._(
