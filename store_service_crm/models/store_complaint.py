@@ -8,6 +8,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 from ..tools import (
     check_not_blank,
     check_text_fields,
@@ -19,18 +21,28 @@ _logger = logging.getLogger(__name__)
 
 OPEN_STATES = ("new", "assigned", "in_progress")
 UNANSWERED_STATES = ("new", "assigned")
-# Fields that only the workflow actions (and the escalation cron) may write.
+# Fields that only the workflow actions (and the escalation cron) may write: the
+# figures the staff is measured by. ``write``/``create`` refuse them from any caller
+# that is not in superuser mode, whatever context it sends; the actions check the
+# user's rights and the state themselves, then write them with ``sudo()`` (see
+# ``_workflow_write``), like ``hr.leave`` checks its approvals in ``write``.
 WORKFLOW_FIELDS = {
     "state",
     "date_first_response",
     "date_resolved",
     "date_closed",
+    "response_deadline",
+    "resolution_deadline",
     "reopen_count",
     "escalation_level",
     "date_escalated",
     "close_override_reason",
+    "cancel_reason",
+    "first_contact_resolution",
+    "repeat_of_id",
+    "satisfaction_score",
 }
-WORKFLOW_CTX = "store_complaint_workflow"
+MANAGER_GROUP = "store_service_crm.group_store_service_manager"
 SEVERITIES = ("low", "medium", "high", "critical")
 
 
@@ -265,6 +277,12 @@ class StoreComplaint(models.Model):
     )
     replacement_order_id = fields.Many2one("sale.order", copy=False, check_company=True)
     close_override_reason = fields.Text(readonly=True, copy=False)
+    cancel_reason = fields.Text(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Why the complaint was cancelled (required by the Cancel action).",
+    )
 
     _sql_constraints = [  # noqa: RUF012
         (
@@ -423,11 +441,14 @@ class StoreComplaint(models.Model):
         if any(c.compensation_amount < 0 for c in self):
             raise ValidationError(self.env._("The compensation amount cannot be negative."))
 
-    @api.constrains("description", "customer_request", "root_cause", "resolution_note")
+    @api.constrains(
+        "description", "customer_request", "root_cause", "resolution_note", "cancel_reason"
+    )
     def _check_texts(self):
         check_not_blank(self, ["description"])
         check_text_fields(
-            self, ["description", "customer_request", "root_cause", "resolution_note"]
+            self,
+            ["description", "customer_request", "root_cause", "resolution_note", "cancel_reason"],
         )
 
     @api.constrains("satisfaction_score")
@@ -518,14 +539,9 @@ class StoreComplaint(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get(WORKFLOW_CTX):
+        if not self.env.su:
             for vals in vals_list:
-                if vals.get("state", "new") != "new":
-                    raise UserError(self.env._("A complaint is always registered as new."))
-                if WORKFLOW_FIELDS.intersection(k for k in vals if k != "state"):
-                    raise UserError(
-                        self.env._("Workflow dates are set by the complaint actions only.")
-                    )
+                self._check_workflow_update(vals, creating=True)
         # a kanban grouped by state passes its column as default: always register as new
         for vals in vals_list:
             vals.setdefault("state", "new")
@@ -563,23 +579,8 @@ class StoreComplaint(models.Model):
     def write(self, vals):
         count_fields = {"state", "partner_id", "active"}
         partners_before = self.commercial_partner_id if count_fields.intersection(vals) else None
-        if not self.env.context.get(WORKFLOW_CTX) and WORKFLOW_FIELDS.intersection(vals):
-            raise UserError(
-                self.env._(
-                    "The state and the workflow dates of a complaint change only through "
-                    "its actions (Assign, Start, Resolve, Close, Reopen, Cancel)."
-                )
-            )
-        if (
-            "first_contact_resolution" in vals
-            and not self.env.context.get(WORKFLOW_CTX)
-            and any(c.state in ("closed", "cancelled") for c in self)
-        ):
-            raise UserError(
-                self.env._(
-                    "First-contact resolution can no longer be changed on a closed complaint."
-                )
-            )
+        if not self.env.su:
+            self._check_workflow_update(vals)
         if vals.get("team_id") and any(c.team_id.id != vals["team_id"] for c in self):
             self.env["crm.team"]._store_service_check_teams(
                 self.env["crm.team"].browse(vals["team_id"]), self.env._("a complaint")
@@ -589,32 +590,108 @@ class StoreComplaint(models.Model):
             self._update_partner_complaint_counts(partners_before)
         return res
 
+    def _check_workflow_update(self, vals, creating=False):
+        """The one door: refuse what only the actions (or a manager) may change.
+
+        Called by ``create``/``write`` for every caller that is not in superuser
+        mode, whatever its context: a JSON-RPC client sets any context it likes,
+        but cannot switch to superuser. The actions check the state and the
+        user's rights themselves, then write in superuser mode."""
+        if creating:
+            if vals.get("state", "new") != "new":
+                raise UserError(self.env._("A complaint is always registered as new."))
+            forbidden = WORKFLOW_FIELDS.intersection(k for k in vals if k != "state")
+        else:
+            forbidden = WORKFLOW_FIELDS.intersection(vals)
+        if forbidden:
+            labels = sorted(self._fields[name]._description_string(self.env) for name in forbidden)
+            raise UserError(
+                self.env._(
+                    "The state and the workflow figures of a complaint (%(fields)s) change "
+                    "only through its actions (Assign, Start, Resolve, Close, Reopen, Cancel).",
+                    fields=", ".join(labels),
+                )
+            )
+        if creating:
+            received = vals.get("date_received")
+            if received and fields.Datetime.to_datetime(received) > fields.Datetime.now() + (
+                timedelta(minutes=5)
+            ):
+                raise UserError(self.env._("A complaint cannot be received in the future."))
+            return
+        is_manager = self.env.user.has_group(MANAGER_GROUP)
+        if "date_received" in vals and not is_manager:
+            raise UserError(
+                self.env._(
+                    "Only a service manager can change when a complaint was received: "
+                    "it sets the deadlines the handling is measured by."
+                )
+            )
+        if "active" in vals and not is_manager:
+            raise UserError(
+                self.env._(
+                    "Only a service manager can archive or restore a complaint: "
+                    "cancel it with a reason instead."
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_handled(self):
+        """Only a service manager deletes a complaint, and only a fresh one (new,
+        nobody answered or wrote about it); everyone else cancels with a reason."""
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(
+                self.env._(
+                    "Only a service manager can delete a complaint: cancel it with a reason."
+                )
+            )
+        if any(c.state != "new" or c.date_first_response for c in self):
+            raise UserError(
+                self.env._(
+                    "A complaint that is being handled cannot be deleted: cancel it with a reason."
+                )
+            )
+        visits = (
+            self.env["store.return.visit"]
+            .sudo()
+            .search_count(
+                ["|", ("complaint_id", "in", self.ids), ("id", "in", self.origin_visit_id.ids)],
+                limit=1,
+            )
+        )
+        if visits:
+            raise UserError(
+                self.env._(
+                    "A complaint linked to return visits cannot be deleted: cancel it with a "
+                    "reason."
+                )
+            )
+
     def unlink(self):
-        self._check_unlink()
+        # before mail.thread deletes the messages (the ondelete checks run after that)
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self._check_unlink_no_messages()
         partners = self.commercial_partner_id
         res = super().unlink()
         self.browse()._update_partner_complaint_counts(partners)
         return res
 
-    def _check_unlink(self):
-        """Only a fresh complaint (new, nobody wrote about it) may be deleted."""
-        if any(c.state != "new" for c in self):
-            raise UserError(
-                self.env._(
-                    "A complaint that is being handled cannot be deleted: cancel or archive it."
-                )
+    def _check_unlink_no_messages(self):
+        with_messages = (
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("message_type", "in", ("comment", "email")),
+                ],
+                ["res_id"],
             )
-        with_messages = self.env["mail.message"]._read_group(
-            [
-                ("model", "=", self._name),
-                ("res_id", "in", self.ids),
-                ("message_type", "in", ("comment", "email")),
-            ],
-            ["res_id"],
         )
         if with_messages:
             raise UserError(
-                self.env._("A complaint with messages cannot be deleted: cancel or archive it.")
+                self.env._("A complaint with messages cannot be deleted: cancel it with a reason.")
             )
 
     # ------------------------------------------------------------------
@@ -680,7 +757,12 @@ class StoreComplaint(models.Model):
         }
 
     def _workflow_write(self, vals):
-        return self.with_context(**{WORKFLOW_CTX: True}).write(vals)
+        """Write workflow fields for an action, after checking that the user may
+        change these complaints (access rights and record rules, as themselves).
+        The write itself runs in superuser mode: it is the only way past
+        ``_check_workflow_update``; the tracking still names the user."""
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     def action_assign(self):
         """new -> assigned; the handler defaults to the current user."""
@@ -794,11 +876,34 @@ class StoreComplaint(models.Model):
             )
         return True
 
-    def action_cancel(self):
-        """new/assigned/in_progress -> cancelled."""
+    def action_cancel(self, reason=None):
+        """new/assigned/in_progress -> cancelled, with the reason (required, tracked).
+
+        The form's Cancel button opens a small wizard asking for it
+        (:meth:`action_open_cancel_wizard`)."""
+        reason = reason.strip() if isinstance(reason, str) else None
+        if not reason:
+            raise UserError(self.env._("Give the reason for cancelling the complaint."))
         self._check_state(OPEN_STATES, self.env._("Cancel"))
-        self._workflow_write({"state": "cancelled"})
+        self._workflow_write({"state": "cancelled", "cancel_reason": reason})
         return True
+
+    def action_open_cancel_wizard(self):
+        self._check_state(OPEN_STATES, self.env._("Cancel"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel complaint"),
+            "res_model": "store.complaint.close.wizard",
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref("store_service_crm.store_complaint_cancel_wizard_view_form").id,
+                    "form",
+                )
+            ],
+            "target": "new",
+            "context": {"default_complaint_ids": self.ids, "default_mode": "cancel"},
+        }
 
     def action_open_close_wizard(self):
         self.ensure_one()

@@ -942,13 +942,13 @@ class StoreServiceDemo(models.AbstractModel):
                     result |= spec["complaint"]
             return result
 
-        def run(records, action, **context):
+        def run(records, action, kwargs=None, **context):
             for part in (records & quiet, records - quiet):
                 if part:
                     part = part.with_context(**context)
                     if part & quiet:
                         part = part.with_context(store_complaint_no_customer_mail=True)
-                    getattr(part, action)()
+                    getattr(part, action)(**(kwargs or {}))
 
         handled = having("assigned", "in_progress", "resolved", "closed")
         cancelled = having("cancelled")
@@ -962,7 +962,7 @@ class StoreServiceDemo(models.AbstractModel):
         reopened = resolved_once.filtered(lambda c: timelines[c.id].get("reopened"))
         run(reopened, "action_reopen")
         run(reopened.filtered(lambda c: "resolved" in timelines[c.id]), "action_resolve")
-        run(cancelled, "action_cancel")
+        run(cancelled, "action_cancel", {"reason": self.env._("Registered twice by mistake.")})
         # verification: the visit planned by the rule "verify 2 days after a resolved complaint"
         to_close = having("closed", override=False)
         overridden = having("closed", override=True)

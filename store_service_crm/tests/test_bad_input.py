@@ -312,14 +312,19 @@ class TestBadInputOrm(BadInputMixin, TransactionCase):
             ),
             (
                 "complaint: resolved date written",
-                lambda: s.in_progress.write({"date_resolved": yesterday}),
+                lambda: s.in_progress.with_user(s.clerk).write({"date_resolved": yesterday}),
                 UserError,
                 True,
             ),
-            ("complaint: state written", lambda: s.new.write({"state": "closed"}), UserError, True),
+            (
+                "complaint: state written",
+                lambda: s.new.with_user(s.clerk).write({"state": "closed"}),
+                UserError,
+                True,
+            ),
             (
                 "complaint: registered as closed",
-                lambda: Complaint.create(dict(complaint, state="closed")),
+                lambda: Complaint.with_user(s.clerk).create(dict(complaint, state="closed")),
                 UserError,
                 True,
             ),
@@ -340,7 +345,7 @@ class TestBadInputOrm(BadInputMixin, TransactionCase):
             ),
             (
                 "complaint: cancel a resolved one",
-                lambda: s.resolved.action_cancel(),
+                lambda: s.resolved.action_cancel(reason="Registered twice"),
                 UserError,
                 True,
             ),

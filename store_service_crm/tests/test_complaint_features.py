@@ -135,7 +135,7 @@ class TestComplaintFeatures(ComplaintCase):
         self.assertFalse(fresh.is_repeat, "40 days ago is outside the 30-day window")
         other = self._complaint(partner_id=self.customer.id, product_id=self.other_product.id)
         self.assertFalse(other.is_repeat)
-        other.action_cancel()
+        other.action_cancel(reason="Registered twice")
         again = self._complaint(partner_id=self.customer.id, product_id=self.other_product.id)
         self.assertFalse(again.is_repeat)
         self.assertTrue(old.exists())
@@ -147,7 +147,7 @@ class TestComplaintFeatures(ComplaintCase):
         self._complaint(partner_id=self.customer.id)
         second = self._complaint(partner_id=contact.id)
         self.assertEqual(self.customer.complaint_count, 2)
-        second.action_cancel()
+        second.action_cancel(reason="Registered twice")
         self.assertEqual(self.customer.complaint_count, 1)
         moved = self._complaint(partner_id=self.customer.id)
         moved.partner_id = self.customer_no_email

@@ -2,6 +2,8 @@
 import ast
 from datetime import datetime, timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.tests import Form, tagged
 
@@ -138,11 +140,9 @@ class TestComplaintEscalation(ComplaintCase):
         self.assertEqual(activities.user_id, self.manager, "the store manager first")
         self.assertFalse(self._activities(on_time))
         # the further delay passes: second level, once
-        late.with_context(store_complaint_workflow=True).date_escalated = (
-            fields.Datetime.now() - timedelta(hours=25)
-        )
-        Complaint._cron_escalate()
-        Complaint._cron_escalate()
+        with freeze_time(fields.Datetime.now() + timedelta(hours=25)):
+            Complaint._cron_escalate()
+            Complaint._cron_escalate()
         self.assertEqual(late.escalation_level, 2)
         activities = self._activities(late)
         self.assertEqual(len(activities), 2)

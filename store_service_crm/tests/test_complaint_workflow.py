@@ -57,8 +57,32 @@ class TestComplaintWorkflow(ComplaintCase):
         assigned = self._complaint()
         assigned.action_assign()
         started = self._in_progress()
-        (new | assigned | started).action_cancel()
+        (new | assigned | started).action_cancel(reason="Registered twice")
         self.assertEqual(set((new | assigned | started).mapped("state")), {"cancelled"})
+        self.assertEqual(
+            set((new | assigned | started).mapped("cancel_reason")), {"Registered twice"}
+        )
+
+    def test_cancel_needs_a_reason(self):
+        complaint = self._complaint()
+        for reason in (None, "", "   ", 42):
+            with self.subTest(reason=reason), self.assertRaises(UserError):
+                complaint.with_user(self.clerk).action_cancel(reason=reason)
+        self.assertEqual(complaint.state, "new")
+        self.assertFalse(complaint.cancel_reason)
+
+    def test_cancel_wizard_records_the_reason_for_a_clerk(self):
+        complaint = self._complaint()
+        action = complaint.with_user(self.clerk).action_open_cancel_wizard()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.clerk)
+            .with_context(**action["context"])
+            .create({"reason": "Customer withdrew the complaint"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(complaint.state, "cancelled")
+        self.assertEqual(complaint.cancel_reason, "Customer withdrew the complaint")
 
     def test_wrong_state_actions_are_refused_and_change_nothing(self):
         refused = {
@@ -83,14 +107,15 @@ class TestComplaintWorkflow(ComplaintCase):
             "cancelled": self._complaint(),
         }
         complaints["assigned"].action_assign()
-        complaints["cancelled"].action_cancel()
+        complaints["cancelled"].action_cancel(reason="Registered twice")
         for state, actions in refused.items():
             complaint = complaints[state]
             for action in actions:
+                kwargs = {"reason": "A reason"} if action == "action_cancel" else {}
                 with self.subTest(state=state, action=action):
                     before = complaint.read(["state", "date_resolved", "reopen_count"])[0]
                     with self.assertRaises(UserError):
-                        getattr(complaint, action)()
+                        getattr(complaint, action)(**kwargs)
                     complaint.invalidate_recordset()
                     after = complaint.read(["state", "date_resolved", "reopen_count"])[0]
                     self.assertEqual(before, after)
@@ -99,23 +124,53 @@ class TestComplaintWorkflow(ComplaintCase):
         complaint = self._resolved()
         complaint.with_context(store_complaint_close_reason="ok").action_close()
         for action in ("action_assign", "action_start", "action_resolve", "action_cancel"):
+            kwargs = {"reason": "A reason"} if action == "action_cancel" else {}
             with self.assertRaises(UserError):
-                getattr(complaint, action)()
+                getattr(complaint, action)(**kwargs)
         self.assertEqual(complaint.state, "closed")
 
-    def test_state_cannot_be_written_directly(self):
+    def test_state_cannot_be_written_directly_whatever_the_context(self):
         complaint = self._complaint()
-        with self.assertRaises(UserError):
-            complaint.write({"state": "resolved"})
-        with self.assertRaises(UserError):
-            complaint.write({"date_resolved": "2026-01-01 10:00:00"})
+        for context in ({}, {"store_complaint_workflow": True}):
+            as_clerk = complaint.with_user(self.clerk).with_context(**context)
+            for vals in (
+                {"state": "resolved"},
+                {"date_resolved": "2026-01-01 10:00:00"},
+                {"date_first_response": "2026-01-01 10:00:00"},
+                {"response_deadline": "2099-01-01 10:00:00"},
+                {"first_contact_resolution": True},
+                {"reopen_count": 0},
+            ):
+                with self.subTest(context=context, vals=vals), self.assertRaises(UserError):
+                    as_clerk.write(vals)
         self.assertEqual(complaint.state, "new")
         self.assertFalse(complaint.date_resolved)
 
     def test_create_in_another_state_is_refused(self):
-        with self.assertRaises(UserError):
-            self._complaint(state="resolved")
+        for context in ({}, {"store_complaint_workflow": True}):
+            with self.subTest(context=context), self.assertRaises(UserError):
+                self.Complaint.with_user(self.clerk).with_context(**context).create(
+                    {
+                        "partner_id": self.customer_no_email.id,
+                        "category_id": self.category.id,
+                        "description": "The fridge is noisy",
+                        "team_id": self.store.id,
+                        "state": "resolved",
+                    }
+                )
         self.assertFalse(self.Complaint.search([("description", "=", "The fridge is noisy")]))
+
+    def test_only_a_manager_moves_the_date_received_or_archives(self):
+        complaint = self._complaint()
+        received = complaint.date_received
+        with self.assertRaises(UserError):
+            complaint.with_user(self.clerk).date_received = "2020-01-01 08:00:00"
+        with self.assertRaises(UserError):
+            complaint.with_user(self.clerk).active = False
+        self.assertEqual(complaint.date_received, received)
+        self.assertTrue(complaint.active)
+        complaint.with_user(self.manager).write({"date_received": received, "active": False})
+        self.assertFalse(complaint.active)
 
     def test_quick_create_in_a_kanban_column_registers_as_new(self):
         complaint = self.Complaint.with_context(default_state="in_progress").create(
@@ -213,6 +268,14 @@ class TestComplaintWorkflow(ComplaintCase):
         with self.assertRaises(ValidationError):
             self._complaint(partner_id=self.customer_no_email.id, sale_order_id=self.order.id)
 
+    def test_clerk_cannot_delete_even_a_fresh_complaint(self):
+        fresh = self._complaint()
+        with self.assertRaises(UserError):  # AccessError is a UserError
+            fresh.with_user(self.clerk).unlink()
+        self.assertTrue(fresh.exists())
+        fresh.with_user(self.manager).unlink()
+        self.assertFalse(fresh.exists())
+
     def test_unlink_only_new_without_messages(self):
         fresh = self._complaint()
         fresh.unlink()
@@ -241,11 +304,9 @@ class TestComplaintWorkflow(ComplaintCase):
         reopened.action_resolve()
         self.assertFalse(reopened.first_contact_resolution)
 
-    def test_handler_may_correct_fcr_until_closed(self):
+    def test_handler_cannot_write_their_own_fcr(self):
         complaint = self._resolved()
-        complaint.first_contact_resolution = False
-        self.assertFalse(complaint.first_contact_resolution)
-        complaint.with_context(store_complaint_close_reason="ok").action_close()
+        self.assertTrue(complaint.first_contact_resolution)
         with self.assertRaises(UserError):
-            complaint.first_contact_resolution = True
-        self.assertFalse(complaint.first_contact_resolution)
+            complaint.with_user(self.clerk).first_contact_resolution = False
+        self.assertTrue(complaint.first_contact_resolution)

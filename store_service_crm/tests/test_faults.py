@@ -79,7 +79,8 @@ class TestComplaintConcurrency(TransactionCase):
 
     def test_second_user_gets_an_error_while_the_first_one_acts(self):
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
-            self._complaint(cr1).action_cancel()  # not committed yet: the row is locked
+            # not committed yet: the row is locked
+            self._complaint(cr1).action_cancel(reason="Duplicate")
             with self.assertRaisesRegex(UserError, "Someone else is changing the complaint"):
                 self._complaint(cr2).action_resolve()
             cr2.rollback()
@@ -93,7 +94,7 @@ class TestComplaintConcurrency(TransactionCase):
             self._complaint(cr1).action_resolve()
             cr1.commit()
             with self.assertRaisesRegex(UserError, "was just changed by someone else"):
-                loser.action_cancel()
+                loser.action_cancel(reason="Duplicate")
             cr2.rollback()
         self.assertEqual(self._state(), "resolved")
 
@@ -104,7 +105,7 @@ class TestComplaintConcurrency(TransactionCase):
             self.registry.cursor() as cr2,
             self.assertRaisesRegex(UserError, "Cancel is not possible .* Resolved"),
         ):
-            self._complaint(cr2).action_cancel()
+            self._complaint(cr2).action_cancel(reason="Duplicate")
         self.assertEqual(self._state(), "resolved")
 
 
