@@ -7,6 +7,23 @@ from odoo.tools import SQL, create_index
 from ..tools import check_text_fields
 from .store_return_visit_rule import VISIT_CHANNELS
 
+# Fields that only the actions (and the batch generation) write: refused in
+# ``create``/``write`` for any caller that is not in superuser mode, whatever its
+# context (the actions check the state and the user's rights, then write in sudo).
+VISIT_WORKFLOW_FIELDS = {
+    "state",
+    "date_done",
+    "attempt_count",
+    "care_visit",
+    "rule_id",
+    "source_id",
+    "period_key",
+}
+# What the customer said: recorded by ``action_done()`` (or the customer's rating
+# link), frozen once the visit is done; a manager may correct it (tracked).
+SCORE_FIELDS = {"csat_score", "nps_score", "nps_given", "feedback"}
+MANAGER_GROUP = "store_service_crm.group_store_service_manager"
+
 # visit channel -> complaint channel
 COMPLAINT_CHANNEL = {
     "phone": "phone",
@@ -129,9 +146,16 @@ class StoreReturnVisit(models.Model):
     nps_given = fields.Boolean(
         string="NPS answered",
         copy=False,
-        help="Set when the customer gave a recommendation score (tells a 0 from no answer).",
+        tracking=True,
+        help="Set whenever a recommendation score was given, 0 included (tells the "
+        "strongest detractor from no answer).",
     )
-    feedback = fields.Text(copy=False)
+    feedback = fields.Text(copy=False, tracking=True)
+    can_edit_answer = fields.Boolean(
+        compute="_compute_can_edit_answer",
+        help="Technical: the answer is open (visit not done nor cancelled), or the user "
+        "is a service manager (who may correct it).",
+    )
     opened_complaint_ids = fields.One2many(
         "store.complaint", "origin_visit_id", string="Complaints opened from this visit"
     )
@@ -148,6 +172,13 @@ class StoreReturnVisit(models.Model):
     def _compute_suggest_complaint(self):
         for visit in self:
             visit.suggest_complaint = 0 < visit.csat_score <= 2 and not visit.opened_complaint_ids
+
+    @api.depends_context("uid")
+    @api.depends("state")
+    def _compute_can_edit_answer(self):
+        is_manager = self.env.user.has_group(MANAGER_GROUP)
+        for visit in self:
+            visit.can_edit_answer = is_manager or visit.state in ("planned", "unreachable")
 
     @api.depends("scheduled_date", "state")
     def _compute_is_overdue(self):
@@ -166,6 +197,12 @@ class StoreReturnVisit(models.Model):
                 raise ValidationError(self.env._("The CSAT score is between 1 and 5."))
             if not 0 <= visit.nps_score <= 10:
                 raise ValidationError(self.env._("The NPS score is between 0 and 10."))
+
+    @api.onchange("nps_score")
+    def _onchange_nps_score(self):
+        # typing a score in the form is an answer, 0 included
+        if self.state in ("planned", "unreachable"):
+            self.nps_given = True
 
     _sql_constraints = [  # noqa: RUF012
         (
@@ -222,22 +259,24 @@ class StoreReturnVisit(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("nps_score") and "nps_given" not in vals:
-                vals["nps_given"] = True
+        if not self.env.su:
+            for vals in vals_list:
+                self._check_visit_update(vals, creating=True)
+        vals_list = [self._with_nps_given(vals) for vals in vals_list]
         Team = self.env["crm.team"]
         Team._store_service_check_teams(
             Team.browse({vals["team_id"] for vals in vals_list if vals.get("team_id")}),
             self.env._("a return visit"),
         )
         visits = super().create(vals_list)
-        self._create_visit_activities(visits.filtered(lambda v: v.state == "planned").ids)
+        visits.filtered(lambda v: v.state == "planned")._schedule_visit_activities()
         visits._after_scored()  # pylint: disable=no-member
         return visits
 
     def write(self, vals):
-        if vals.get("nps_score") and "nps_given" not in vals:
-            vals = dict(vals, nps_given=True)
+        if not self.env.su:
+            self._check_visit_update(vals)
+        vals = self._with_nps_given(vals)
         if vals.get("team_id") and any(v.team_id.id != vals["team_id"] for v in self):
             self.env["crm.team"]._store_service_check_teams(
                 self.env["crm.team"].browse(vals["team_id"]), self.env._("a return visit")
@@ -258,6 +297,57 @@ class StoreReturnVisit(models.Model):
             self._after_scored()
         return res
 
+    @api.model
+    def _with_nps_given(self, vals):
+        """An NPS given is an answer, 0 included: ``nps_given`` follows ``nps_score``
+        unless the caller says it explicitly; a score above 0 is always an answer."""
+        if "nps_score" not in vals:
+            return vals
+        score = vals["nps_score"]
+        if "nps_given" not in vals:
+            return dict(vals, nps_given=score is not None and score is not False)
+        if score and not vals["nps_given"]:
+            return dict(vals, nps_given=True)
+        return vals
+
+    def _check_visit_update(self, vals, creating=False):
+        """The one door of a visit: its state and counters change only through the
+        actions; what the customer said is frozen once the visit is done, except for
+        a manager. Whatever the context: only superuser mode passes."""
+        forbidden = VISIT_WORKFLOW_FIELDS.intersection(vals)
+        if creating:
+            # a visit is planned by whoever creates it (a care visit flags itself)
+            forbidden.discard("care_visit")
+            if vals.get("state", "planned") == "planned":
+                forbidden.discard("state")
+        if forbidden:
+            labels = sorted(self._fields[name]._description_string(self.env) for name in forbidden)
+            raise UserError(
+                self.env._(
+                    "The state of a return visit (%(fields)s) changes only through its "
+                    "actions (Done, Not reached, Cancel, Plan again).",
+                    fields=", ".join(labels),
+                )
+            )
+        if creating or not SCORE_FIELDS.intersection(vals):
+            return
+        closed = self.filtered(lambda v: v.state in ("done", "cancelled"))
+        if closed and not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(
+                self.env._(
+                    "The answer recorded on the visit %(visit)s is final: only a service "
+                    "manager can correct it.",
+                    visit=closed[0].display_name,
+                )
+            )
+
+    def _system_write(self, vals):
+        """Write action fields after checking the user may change these visits (access
+        rights and record rules, as themselves); the write runs in superuser mode, the
+        only way past ``_check_visit_update``. The tracking still names the user."""
+        self.check_access("write")
+        return self.sudo().write(vals)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -275,9 +365,31 @@ class StoreReturnVisit(models.Model):
                 )
             )
 
-    def action_done(self):
-        """Record the visit as done. Needs a score (CSAT or NPS) or some feedback."""
+    def action_done(self, csat_score=None, nps_score=None, feedback=None):
+        """Record what the customer said and mark the visit done, in one step.
+
+        The scores come as arguments (API) or from the form, saved before the
+        button runs. An NPS of 0 is an answer. Needs a score (CSAT or NPS) or
+        some feedback. Afterwards the answer is frozen (a manager may correct it).
+        """
         self._check_state(("planned", "unreachable"), self.env._("Marking done"))
+        answer = {}
+        if csat_score is not None and csat_score is not False:
+            answer["csat_score"] = csat_score
+        if nps_score is not None and nps_score is not False:
+            answer["nps_score"] = nps_score
+        if feedback:
+            answer["feedback"] = feedback
+        for name, value in answer.items():
+            if name != "feedback" and (isinstance(value, bool) or not isinstance(value, int)):
+                raise UserError(
+                    self.env._(
+                        "%(field)s must be a whole number.",
+                        field=self._fields[name]._description_string(self.env),
+                    )
+                )
+        if answer:
+            self.write(answer)
         missing = self.filtered(
             lambda v: not (v.csat_score or v.nps_given or (v.feedback or "").strip())
         )
@@ -289,7 +401,7 @@ class StoreReturnVisit(models.Model):
                     visit=missing[0].display_name,
                 )
             )
-        self.write({"state": "done", "date_done": fields.Datetime.now()})
+        self._system_write({"state": "done", "date_done": fields.Datetime.now()})
         for visit in self:
             visit._visit_activities().action_feedback(
                 feedback=visit.feedback or self.env._("Return visit done.")
@@ -303,7 +415,7 @@ class StoreReturnVisit(models.Model):
             max_attempts = visit.company_id.return_visit_max_attempts or 3
             attempts = visit.attempt_count + 1
             if attempts >= max_attempts:
-                visit.write({"attempt_count": attempts, "state": "unreachable"})
+                visit._system_write({"attempt_count": attempts, "state": "unreachable"})
                 visit._visit_activities().unlink()
                 visit.message_post(
                     body=self.env._(
@@ -315,7 +427,7 @@ class StoreReturnVisit(models.Model):
                 new_date = max(visit.scheduled_date, fields.Date.context_today(self)) + timedelta(
                     days=1
                 )
-                visit.write({"attempt_count": attempts, "scheduled_date": new_date})
+                visit._system_write({"attempt_count": attempts, "scheduled_date": new_date})
                 visit.message_post(
                     body=self.env._(
                         "Attempt %(count)s: customer not reached, rescheduled to %(date)s.",
@@ -327,7 +439,7 @@ class StoreReturnVisit(models.Model):
 
     def action_cancel(self):
         self._check_state(("planned", "unreachable"), self.env._("Cancelling"))
-        self.write({"state": "cancelled"})
+        self._system_write({"state": "cancelled"})
         self._visit_activities().unlink()
         return True
 
@@ -336,14 +448,14 @@ class StoreReturnVisit(models.Model):
         self._check_state(("cancelled", "unreachable"), self.env._("Planning again"))
         today = fields.Date.context_today(self)
         for visit in self:
-            visit.write(
+            visit._system_write(
                 {
                     "state": "planned",
                     "attempt_count": 0,
                     "scheduled_date": max(visit.scheduled_date, today),
                 }
             )
-        self._create_visit_activities(self.ids, new=False)
+        self.filtered(lambda v: not v._visit_activities())._schedule_visit_activities()
         return True
 
     def action_create_complaint(self):
@@ -471,9 +583,31 @@ class StoreReturnVisit(models.Model):
             ):
                 visit.complaint_id.sudo().satisfaction_score = visit.csat_score
 
+    def _schedule_visit_activities(self):
+        """Put a to-do on the assignee's list for each of these planned visits, through
+        ``activity_schedule`` (interactive paths; the batch generation inserts them in
+        SQL). The visits were created or changed with the user's rights: the to-do
+        follows in superuser mode, as the assignee of a visit is whoever the rule or
+        the customer's salesperson says, even someone who cannot open it yet."""
+        activity_type = self.env.ref(
+            "store_service_crm.mail_activity_type_return_visit", raise_if_not_found=False
+        )
+        if not activity_type:
+            return
+        for visit in self.sudo().filtered(lambda v: v.state == "planned" and v.user_id.active):
+            visit.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=visit.scheduled_date,
+                summary=activity_type.summary or activity_type.name,
+                user_id=visit.user_id.id,
+                automated=True,
+            )
+
     @api.model
     def _create_visit_activities(self, visit_ids, new=True):
         """Put a to-do on the assignee's list for each planned visit of ``visit_ids``, set-based.
+        Only for the batch generation (cron); interactive paths use
+        :meth:`_schedule_visit_activities`.
 
         ``new``: the visits were just created, so none has a to-do yet (no check: on a
         fresh table a per-row anti-join on mail_activity is planned badly)."""
@@ -526,12 +660,25 @@ class StoreReturnVisit(models.Model):
 
     @api.model
     def _cancel_visits_of_cancelled_orders(self, orders=None, since_days=None):
-        """Cancel the planned visits of cancelled orders, set-based: of ``orders``, or
-        of the orders written in the last ``since_days`` days, or of all of them."""
-        self.env.flush_all()
+        """Cancel the planned visits of cancelled orders.
+
+        ``orders`` (an order cancelled in the web client): through the ORM, in
+        superuser mode since it follows from the order's cancellation whoever
+        cancels it (tracking, activities removed). Otherwise set-based SQL for
+        the generation cron's sweep: the orders written in the last
+        ``since_days`` days, or all of them."""
         if orders is not None:
-            order_filter = SQL("so.id = ANY(%s)", orders.ids)
-        elif since_days is not None:
+            visits = (
+                self.sudo()
+                .search([("sale_order_id", "in", orders.ids), ("state", "=", "planned")])
+                .filtered(lambda v: v.sale_order_id.state == "cancel")
+            )
+            if visits:
+                visits.write({"state": "cancelled"})
+                visits._visit_activities().unlink()
+            return len(visits)
+        self.env.flush_all()
+        if since_days is not None:
             since = fields.Datetime.now() - timedelta(days=since_days)
             order_filter = SQL("so.write_date >= %s", since)
         else:
@@ -565,38 +712,35 @@ class StoreReturnVisit(models.Model):
 
     @api.model
     def _plan_care_visits(self, partners):
-        """One planned care visit per customer, skipping those who already have one."""
+        """One planned care visit per customer, skipping those who already have one.
+
+        Through ``create`` as the current user: their access rights, record rules
+        and store checks apply (a user without Store Service rights plans nothing)."""
         if not partners:
             return self.browse()
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO store_return_visit (
-                    partner_id, origin, scheduled_date, user_id, team_id, company_id, channel,
-                    state, attempt_count, csat_score, nps_score, nps_given, care_visit, period_key,
-                    source_id, create_uid, create_date, write_uid, write_date)
-                SELECT p.id, 'manual', %(today)s, COALESCE(p.user_id, %(uid)s), su.sale_team_id,
-                       COALESCE(p.company_id, %(company)s), %(channel)s, 'planned', 0, 0, 0, false,
-                       true, 0, p.id, %(uid)s, now() at time zone 'UTC',
-                       %(uid)s, now() at time zone 'UTC'
-                  FROM res_partner p
-                  LEFT JOIN res_users su ON su.id = p.user_id
-                 WHERE p.id = ANY(%(ids)s)
-                   AND NOT EXISTS (SELECT 1 FROM store_return_visit v
-                                    WHERE v.partner_id = p.id AND v.care_visit
-                                      AND v.state = 'planned')
-                ON CONFLICT DO NOTHING
-                RETURNING id
-                """,
-                today=fields.Date.context_today(self),
-                uid=self.env.uid,
-                company=self.env.company.id,
-                channel=self.env.company.return_visit_channel or "phone",
-                ids=partners.ids,
-            )
+        self.check_access("create")
+        planned = self.search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("care_visit", "=", True),
+                ("state", "=", "planned"),
+            ]
         )
-        visits = self.browse([row[0] for row in self.env.cr.fetchall()])
-        self._create_visit_activities(visits.ids)
-        self.invalidate_model()
-        return visits
+        today = fields.Date.context_today(self)
+        channel = self.env.company.return_visit_channel or "phone"
+        vals_list = []
+        for partner in partners - planned.partner_id:
+            user = partner.user_id or self.env.user
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "origin": "manual",
+                    "scheduled_date": today,
+                    "user_id": user.id,
+                    "team_id": self.env["crm.team"]._store_service_allowed(user.sale_team_id).id,
+                    "company_id": (partner.company_id or self.env.company).id,
+                    "channel": channel,
+                    "care_visit": True,
+                }
+            )
+        return self.create(vals_list)

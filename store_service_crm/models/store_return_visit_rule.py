@@ -260,6 +260,11 @@ class StoreReturnVisitRule(models.Model):
             self.env.cr.commit()  # pylint: disable=invalid-commit
         done = 0
         created_ids = []
+        if source_ids is not None:
+            # a few sources (an order confirmed, a complaint resolved): through the ORM
+            for rule, select in todo:
+                created_ids.extend(rule._create_visits(select).ids)
+            return visit_model.browse(created_ids) if return_records else len(created_ids)
         for rule, select in todo:
             remaining = None
             while True:
@@ -294,6 +299,35 @@ class StoreReturnVisitRule(models.Model):
         if return_records:
             return visit_model.browse(created_ids)
         return done
+
+    def _create_visits(self, select):
+        """Create the missing visits of ``select`` through the ORM (interactive paths:
+        an order confirmed, a complaint resolved). In superuser mode: the visits follow
+        from the rule whoever confirms the order (a salesman without Store Service
+        rights too), and only the actions and the rules set a visit's rule and source.
+        The unique index stays the last guard against duplicates."""
+        self.ensure_one()
+        self.env.cr.execute(select)
+        vals_list = [
+            {
+                "partner_id": row["partner_id"],
+                "origin": TRIGGER_ORIGIN[self.trigger],
+                "sale_order_id": row["sale_order_id"],
+                "complaint_id": row["complaint_id"],
+                "rule_id": self.id,
+                "source_id": row["source_id"],
+                "period_key": row["period_key"],
+                "scheduled_date": row["scheduled_date"],
+                "user_id": row["user_id"],
+                "team_id": row["team_id"],
+                "company_id": row["company_id"],
+                "channel": self.channel,
+            }
+            for row in self.env.cr.dictfetchall()
+        ]
+        if not vals_list:
+            return self.env["store.return.visit"]
+        return self.env["store.return.visit"].sudo().create(vals_list).sudo(False)
 
     def _insert_visits(self, select, batch_size):
         """Insert the next batch of missing visits; return their ids."""
