@@ -7,6 +7,9 @@ from . import store_complaint
 from . import store_loyalty_tier
 from . import store_loyalty_tier_history
 from . import res_partner
+from . import res_partner_loyalty
+from . import res_partner_visit_planning
+from . import res_partner_satisfaction
 from . import sale_order
 from . import sale_order_line
 from . import store_return_visit_rule

@@ -1,25 +1,18 @@
-import logging
+"""The customer: the partner's fields and smart buttons.
 
-from dateutil.relativedelta import relativedelta
-from markupsafe import Markup, escape
+What computes the figures lives in files named after what it does:
+
+- ``res_partner_loyalty.py``: the loyalty engine (set-based recompute of the
+  figures and tiers, nightly cron, managers' button);
+- ``res_partner_visit_planning.py``: care visits, return-visit stats, "needs attention";
+- ``res_partner_satisfaction.py``: the satisfaction average.
+"""
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL
 
-from ..tools import cron_run_lock
-
-_logger = logging.getLogger(__name__)
-
-# Partners written per committed batch by the full recompute.
-LOYALTY_BATCH_SIZE = 50000
-# Name of the session-local table that holds the figures of a full recompute.
-LOYALTY_TMP_TABLE = "store_loyalty_recompute_tmp"
-# Memory for the aggregate of the full recompute (ir.config_parameter
-# store_service_crm.loyalty_work_mem overrides it).
-LOYALTY_WORK_MEM = "256MB"
-# Set once a full recompute has read every confirmed order (see _recompute_loyalty_all).
-LOYALTY_SCANNED_PARAM = "store_service_crm.loyalty_history_scanned"
 MANAGER_GROUP = "store_service_crm.group_store_service_manager"
 
 # The columns a recompute writes on res_partner, kept on the commercial entity and
@@ -39,6 +32,7 @@ LOYALTY_FIGURES = (
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # ---- Loyalty: written by the engine (res_partner_loyalty.py) ----
     loyalty_tier_id = fields.Many2one(
         "store.loyalty.tier",
         index="btree_not_null",
@@ -91,12 +85,34 @@ class ResPartner(models.Model):
         readonly=True,
         help="From the days since the first and the last confirmed order.",
     )
+    # ---- Service counters (satisfaction_avg: res_partner_satisfaction.py) ----
     complaint_count = fields.Integer(string="Complaints", copy=False, readonly=True)
     satisfaction_avg = fields.Float(string="Satisfaction", digits=(3, 2), copy=False, readonly=True)
     loyalty_tier_history_count = fields.Integer(
         string="Tier Changes", compute="_compute_loyalty_tier_history_count"
     )
     loyalty_can_edit_tier = fields.Boolean(compute="_compute_loyalty_can_edit_tier")
+
+    # ---- Return visits (computed in res_partner_visit_planning.py) ----
+    birthdate_date = fields.Date(string="Birthday", help="Used by the birthday return-visit rules.")
+    return_visit_ids = fields.One2many(
+        "store.return.visit",
+        "partner_id",
+        string="Return visits",
+        groups="store_service_crm.group_store_service_user",
+    )
+    return_visit_count = fields.Integer(compute="_compute_return_visit_stats", string="Visit Count")
+    next_visit_date = fields.Date(compute="_compute_return_visit_stats", string="Next visit")
+    last_visit_csat = fields.Integer(
+        compute="_compute_return_visit_stats", string="Last visit CSAT"
+    )
+    needs_attention = fields.Boolean(
+        compute="_compute_needs_attention",
+        search="_search_needs_attention",
+        string="Needs attention",
+        help="Last satisfaction score of 2 or less, an open complaint past its deadline, "
+        "or at risk of leaving.",
+    )
 
     def _compute_loyalty_currency_id(self):
         for partner in self:
@@ -180,6 +196,65 @@ class ResPartner(models.Model):
             self._loyalty_log_manual_changes(old_tiers)
         return res
 
+    # ------------------------------------------------------------------
+    # Smart buttons
+    # ------------------------------------------------------------------
+    def action_view_loyalty_tier_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "store_service_crm.store_loyalty_tier_history_action"
+        )
+        commercial = self["commercial_partner_id"]
+        action["domain"] = [("partner_id", "=", commercial.id)]
+        action["context"] = {"default_partner_id": commercial.id}
+        return action
+
+    def action_view_complaints(self):
+        # pylint: disable=no-member
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "store_service_crm.store_complaint_action"
+        )
+        action.update(
+            {
+                "domain": [("commercial_partner_id", "=", self.commercial_partner_id.id)],
+                "context": {"default_partner_id": self.id},
+                "view_mode": "list,kanban,form",
+                "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            }
+        )
+        return action
+
+    def action_register_complaint(self):
+        # pylint: disable=no-member
+        """Open a new complaint form pre-filled with this customer (and their store)."""
+        self.ensure_one()
+        return self.env["store.complaint"]._action_register(
+            {
+                "default_partner_id": self.id,
+                "default_team_id": (
+                    self.env["crm.team"]._store_service_allowed(self.user_id.sale_team_id)
+                    or self.env.user.sale_team_id
+                ).id,
+            }
+        )
+
+    def action_view_return_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "store_service_crm.store_return_visit_action"
+        )
+        action["domain"] = [("partner_id", "child_of", self.mapped("commercial_partner_id").ids)]
+        action["context"] = {
+            "default_partner_id": self.id,
+            "default_origin": "manual",
+            "search_default_group_state": 0,
+        }
+        return action
+
+    # ------------------------------------------------------------------
+    # Tiers set by hand (managers only)
+    # ------------------------------------------------------------------
     def _loyalty_can_set_tier(self):
         return self.env.su or self.env.user.has_group(MANAGER_GROUP)
 
@@ -212,656 +287,6 @@ class ResPartner(models.Model):
                 self.env._("Only customer service managers can change a loyalty tier.")
             )
 
-    def action_view_loyalty_tier_history(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "store_service_crm.store_loyalty_tier_history_action"
-        )
-        commercial = self["commercial_partner_id"]
-        action["domain"] = [("partner_id", "=", commercial.id)]
-        action["context"] = {"default_partner_id": commercial.id}
-        return action
-
-    def action_recompute_loyalty(self):
-        """Recompute the loyalty figures and tiers (public contract).
-
-        On customers: recompute those customers (their commercial entities).
-        On an empty recordset (the managers' button): recompute every customer.
-        """
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
-            raise AccessError(
-                self.env._("Only customer service managers can recompute loyalty tiers.")
-            )
-        if self:
-            count = self._recompute_loyalty(self.mapped("commercial_partner_id").ids)
-        else:
-            count = self._recompute_loyalty_all(full_history=True)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "Loyalty figures recomputed for %(count)s customers.", count=count
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
-
-    # ------------------------------------------------------------------
-    # Recompute: set-based SQL
-    # ------------------------------------------------------------------
-    @api.model
-    def _cron_recompute_loyalty(self):
-        """Nightly: every customer, in committed batches that report progress."""
-        self._recompute_loyalty_all(commit=True)
-
-    @api.model
-    def _trigger_loyalty_recompute(self):
-        """Settings or tiers changed: let the cron recompute everyone soon."""
-        cron = self.env.ref("store_service_crm.ir_cron_loyalty_recompute", raise_if_not_found=False)
-        if cron:
-            cron.sudo()._trigger()
-
-    @api.model
-    def _recompute_loyalty(self, partner_ids):
-        """Recompute the given commercial partners: two queries whatever their number.
-
-        The Pareto class uses the cut-offs found by the last full recompute.
-        Returns the number of partners recomputed.
-        """
-        partner_ids = list({pid for pid in partner_ids if pid})
-        if not partner_ids:
-            return 0
-        self._loyalty_flush()
-        ctx = self._loyalty_context()
-        figures = self._loyalty_figures_query(ctx, partner_ids=partner_ids)
-        count = self._loyalty_apply(ctx, figures)
-        self._loyalty_invalidate()
-        return count
-
-    @api.model
-    def _recompute_loyalty_all(self, batch_size=None, commit=False, full_history=None):
-        """Recompute every customer of every company.
-
-        One aggregate over the confirmed orders into a session table (with the Pareto
-        class found by window functions, the lifecycle and the tier picked in SQL),
-        then one UPDATE (with the history rows and chatter messages of the changed
-        tiers in the same statement) per batch of partner ids. With ``commit``, each
-        batch is committed and the progress reported to the cron; a killed run loses
-        nothing (each batch is atomic) and a rerun duplicates nothing (only changed
-        rows are written). Returns the number of partners processed.
-
-        The aggregate reads the orders of the evaluation window only and takes the
-        first/last order dates from before it from the partners (the order hooks keep
-        them right). ``full_history=True`` reads every confirmed order instead: the
-        first run does it (``None``: when it never ran), the managers' button too;
-        run it after loading orders with SQL.
-        """
-        if commit:
-            # Two committing runs at once (a manual run during the nightly one, two
-            # workers) would each write the same batches: the second one skips.
-            with cron_run_lock(self.env, "loyalty_recompute") as locked:
-                if not locked:
-                    _logger.info("loyalty recompute: already running elsewhere, skipped")
-                    return 0
-                return self._recompute_loyalty_all_run(batch_size, commit, full_history)
-        return self._recompute_loyalty_all_run(batch_size, commit, full_history)
-
-    @api.model
-    def _recompute_loyalty_all_run(self, batch_size, commit, full_history):
-        batch_size = batch_size or LOYALTY_BATCH_SIZE
-        cr = self.env.cr
-        self._loyalty_flush()
-        ctx = self._loyalty_context()
-        table = SQL.identifier(LOYALTY_TMP_TABLE)
-        # The aggregate over every confirmed order is hashed in memory rather than
-        # spilled to disk (for this transaction only).
-        work_mem = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("store_service_crm.loyalty_work_mem", LOYALTY_WORK_MEM)
-        )
-        cr.execute(SQL("SELECT set_config('work_mem', %s, TRUE)", work_mem))
-        cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
-        params = self.env["ir.config_parameter"].sudo()
-        if full_history is None:
-            full_history = not params.get_param(LOYALTY_SCANNED_PARAM)
-        figures = self._loyalty_figures_query(ctx, full_history=full_history)
-        # The session table receives only the customers whose figures change (few, after
-        # the first run); one statement computes every customer, stores the Pareto
-        # cut-offs and returns the lower bounds of the batches.
-        cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s WITH NO DATA", table, figures))
-        cr.execute(
-            SQL(
-                """
-                WITH fig AS MATERIALIZED (%(figures)s),
-                cut AS (
-                    UPDATE res_company c
-                       SET loyalty_class_a_min_spend = s.a_min,
-                           loyalty_class_b_min_spend = s.b_min
-                      FROM (SELECT company_id,
-                                   MIN(spend) FILTER (WHERE value_class = 'A') AS a_min,
-                                   MIN(spend) FILTER (WHERE value_class = 'B') AS b_min
-                              FROM fig GROUP BY company_id) s
-                     WHERE c.id = s.company_id
-                       AND (c.loyalty_class_a_min_spend, c.loyalty_class_b_min_spend)
-                           IS DISTINCT FROM (s.a_min, s.b_min)
-                 RETURNING c.id
-                ),
-                ins AS (
-                    INSERT INTO %(table)s SELECT * FROM fig WHERE dirty RETURNING partner_id
-                ),
-                b AS (
-                    SELECT partner_id, row_number() OVER (ORDER BY partner_id) - 1 AS rn FROM ins
-                )
-                SELECT (SELECT COUNT(*) FROM fig), (SELECT COUNT(*) FROM ins),
-                       ARRAY(SELECT partner_id FROM b WHERE mod(rn, %(batch_size)s) = 0
-                              ORDER BY partner_id),
-                       (SELECT COUNT(*) FROM cut)
-                """,
-                figures=figures,
-                table=table,
-                batch_size=batch_size,
-            )
-        )
-        total, dirty, bounds, _companies = cr.fetchone()
-        if len(bounds) > 1:
-            cr.execute(SQL("CREATE INDEX ON %s (partner_id)", table))
-            cr.execute(SQL("ANALYZE %s", table))
-        done = 0
-        for index, low in enumerate(bounds):
-            high = bounds[index + 1] if index + 1 < len(bounds) else None
-            figures = SQL(
-                "SELECT * FROM %s WHERE partner_id >= %s %s",
-                table,
-                low,
-                SQL("AND partner_id < %s", high) if high else SQL(),
-            )
-            self._loyalty_apply(ctx, figures, low=low, high=high)
-            done = min(dirty, done + batch_size)
-            if commit:
-                self.env["ir.cron"]._notify_progress(done=done, remaining=dirty - done)
-                cr.commit()  # pylint: disable=invalid-commit
-                _logger.info("loyalty recompute: %s/%s changed partners written", done, dirty)
-        cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
-        self._loyalty_invalidate()
-        self.env["res.company"].invalidate_model(
-            ["loyalty_class_a_min_spend", "loyalty_class_b_min_spend"]
-        )
-        if commit:
-            self.env["ir.cron"]._notify_progress(done=dirty, remaining=0)
-            cr.commit()  # pylint: disable=invalid-commit
-        if full_history and not params.get_param(LOYALTY_SCANNED_PARAM):
-            params.set_param(LOYALTY_SCANNED_PARAM, fields.Datetime.to_string(ctx["now"]))
-        _logger.info(
-            "loyalty recompute (%s): %s customers evaluated, %s changed",
-            "every order" if full_history else "orders of the window",
-            total,
-            dirty,
-        )
-        return total
-
-    # ------------------------------------------------------------------
-    # helpers
-    # ------------------------------------------------------------------
-    @api.model
-    def _loyalty_flush(self):
-        self.env["sale.order"].flush_model(
-            ["state", "date_order", "amount_untaxed", "currency_rate", "partner_id", "company_id"]
-        )
-        self.env["res.partner"].flush_model()
-        self.env["store.loyalty.tier"].flush_model()
-        self.env["res.company"].flush_model()
-
-    @api.model
-    def _loyalty_invalidate(self):
-        self.env["res.partner"].invalidate_model(
-            [*LOYALTY_FIGURES, "customer_rank", "message_ids", "loyalty_tier_history_count"]
-        )
-        self.env["store.loyalty.tier.history"].invalidate_model()
-
-    @api.model
-    def _loyalty_context(self):
-        """What every recompute statement needs: dates, tiers, companies (2 queries)."""
-        cr = self.env.cr
-        today = fields.Date.context_today(self)
-        cr.execute(
-            SQL(
-                """
-                SELECT id, loyalty_window_months FROM res_company ORDER BY id
-                """
-            )
-        )
-        companies = cr.fetchall()
-        cr.execute(
-            SQL(
-                """
-                SELECT id, company_id, min_spend, min_orders FROM store_loyalty_tier
-                 WHERE active
-              ORDER BY company_id, COALESCE(min_spend, 0), COALESCE(min_orders, 0), id
-                """
-            )
-        )
-        tiers = cr.fetchall()
-        rank = {}
-        counter = {}
-        for tier_id, company_id, _spend, _orders in tiers:
-            counter[company_id] = counter.get(company_id, 0) + 1
-            rank[tier_id] = counter[company_id]
-        return {
-            "today": today,
-            "now": fields.Datetime.now(),
-            "companies": companies,
-            "tiers": tiers,
-            "rank": rank,
-            "lang": self.env.lang or "en_US",
-            "default_company_id": self.env.company.id,
-        }
-
-    @api.model
-    def _loyalty_window_starts(self, ctx):
-        return {
-            company_id: fields.Datetime.to_datetime(ctx["today"]) - relativedelta(months=months)
-            for company_id, months in ctx["companies"]
-        }
-
-    @api.model
-    def _loyalty_min_window_start(self, ctx):
-        return min(self._loyalty_window_starts(ctx).values())
-
-    @api.model
-    def _loyalty_window_start(self, ctx):
-        """SQL: the first instant of the evaluation window of the order's company."""
-        starts = self._loyalty_window_starts(ctx)
-        if len(set(starts.values())) <= 1:
-            return SQL("%s", next(iter(starts.values())))
-        return SQL(
-            "CASE so.company_id %s END",
-            SQL(" ").join(SQL("WHEN %s THEN %s", cid, start) for cid, start in starts.items()),
-        )
-
-    @api.model
-    def _loyalty_tier_case(self, ctx):
-        """SQL: the tier with the highest thresholds met by row ``f`` (spend, cnt, company)."""
-        whens = [
-            SQL(
-                "WHEN f.company_id = %s AND f.spend_f >= %s AND f.cnt >= %s THEN %s",
-                company_id,
-                float(spend or 0),
-                orders or 0,
-                tier_id,
-            )
-            for tier_id, company_id, spend, orders in reversed(ctx["tiers"])
-        ]
-        if not whens:
-            return SQL("NULL::integer")
-        return SQL("CASE %s END", SQL(" ").join(whens))
-
-    @api.model
-    def _loyalty_rank_case(self, ctx, column):
-        whens = [SQL("WHEN %s THEN %s", tier_id, rank) for tier_id, rank in ctx["rank"].items()]
-        if not whens:
-            return SQL("NULL::integer")
-        return SQL("CASE %s %s END", column, SQL(" ").join(whens))
-
-    @api.model
-    def _loyalty_figures_query(self, ctx, partner_ids=None, full_history=True):
-        """SQL SELECT of the new figures of commercial partners, one row each.
-
-        Columns: partner_id, company_id, spend, cnt, last_date, first_date,
-        value_class, lifecycle, tier_id, since.
-
-        Rules:
-        - orders: confirmed (state 'sale'); a contact's orders count for its commercial
-          entity; amount_untaxed converted to the company currency with the order's
-          rate (sale.order.currency_rate, set from res_currency_rate at the order date,
-          as Odoo's sales analysis does);
-        - company: the partner's company; a partner shared between companies is
-          evaluated in the company of its most recent confirmed order (only that
-          company's orders count);
-        - spend and orders over [today - window months, now]; first/last order date
-          over all time (lifecycle);
-        - class: Pareto over each company's customers (full recompute), or the
-          company's cut-offs of the last full recompute (a few partners);
-        - tier: the highest thresholds met; lower only after the grace period; a locked
-          tier is kept.
-        """
-        multi_company = len(ctx["companies"]) > 1
-        start = self._loyalty_window_start(ctx)
-        scope = SQL()
-        partner_scope = SQL()
-        if partner_ids is not None:
-            scope = SQL(
-                "AND so.partner_id IN "
-                "(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
-                partner_ids,
-            )
-            partner_scope = SQL("AND cp.id = ANY(%s)", partner_ids)
-        # One aggregate, orders of contacts rolled up to their commercial partner at once.
-        if multi_company:
-            agg_company, agg_group = SQL("so.company_id"), SQL(", so.company_id")
-        else:
-            agg_company = SQL("%s::integer", ctx["companies"][0][0] if ctx["companies"] else None)
-            agg_group = SQL()
-        if multi_company:
-            orders = SQL(
-                """
-                SELECT DISTINCT ON (o.partner_id) o.*
-                  FROM agg1 o
-                  JOIN res_partner cp ON cp.id = o.partner_id
-                 WHERE cp.company_id IS NULL OR cp.company_id = o.company_id
-              ORDER BY o.partner_id, o.last_date DESC
-                """
-            )
-        else:
-            orders = SQL("SELECT * FROM agg1")
-        # Pareto class: against the company's cut-offs, the lowest spend of class A and
-        # of class B. The full recompute finds them with a running sum over the
-        # customers ranked by spend (a narrow sort, in float: a class, not an amount);
-        # a recompute of a few customers uses those of the last full recompute.
-        value_class = SQL(
-            """
-            CASE WHEN c.spend_f <= 0 THEN 'C'
-                 WHEN c.a_min IS NULL OR c.spend_f >= c.a_min THEN 'A'
-                 WHEN c.spend_f >= c.b_min THEN 'B'
-                 ELSE 'C' END
-            """
-        )
-        if partner_ids is None:
-            # The running sum needs the customers in spend order, but only those of the
-            # spend bucket (log scale, ~1.6 % wide) where the running sum crosses each
-            # share: the buckets' own running sums find it without sorting everyone.
-            # Every customer of a higher bucket is in the class, none of a lower one.
-            cuts = SQL(
-                """
-                spend_r AS MATERIALIZED (
-                    SELECT a.company_id, round(a.spend * 100) / 100 AS spend_f,
-                           floor(ln(round(a.spend * 100) / 100) * 64)::integer AS bucket
-                      FROM agg a
-                     WHERE round(a.spend * 100) > 0
-                ),
-                bucket_sums AS (
-                    SELECT b.company_id, b.bucket, b.s,
-                           SUM(b.s) OVER (PARTITION BY b.company_id ORDER BY b.bucket DESC
-                                          ROWS UNBOUNDED PRECEDING) - b.s AS before,
-                           SUM(b.s) OVER (PARTITION BY b.company_id) AS total
-                      FROM (SELECT company_id, bucket, SUM(spend_f) AS s
-                              FROM spend_r GROUP BY company_id, bucket) b
-                ),
-                edges AS (
-                    SELECT DISTINCT ON (bs.company_id, cls.name)
-                           bs.company_id, cls.name, bs.bucket, bs.before,
-                           bs.total * cls.pct / 100 AS threshold
-                      FROM bucket_sums bs
-                      JOIN res_company co ON co.id = bs.company_id
-                     CROSS JOIN LATERAL (
-                           VALUES ('A', co.loyalty_class_a_percent),
-                                  ('B', co.loyalty_class_a_percent
-                                        + co.loyalty_class_b_percent)) cls(name, pct)
-                     WHERE bs.before < bs.total * cls.pct / 100
-                  ORDER BY bs.company_id, cls.name, bs.bucket
-                ),
-                cuts AS MATERIALIZED (
-                    SELECT x.company_id,
-                           MIN(x.spend_f) FILTER (WHERE x.name = 'A' AND x.before < x.threshold)
-                               AS a_min,
-                           MIN(x.spend_f) FILTER (WHERE x.name = 'B' AND x.before < x.threshold)
-                               AS b_min
-                      FROM (SELECT e.company_id, e.name, e.threshold, r.spend_f,
-                                   e.before
-                                   + SUM(r.spend_f) OVER (PARTITION BY e.company_id, e.name
-                                                          ORDER BY r.spend_f DESC
-                                                          ROWS UNBOUNDED PRECEDING)
-                                   - r.spend_f AS before
-                              FROM edges e
-                              JOIN spend_r r ON r.company_id = e.company_id
-                                            AND r.bucket = e.bucket) x
-                  GROUP BY x.company_id
-                ),
-                """
-            )
-            cut_columns = SQL("cuts.a_min, cuts.b_min")
-            cut_join = SQL("LEFT JOIN cuts ON cuts.company_id = f.company_id")
-        else:
-            cuts = SQL()
-            cut_columns = SQL(
-                "co.loyalty_class_a_min_spend::float8 AS a_min,"
-                " co.loyalty_class_b_min_spend::float8 AS b_min"
-            )
-            cut_join = SQL()
-        if full_history:
-            history_scope = SQL()
-            last_date = SQL("agg.last_date::date")
-            first_date = SQL("agg.first_date::date")
-        else:
-            # Only the orders of the window are read; the first and last order dates
-            # from before it are the stored ones (kept right by the order hooks).
-            history_scope = SQL("AND so.date_order >= %s", self._loyalty_min_window_start(ctx))
-            last_date = SQL("COALESCE(agg.last_date::date, cp.loyalty_last_order_date)")
-            first_date = SQL("LEAST(agg.first_date::date, cp.loyalty_first_order_date)")
-        old_rank = self._loyalty_rank_case(ctx, SQL("c.old_tier_id"))
-        new_rank = self._loyalty_rank_case(ctx, SQL("c.computed_tier_id"))
-        return SQL(
-            """
-            /* OFFSET 0 keeps each step a subquery of its own: its columns are computed
-               once per row rather than inlined (and repeated) in the next step. */
-            WITH agg1 AS (
-                SELECT p.commercial_partner_id AS partner_id, %(agg_company)s AS company_id,
-                       SUM(so.amount_untaxed::float8
-                           / COALESCE(NULLIF(so.currency_rate, 0), 1)::float8)
-                           FILTER (WHERE so.date_order >= %(start)s) AS spend,
-                       COUNT(*) FILTER (WHERE so.date_order >= %(start)s) AS cnt,
-                       MAX(so.date_order) AS last_date, MIN(so.date_order) AS first_date
-                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' %(scope)s %(history_scope)s
-              GROUP BY p.commercial_partner_id %(agg_group)s
-            ),
-            agg AS (%(orders)s),
-            %(cuts)s
-            f AS (
-                SELECT cp.id AS partner_id,
-                       COALESCE(cp.company_id, agg.company_id, %(default_company)s) AS company_id,
-                       (round(COALESCE(agg.spend, 0) * 100) / 100)::numeric(16, 2) AS spend,
-                       round(COALESCE(agg.spend, 0) * 100) / 100 AS spend_f,
-                       COALESCE(agg.cnt, 0)::integer AS cnt,
-                       %(last_date)s AS last_date,
-                       %(first_date)s AS first_date,
-                       cp.loyalty_tier_id AS old_tier_id,
-                       COALESCE(cp.loyalty_tier_locked, FALSE) AS locked,
-                       cp.loyalty_downgrade_since AS since,
-                       ROW(cp.loyalty_spend, cp.loyalty_order_count, cp.loyalty_last_order_date,
-                           cp.loyalty_first_order_date, cp.customer_value_class,
-                           cp.customer_lifecycle, cp.loyalty_tier_id,
-                           cp.loyalty_downgrade_since) AS current_row,
-                       COALESCE(cp.customer_rank, 0) AS current_rank
-                  FROM res_partner cp
-             LEFT JOIN agg ON agg.partner_id = cp.id
-                 WHERE cp.id = cp.commercial_partner_id
-                   AND (agg.partner_id IS NOT NULL OR cp.customer_rank > 0
-                        OR cp.loyalty_tier_id IS NOT NULL OR cp.loyalty_last_order_date IS NOT NULL)
-                   %(partner_scope)s
-                OFFSET 0
-            ),
-            c AS (
-                SELECT f.*, %(tier_case)s AS computed_tier_id,
-                       %(cut_columns)s,
-                       co.loyalty_downgrade_grace_days AS grace,
-                       CASE WHEN f.first_date IS NULL
-                              OR f.first_date > %(today)s::date - co.loyalty_new_days
-                            THEN 'new'
-                            WHEN f.last_date > %(today)s::date - co.loyalty_at_risk_days
-                            THEN 'active'
-                            WHEN f.last_date > %(today)s::date - co.loyalty_lost_days
-                            THEN 'at_risk'
-                            ELSE 'lost' END AS lifecycle
-                  FROM f JOIN res_company co ON co.id = f.company_id
-                  %(cut_join)s
-                OFFSET 0
-            ),
-            d AS (
-                SELECT c.partner_id, c.company_id, c.spend, c.cnt, c.last_date, c.first_date,
-                       c.lifecycle, c.old_tier_id, c.computed_tier_id, c.locked, c.since, c.grace,
-                       c.current_row, c.current_rank,
-                       (%(value_class)s)::varchar AS value_class,
-                       (c.old_tier_id IS NOT NULL AND %(old_rank)s IS NOT NULL
-                        AND COALESCE(%(new_rank)s, 0) < %(old_rank)s) AS is_down
-                  FROM c
-                OFFSET 0
-            )
-            SELECT e.partner_id, e.company_id, e.spend, e.cnt, e.last_date, e.first_date,
-                   e.value_class, e.lifecycle, e.tier_id, e.since,
-                   (e.current_row IS DISTINCT FROM
-                    ROW(e.spend, e.cnt, e.last_date, e.first_date, e.value_class, e.lifecycle,
-                        e.tier_id, e.since)
-                    OR (e.first_date IS NOT NULL AND e.current_rank = 0)) AS dirty
-              FROM (
-                SELECT d.partner_id, d.company_id, d.spend, d.cnt, d.last_date, d.first_date,
-                       d.value_class, d.lifecycle::varchar AS lifecycle,
-                       d.current_row, d.current_rank,
-                       CASE WHEN d.locked THEN d.old_tier_id
-                            WHEN NOT d.is_down OR d.grace <= 0 THEN d.computed_tier_id
-                            WHEN d.since IS NOT NULL
-                                 AND d.since <= %(today)s::date - d.grace THEN d.computed_tier_id
-                            ELSE d.old_tier_id END AS tier_id,
-                       CASE WHEN d.locked OR NOT d.is_down OR d.grace <= 0 THEN NULL
-                            WHEN d.since IS NOT NULL
-                                 AND d.since <= %(today)s::date - d.grace THEN NULL
-                            ELSE COALESCE(d.since, %(today)s::date) END AS since
-                  FROM d
-                OFFSET 0
-              ) e
-            """,
-            start=start,
-            scope=scope,
-            agg_company=agg_company,
-            agg_group=agg_group,
-            orders=orders,
-            default_company=ctx["default_company_id"],
-            partner_scope=partner_scope,
-            tier_case=self._loyalty_tier_case(ctx),
-            today=ctx["today"],
-            value_class=value_class,
-            cuts=cuts,
-            cut_columns=cut_columns,
-            cut_join=cut_join,
-            history_scope=history_scope,
-            last_date=last_date,
-            first_date=first_date,
-            old_rank=old_rank,
-            new_rank=new_rank,
-        )
-
-    @api.model
-    def _loyalty_apply(self, ctx, figures, low=None, high=None):
-        """One statement: history rows and chatter notes for the changed tiers, then the
-        UPDATE of the changed partners (and their contacts). Returns the number of
-        commercial partners in ``figures``.
-
-        Chatter: a set-based INSERT into mail_message (an internal note, author the
-        current user), not message_post: no followers are notified of tier changes.
-        """
-        range_filter = SQL()
-        if low is not None:
-            range_filter = SQL("AND rp.commercial_partner_id >= %s", low)
-            if high is not None:
-                range_filter = SQL("%s AND rp.commercial_partner_id < %s", range_filter, high)
-        lang = ctx["lang"]
-        template = str(
-            escape(self.env._("Loyalty tier changed from %(old)s to %(new)s (automatic)."))
-        )
-        none_label = str(escape(self.env._("none")))
-
-        def tier_label(alias):
-            return SQL(
-                "COALESCE(replace(replace(replace(COALESCE(%s.name->>%s, %s.name->>'en_US'),"
-                " '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), %s)",
-                SQL.identifier(alias),
-                lang,
-                SQL.identifier(alias),
-                none_label,
-            )
-
-        subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
-        author = self.env.user.partner_id.id
-        uid = self.env.uid
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH n AS MATERIALIZED (%(figures)s),
-                changed AS (
-                    SELECT n.partner_id, n.company_id, p.loyalty_tier_id AS old_tier_id,
-                           n.tier_id AS new_tier_id, n.spend, n.cnt
-                      FROM n JOIN res_partner p ON p.id = n.partner_id
-                     WHERE p.loyalty_tier_id IS DISTINCT FROM n.tier_id
-                ),
-                hist AS (
-                    INSERT INTO store_loyalty_tier_history
-                        (partner_id, old_tier_id, new_tier_id, date, reason, user_id, company_id,
-                         spend, order_count, create_uid, create_date, write_uid, write_date)
-                    SELECT partner_id, old_tier_id, new_tier_id, %(now)s, 'auto', %(uid)s,
-                           company_id, spend, cnt, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM changed
-                    RETURNING id
-                ),
-                msg AS (
-                    INSERT INTO mail_message
-                        (model, res_id, message_type, subtype_id, body, author_id, date,
-                         is_internal, create_uid, create_date, write_uid, write_date)
-                    SELECT 'res.partner', ch.partner_id, 'notification', %(subtype)s,
-                           '<p>' || replace(replace(%(template)s, %(old_ph)s, %(old_label)s),
-                                            %(new_ph)s, %(new_label)s) || '</p>',
-                           %(author)s, %(now)s, FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM changed ch
-                 LEFT JOIN store_loyalty_tier ot ON ot.id = ch.old_tier_id
-                 LEFT JOIN store_loyalty_tier nt ON nt.id = ch.new_tier_id
-                    RETURNING id
-                ),
-                upd AS (
-                    UPDATE res_partner rp
-                       SET loyalty_spend = n.spend,
-                           loyalty_order_count = n.cnt,
-                           loyalty_last_order_date = n.last_date,
-                           loyalty_first_order_date = n.first_date,
-                           customer_value_class = n.value_class,
-                           customer_lifecycle = n.lifecycle,
-                           loyalty_tier_id = n.tier_id,
-                           loyalty_downgrade_since = n.since,
-                           customer_rank = CASE
-                               WHEN rp.id = n.partner_id AND n.first_date IS NOT NULL
-                               THEN GREATEST(rp.customer_rank, 1)
-                               ELSE rp.customer_rank END
-                      FROM n
-                     WHERE rp.commercial_partner_id = n.partner_id %(range_filter)s
-                       AND ((rp.loyalty_spend, rp.loyalty_order_count, rp.loyalty_last_order_date,
-                             rp.loyalty_first_order_date, rp.customer_value_class,
-                             rp.customer_lifecycle, rp.loyalty_tier_id, rp.loyalty_downgrade_since)
-                            IS DISTINCT FROM
-                            (n.spend, n.cnt, n.last_date, n.first_date, n.value_class,
-                             n.lifecycle, n.tier_id, n.since)
-                            OR (rp.id = n.partner_id AND n.first_date IS NOT NULL
-                                AND COALESCE(rp.customer_rank, 0) = 0))
-                    RETURNING rp.id
-                )
-                SELECT (SELECT COUNT(*) FROM n), (SELECT COUNT(*) FROM hist),
-                       (SELECT COUNT(*) FROM msg), (SELECT COUNT(*) FROM upd)
-                """,
-                figures=figures,
-                now=ctx["now"],
-                uid=uid,
-                subtype=subtype,
-                template=template,
-                old_ph="%(old)s",
-                new_ph="%(new)s",
-                old_label=tier_label("ot"),
-                new_label=tier_label("nt"),
-                author=author,
-                range_filter=range_filter,
-            )
-        )
-        count, _changed, _messages, _updated = self.env.cr.fetchone()
-        return count
-
     def _loyalty_log_manual_changes(self, old_tiers):
         """History row and chatter note for tiers set by hand (a few partners)."""
         history = []
@@ -890,205 +315,3 @@ class ResPartner(models.Model):
             )
         if history:
             self.env["store.loyalty.tier.history"].sudo().create(history)
-
-    def action_view_complaints(self):
-        # pylint: disable=no-member
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "store_service_crm.store_complaint_action"
-        )
-        action.update(
-            {
-                "domain": [("commercial_partner_id", "=", self.commercial_partner_id.id)],
-                "context": {"default_partner_id": self.id},
-                "view_mode": "list,kanban,form",
-                "views": [(False, "list"), (False, "kanban"), (False, "form")],
-            }
-        )
-        return action
-
-    def action_register_complaint(self):
-        # pylint: disable=no-member
-        """Open a new complaint form pre-filled with this customer (and their store)."""
-        self.ensure_one()
-        return self.env["store.complaint"]._action_register(
-            {
-                "default_partner_id": self.id,
-                "default_team_id": (
-                    self.env["crm.team"]._store_service_allowed(self.user_id.sale_team_id)
-                    or self.env.user.sale_team_id
-                ).id,
-            }
-        )
-
-    # ---- Return visits ----
-    birthdate_date = fields.Date(string="Birthday", help="Used by the birthday return-visit rules.")
-    return_visit_ids = fields.One2many(
-        "store.return.visit",
-        "partner_id",
-        string="Return visits",
-        groups="store_service_crm.group_store_service_user",
-    )
-    return_visit_count = fields.Integer(compute="_compute_return_visit_stats", string="Visit Count")
-    next_visit_date = fields.Date(compute="_compute_return_visit_stats", string="Next visit")
-    last_visit_csat = fields.Integer(
-        compute="_compute_return_visit_stats", string="Last visit CSAT"
-    )
-    needs_attention = fields.Boolean(
-        compute="_compute_needs_attention",
-        search="_search_needs_attention",
-        string="Needs attention",
-        help="Last satisfaction score of 2 or less, an open complaint past its deadline, "
-        "or at risk of leaving.",
-    )
-
-    def _compute_return_visit_stats(self):
-        """Visit count, next planned date and last CSAT per customer, in one query."""
-        partners = self.filtered("id")
-        stats = {}
-        if partners:
-            self.env["store.return.visit"].flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT rp.commercial_partner_id,
-                           count(*),
-                           min(v.scheduled_date) FILTER (WHERE v.state = 'planned'),
-                           (array_agg(v.csat_score ORDER BY v.date_done DESC, v.id DESC)
-                                FILTER (WHERE v.state = 'done' AND v.csat_score > 0))[1]
-                      FROM store_return_visit v
-                      JOIN res_partner rp ON rp.id = v.partner_id
-                     WHERE rp.commercial_partner_id = ANY(%s)
-                     GROUP BY rp.commercial_partner_id
-                    """,
-                    partners.mapped("commercial_partner_id").ids,
-                )
-            )
-            stats = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        for partner in self:
-            count, next_date, last_csat = stats.get(partner.commercial_partner_id.id, (0, False, 0))
-            partner.return_visit_count = count
-            partner.next_visit_date = next_date
-            partner.last_visit_csat = last_csat or 0
-
-    def _compute_needs_attention(self):
-        attention = (
-            set(self.search([("id", "in", self.ids), ("needs_attention", "=", True)]).ids)
-            if self.ids
-            else set()
-        )
-        for partner in self:
-            partner.needs_attention = partner.id in attention
-
-    def _search_needs_attention(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(self.env._("Unsupported search on 'Needs attention'."))
-        positive = (operator == "=") == value
-        return [("id", "in" if positive else "not in", SQL("(%s)", self._needs_attention_sql()))]
-
-    def _needs_attention_sql(self):
-        """Commercial partners needing care, as one SQL sub-select of ids."""
-        parts = [
-            # last done visit's CSAT is 2 or less
-            SQL(
-                """SELECT cp_id FROM (
-                       SELECT DISTINCT ON (rp.commercial_partner_id)
-                              rp.commercial_partner_id AS cp_id, v.csat_score
-                         FROM store_return_visit v
-                         JOIN res_partner rp ON rp.id = v.partner_id
-                        WHERE v.state = 'done' AND v.csat_score > 0
-                        ORDER BY rp.commercial_partner_id, v.date_done DESC, v.id DESC
-                   ) last_visit WHERE last_visit.csat_score <= 2"""
-            )
-        ]
-        if "store.complaint" in self.env:
-            Complaint = self.env["store.complaint"]
-            if "resolution_deadline" in Complaint._fields:
-                parts.append(
-                    SQL(
-                        """SELECT rp.commercial_partner_id FROM store_complaint c
-                             JOIN res_partner rp ON rp.id = c.partner_id
-                            WHERE c.state NOT IN ('resolved', 'closed', 'cancelled')
-                              AND c.resolution_deadline < now() at time zone 'UTC'"""
-                    )
-                )
-        if "customer_lifecycle" in self._fields and self._fields["customer_lifecycle"].store:
-            parts.append(SQL("SELECT id FROM res_partner WHERE customer_lifecycle = 'at_risk'"))
-        return SQL(" UNION ").join(parts)
-
-    def action_view_return_visits(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "store_service_crm.store_return_visit_action"
-        )
-        action["domain"] = [("partner_id", "child_of", self.mapped("commercial_partner_id").ids)]
-        action["context"] = {
-            "default_partner_id": self.id,
-            "default_origin": "manual",
-            "search_default_group_state": 0,
-        }
-        return action
-
-    def action_plan_care_visit(self):
-        """Plan one care visit for each selected customer that has none planned yet."""
-        visits = self.env["store.return.visit"]._plan_care_visits(self)
-        skipped = len(self) - len(visits)
-        message = self.env._("%(count)s care visits planned.", count=len(visits))
-        if skipped:
-            message += " " + self.env._(
-                "%(count)s customers already had one planned.", count=skipped
-            )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if visits else "warning",
-                "message": message,
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
-
-    def _recompute_satisfaction_avg(self):
-        """Recompute ``satisfaction_avg`` of these partners' commercial partners, set-based:
-        mean of the CSAT of done visits (customer self-ratings land there too) and of
-        the customers' consumed ratings on complaints."""
-        if "satisfaction_avg" not in self._fields:
-            return
-        commercial_ids = list(set(self.mapped("commercial_partner_id").ids))
-        if not commercial_ids:
-            return
-        self.env.flush_all()
-        complaint_ratings = SQL("")
-        if "store.complaint" in self.env:
-            complaint_ratings = SQL(
-                """UNION ALL
-                   SELECT rp.commercial_partner_id, r.rating
-                     FROM rating_rating r
-                     JOIN res_partner rp ON rp.id = r.partner_id
-                    WHERE r.res_model = 'store.complaint' AND r.consumed AND r.rating > 0
-                      AND rp.commercial_partner_id = ANY(%s)""",
-                commercial_ids,
-            )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner p
-                   SET satisfaction_avg = COALESCE(s.score, 0)
-                  FROM unnest(%(ids)s::int[]) AS t(id)
-                  LEFT JOIN (
-                        SELECT cp_id, avg(score) AS score FROM (
-                            SELECT rp.commercial_partner_id AS cp_id, v.csat_score::float AS score
-                              FROM store_return_visit v
-                              JOIN res_partner rp ON rp.id = v.partner_id
-                             WHERE v.state = 'done' AND v.csat_score > 0
-                               AND rp.commercial_partner_id = ANY(%(ids)s)
-                            %(complaint_ratings)s
-                        ) scores GROUP BY cp_id
-                  ) s ON s.cp_id = t.id
-                 WHERE p.id = t.id
-                """,
-                ids=commercial_ids,
-                complaint_ratings=complaint_ratings,
-            )
-        )
-        self.env["res.partner"].invalidate_model(["satisfaction_avg"])
