@@ -86,8 +86,12 @@ class ResPartner(models.Model):
         help="From the days since the first and the last confirmed order.",
     )
     # ---- Service counters (satisfaction_avg: res_partner_satisfaction.py) ----
-    complaint_count = fields.Integer(string="Complaints", copy=False, readonly=True)
-    satisfaction_avg = fields.Float(string="Satisfaction", digits=(3, 2), copy=False, readonly=True)
+    # computed on read over _read_group (like sale's order count), never written: a
+    # complaint, order or visit does not lock the customer's row
+    complaint_count = fields.Integer(string="Complaints", compute="_compute_complaint_count")
+    satisfaction_avg = fields.Float(
+        string="Satisfaction", digits=(3, 2), compute="_compute_satisfaction_avg"
+    )
     loyalty_tier_history_count = fields.Integer(
         string="Tier Changes", compute="_compute_loyalty_tier_history_count"
     )
@@ -113,6 +117,23 @@ class ResPartner(models.Model):
         help="Last satisfaction score of 2 or less, an open complaint past its deadline, "
         "or at risk of leaving.",
     )
+
+    def _compute_complaint_count(self):
+        """Active, not cancelled complaints of the customer's commercial entity. Counted
+        in superuser mode, as the former stored counter was readable by anyone who reads
+        the customer (a salesman sees how many complaints, not which ones)."""
+        commercial = self.commercial_partner_id
+        counts = dict(
+            self.env["store.complaint"]
+            .sudo()
+            ._read_group(
+                [("commercial_partner_id", "in", commercial.ids), ("state", "!=", "cancelled")],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.complaint_count = counts.get(partner.commercial_partner_id.sudo(), 0)
 
     def _compute_loyalty_currency_id(self):
         for partner in self:

@@ -572,23 +572,17 @@ class StoreComplaint(models.Model):
         complaints = self.browse(super().create(vals_list).ids)
         complaints._route_vip()
         complaints._detect_repeats()
-        complaints._update_partner_complaint_counts()
         complaints._send_customer_mail("store_service_crm.mail_template_complaint_acknowledgement")
         return complaints
 
     def write(self, vals):
-        count_fields = {"state", "partner_id", "active"}
-        partners_before = self.commercial_partner_id if count_fields.intersection(vals) else None
         if not self.env.su:
             self._check_workflow_update(vals)
         if vals.get("team_id") and any(c.team_id.id != vals["team_id"] for c in self):
             self.env["crm.team"]._store_service_check_teams(
                 self.env["crm.team"].browse(vals["team_id"]), self.env._("a complaint")
             )
-        res = super().write(vals)
-        if partners_before is not None:
-            self._update_partner_complaint_counts(partners_before)
-        return res
+        return super().write(vals)
 
     def _check_workflow_update(self, vals, creating=False):
         """The one door: refuse what only the actions (or a manager) may change.
@@ -671,10 +665,7 @@ class StoreComplaint(models.Model):
         # before mail.thread deletes the messages (the ondelete checks run after that)
         if not self.env.context.get(MODULE_UNINSTALL_FLAG):
             self._check_unlink_no_messages()
-        partners = self.commercial_partner_id
-        res = super().unlink()
-        self.browse()._update_partner_complaint_counts(partners)
-        return res
+        return super().unlink()
 
     def _check_unlink_no_messages(self):
         with_messages = (
@@ -1080,34 +1071,6 @@ class StoreComplaint(models.Model):
             if team and complaint.team_id != team:
                 # routing by the settings, whoever registered it
                 complaint.sudo().write({"team_id": team.id})
-
-    def _update_partner_complaint_counts(self, partners=None):
-        """Recount the non-cancelled, active complaints of the commercial partners touched,
-        in one statement."""
-        partner_ids = set(self.commercial_partner_id.ids)
-        if partners:
-            partner_ids.update(partners.ids)
-        if not partner_ids:
-            return
-        self.flush_model(["commercial_partner_id", "state", "active"])
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner p
-                   SET complaint_count = COALESCE(cnt.n, 0)
-                  FROM unnest(%(ids)s::int[]) AS target(id)
-             LEFT JOIN (SELECT commercial_partner_id AS id, count(*) AS n
-                          FROM store_complaint
-                         WHERE commercial_partner_id = ANY(%(ids)s)
-                           AND state != 'cancelled' AND active
-                      GROUP BY commercial_partner_id) cnt ON cnt.id = target.id
-                 WHERE p.id = target.id
-                   AND p.complaint_count IS DISTINCT FROM COALESCE(cnt.n, 0)
-                """,
-                ids=sorted(partner_ids),
-            )
-        )
-        self.env["res.partner"].browse(partner_ids).invalidate_recordset(["complaint_count"])
 
     def _detect_repeats(self):
         """Link each complaint to the latest earlier complaint of the same customer about the

@@ -571,11 +571,11 @@ class StoreReturnVisit(models.Model):
         return activities.filtered(lambda a: a.activity_type_id == activity_type)
 
     def _after_scored(self):
-        """Keep the customers' satisfaction and the complaints' score right."""
+        """Keep the complaints' score right (the customers' satisfaction is computed on
+        read)."""
         scored = self.filtered(lambda v: v.state == "done")
         if not scored:
             return
-        scored.partner_id._recompute_satisfaction_avg()
         Complaint = self.env["store.complaint"]
         if "satisfaction_score" in Complaint._fields:
             for visit in scored.filtered(
