@@ -23,3 +23,4 @@ from . import test_reports_tour
 from . import test_demo
 from . import test_scorecard
 from . import test_tour_scorecard
+from . import test_hostile_rpc
