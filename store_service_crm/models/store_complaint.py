@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from psycopg2.errorcodes import LOCK_NOT_AVAILABLE
@@ -1074,15 +1075,16 @@ class StoreComplaint(models.Model):
 
     def _detect_repeats(self):
         """Link each complaint to the latest earlier complaint of the same customer about the
-        same product or order within the repeat window (company setting), set-based."""
+        same product or order within the repeat window (company setting): one SQL read
+        for the set, then an ORM write (``repeat_of_id`` is a workflow figure: written
+        in superuser mode, as the registration's consequence)."""
         if not self:
             return
         self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE store_complaint c
-                   SET repeat_of_id = (
+                SELECT c.id, (
                         SELECT p.id
                           FROM store_complaint p
                          WHERE p.commercial_partner_id = c.commercial_partner_id
@@ -1094,16 +1096,20 @@ class StoreComplaint(models.Model):
                              OR (c.sale_order_id IS NOT NULL AND p.sale_order_id = c.sale_order_id))
                       ORDER BY p.date_received DESC, p.id DESC
                          LIMIT 1)
-                  FROM res_company comp
-                 WHERE comp.id = c.company_id
-                   AND c.id = ANY(%s)
+                  FROM store_complaint c
+                  JOIN res_company comp ON comp.id = c.company_id
+                 WHERE c.id = ANY(%s)
                    AND COALESCE(comp.complaint_repeat_days, 0) > 0
                 """,
                 self.ids,
             )
         )
-        self.invalidate_recordset(["repeat_of_id"])
-        self.modified(["repeat_of_id"])
+        by_repeat = defaultdict(list)
+        for complaint_id, repeat_id in self.env.cr.fetchall():
+            if repeat_id:
+                by_repeat[repeat_id].append(complaint_id)
+        for repeat_id, complaint_ids in by_repeat.items():
+            self.browse(complaint_ids).sudo().write({"repeat_of_id": repeat_id})
 
     @api.model
     def _cron_escalate(self, batch_size=500):

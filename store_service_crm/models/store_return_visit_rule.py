@@ -1,12 +1,14 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import check_not_blank, cron_run_lock
 
 _logger = logging.getLogger(__name__)
+
+MANAGER_GROUP = "store_service_crm.group_store_service_manager"
 
 VISIT_CHANNELS = [
     ("phone", "Phone call"),
@@ -188,6 +190,12 @@ class StoreReturnVisitRule(models.Model):
 
         :return: the number of visits created
         """
+        # the set-based generation is a batch job (the cron's, a manager's button): its
+        # SQL inserts for every store, so a store clerk does not start it
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise AccessError(
+                self.env._("Only a service manager can plan the visits of the rules now.")
+            )
         return self._generate(batch_size=batch_size)
 
     @api.model

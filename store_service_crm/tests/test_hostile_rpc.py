@@ -347,6 +347,15 @@ class TestHostileVisits(HostileClientCase):
         self.assertIn((2, 3), [(t.old_value_integer, t.new_value_integer) for t in trackings])
         self.assertEqual(trackings.mail_message_id.author_id, self.manager.partner_id)
 
+    def test_clerk_cannot_start_the_batch_generation(self):
+        for transport in (self.xmlrpc, self.jsonrpc):
+            self.assert_refused(
+                lambda t=transport: t(
+                    self.clerk, "store.return.visit.rule", "generate_visits", [[]]
+                ),
+                f"{transport.__name__} generate_visits by a clerk",
+            )
+
     def test_visit_state_only_through_the_actions(self):
         for context in CONTEXTS:
             for vals in (
