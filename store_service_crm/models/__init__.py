@@ -8,6 +8,7 @@ from . import store_loyalty_tier
 from . import store_loyalty_tier_history
 from . import res_partner
 from . import res_partner_loyalty
+from . import store_loyalty_pending
 from . import res_partner_visit_planning
 from . import res_partner_satisfaction
 from . import sale_order

@@ -32,9 +32,7 @@ class SaleOrder(models.Model):
         orders = super().create(vals_list)
         confirmed = orders.filtered(lambda o: o.state == "sale")
         if confirmed:
-            self.env["res.partner"]._recompute_loyalty(
-                confirmed.mapped("partner_id.commercial_partner_id").ids
-            )
+            self.env["store.loyalty.pending"]._enqueue(confirmed.partner_id)
         return orders
 
     def write(self, vals):
@@ -50,7 +48,8 @@ class SaleOrder(models.Model):
         )
         partners = before | after
         if partners:
-            self.env["res.partner"]._recompute_loyalty(partners.ids)
+            # deferred: the customer's row is not written (nor locked) by the order
+            self.env["store.loyalty.pending"]._enqueue(partners)
         return res
 
     def action_view_complaints(self):

@@ -5,12 +5,11 @@ LOYALTY_LINE_FIELDS = {"price_unit", "product_uom_qty", "discount", "tax_id", "p
 
 
 def _recompute_loyalty_of(orders):
-    """A confirmed order's amount changed: its customer's figures follow at once."""
+    """A confirmed order's amount changed: its customer is queued for the deferred
+    recompute (see store_loyalty_pending.py)."""
     confirmed = orders.filtered(lambda o: o.state == "sale")
     if confirmed:
-        confirmed.env["res.partner"]._recompute_loyalty(
-            confirmed.mapped("partner_id.commercial_partner_id").ids
-        )
+        confirmed.env["store.loyalty.pending"]._enqueue(confirmed.partner_id)
 
 
 class SaleOrderLine(models.Model):

@@ -82,7 +82,15 @@ class LoyaltyCase(TransactionCase):
             order.action_confirm()
         if days_ago is not None:
             order.date_order = fields.Datetime.now() - timedelta(days=days_ago)
+        cls._settle()
         return order
+
+    @classmethod
+    def _settle(cls):
+        """Run the deferred recompute of the customers queued by their orders (the cron
+        ``ir_cron_loyalty_pending``, triggered by the order, does it after the commit)."""
+        cls.env["store.loyalty.pending"]._cron_recompute_pending()
+        cls.env.invalidate_all()
 
 
 @tagged("post_install", "-at_install")
@@ -99,6 +107,28 @@ class TestLoyaltyMoves(LoyaltyCase):
         self.assertEqual(customer.loyalty_last_order_date, order.date_order.date())
         self.assertEqual(order.partner_loyalty_tier_id, self.silver)
 
+    def test_confirming_an_order_queues_the_customer_instead_of_writing_it(self):
+        """The order's transaction does not write (nor lock) the customer's row: it
+        queues the customer and triggers the cron, which recomputes set-based."""
+        customer = self._customer("Ms. Busy")
+        order = self._order(customer, 800, confirm=False)
+        cron = self.env.ref("store_service_crm.ir_cron_loyalty_pending")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+        Partner = type(self.env["res.partner"])
+        with patch.object(Partner, "_recompute_loyalty", autospec=True) as recompute:
+            order.action_confirm()
+            order.order_line.price_unit = 900
+        recompute.assert_not_called()
+        pending = self.env["store.loyalty.pending"].search([("partner_id", "=", customer.id)])
+        self.assertTrue(pending)
+        self.assertGreater(Trigger.search_count([("cron_id", "=", cron.id)]), triggers)
+        self.assertEqual(customer.loyalty_spend, 0.0)
+        self._settle()
+        self.assertEqual(customer.loyalty_spend, 900.0)
+        self.assertEqual(customer.loyalty_order_count, 1)
+        self.assertFalse(pending.exists(), "the queue is emptied by the recompute")
+
     def test_quotations_do_not_count(self):
         customer = self._customer("Mr. Quote")
         self._order(customer, 5000, confirm=False)
@@ -110,6 +140,7 @@ class TestLoyaltyMoves(LoyaltyCase):
         self._order(customer, 800)
         order = self._order(customer, 700)
         order._action_cancel()
+        self._settle()
         self.assertEqual(customer.loyalty_spend, 800.0)
         self.assertEqual(customer.loyalty_order_count, 1)
 
@@ -117,10 +148,12 @@ class TestLoyaltyMoves(LoyaltyCase):
         customer = self._customer("Mr. Upsell")
         order = self._order(customer, 800)
         order.order_line.price_unit = 1200
+        self._settle()
         self.assertEqual(customer.loyalty_spend, 1200.0)
         order.order_line = [
             (0, 0, {"product_id": self.product.id, "price_unit": 300, "tax_id": [(6, 0, [])]})
         ]
+        self._settle()
         self.assertEqual(customer.loyalty_spend, 1500.0)
 
     def test_window_edge(self):
@@ -132,6 +165,7 @@ class TestLoyaltyMoves(LoyaltyCase):
         inside.date_order = datetime.combine(start, time(0, 0))
         outside = self._order(customer, 500)
         outside.date_order = datetime.combine(start - timedelta(days=1), time(23, 59))
+        self._settle()
         self.assertEqual(customer.loyalty_spend, 300.0)
         self.assertEqual(customer.loyalty_order_count, 1)
         self.assertEqual(customer.loyalty_first_order_date, start - timedelta(days=1))
@@ -141,6 +175,7 @@ class TestLoyaltyMoves(LoyaltyCase):
         order = self._order(customer, 900)
         self.assertEqual(customer.loyalty_spend, 900.0)
         order.date_order = fields.Datetime.now() - relativedelta(months=13)
+        self._settle()
         self.assertEqual(customer.loyalty_spend, 0.0)
         self.assertEqual(customer.loyalty_last_order_date, order.date_order.date())
 
@@ -188,6 +223,7 @@ class TestLoyaltyMoves(LoyaltyCase):
         order = self._order(customer, 1000, confirm=False, pricelist_id=pricelist.id)
         order.action_confirm()
         order.date_order = datetime.combine(order_day, time(12, 0))
+        self._settle()
         self.assertEqual(order.currency_id, eur)
         # 1000 EUR at 2 EUR per USD on the order date, not at today's 4.
         self.assertEqual(customer.loyalty_spend, 500.0)
@@ -272,6 +308,7 @@ class TestLoyaltyTiers(LoyaltyCase):
         order = self._order(customer, 800)
         self.assertEqual(customer.loyalty_tier_id, self.silver)
         order._action_cancel()
+        self._settle()
         today = fields.Date.context_today(customer)
         self.assertEqual(customer.loyalty_tier_id, self.silver, "not demoted by one refund")
         self.assertEqual(customer.loyalty_downgrade_since, today)
@@ -289,6 +326,7 @@ class TestLoyaltyTiers(LoyaltyCase):
         self._order(customer, 800)
         order = self._order(customer, 800)
         order._action_cancel()
+        self._settle()
         self.assertTrue(customer.loyalty_downgrade_since)
         self._order(customer, 900)
         self.assertEqual(customer.loyalty_tier_id, self.silver)
@@ -300,6 +338,7 @@ class TestLoyaltyTiers(LoyaltyCase):
         self._order(customer, 800)
         order = self._order(customer, 800)
         order._action_cancel()
+        self._settle()
         self.assertEqual(customer.loyalty_tier_id, self.standard)
 
     def test_negative_thresholds_are_refused(self):
@@ -402,6 +441,7 @@ class TestLoyaltyClassification(LoyaltyCase):
             for days in {first, last}:
                 order = self._order(customer, 100)
                 order.date_order = datetime.combine(today - timedelta(days=days), time(12, 0))
+                self._settle()
             customers[first, last] = customer
         prospect = self._customer("Lifecycle prospect", customer_rank=1)
         self.env["res.partner"]._recompute_loyalty_all()
@@ -427,6 +467,7 @@ class TestLoyaltyRecompute(LoyaltyCase):
             ]
         )
         orders.action_confirm()
+        self._settle()
         return customers
 
     def test_confirming_many_orders_at_once_recomputes_each_customer(self):
