@@ -595,7 +595,11 @@ class StoreComplaint(models.Model):
         if creating:
             if vals.get("state", "new") != "new":
                 raise UserError(self.env._("A complaint is always registered as new."))
-            forbidden = WORKFLOW_FIELDS.intersection(k for k in vals if k != "state")
+            # an empty value is what a new complaint has anyway (a client sending the
+            # whole record): only a value that would set a figure is refused
+            forbidden = WORKFLOW_FIELDS.intersection(
+                k for k, v in vals.items() if k != "state" and v not in (False, None, 0, "")
+            )
         else:
             forbidden = WORKFLOW_FIELDS.intersection(vals)
         if forbidden:
@@ -754,7 +758,11 @@ class StoreComplaint(models.Model):
         The write itself runs in superuser mode: it is the only way past
         ``_check_workflow_update``; the tracking still names the user."""
         self.check_access("write")
-        return self.sudo().write(vals)
+        res = self.sudo().write(vals)
+        # the rows are locked by the action already: write them now, so that what reads
+        # SQL in this transaction (KPIs, escalation, rules) sees the new state
+        self.flush_recordset()
+        return res
 
     def action_assign(self):
         """new -> assigned; the handler defaults to the current user."""

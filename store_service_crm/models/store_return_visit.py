@@ -316,8 +316,13 @@ class StoreReturnVisit(models.Model):
         a manager. Whatever the context: only superuser mode passes."""
         forbidden = VISIT_WORKFLOW_FIELDS.intersection(vals)
         if creating:
-            # a visit is planned by whoever creates it (a care visit flags itself)
-            forbidden.discard("care_visit")
+            # a visit is planned by whoever creates it (a care visit flags itself); an
+            # empty value is what a new visit has anyway
+            forbidden = {
+                name
+                for name in forbidden
+                if name != "care_visit" and vals[name] not in (False, None, 0, "")
+            }
             if vals.get("state", "planned") == "planned":
                 forbidden.discard("state")
         if forbidden:

@@ -294,8 +294,21 @@ class TestHostileWorkflow(HostileClientCase):
             lambda: self.xmlrpc(self.manager, "store.complaint", "unlink", [[self.in_progress.id]]),
             "manager deletes a handled complaint",
         )
-        self.xmlrpc(self.manager, "store.complaint", "unlink", [[self.new.id]])
-        self.assertFalse(self.new.exists())
+        # the acknowledgement mailed to the customer is a message: that one stays
+        self.assert_refused(
+            lambda: self.xmlrpc(self.manager, "store.complaint", "unlink", [[self.new.id]]),
+            "manager deletes an acknowledged complaint",
+        )
+        fresh = self.env["store.complaint"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "No email"}).id,
+                "category_id": self.category.id,
+                "description": "Typed by mistake",
+                "team_id": self.store.id,
+            }
+        )
+        self.xmlrpc(self.manager, "store.complaint", "unlink", [[fresh.id]])
+        self.assertFalse(fresh.exists())
 
 
 @tagged("post_install", "-at_install")
