@@ -122,7 +122,7 @@ class ResPartner(models.Model):
         """Active, not cancelled complaints of the customer's commercial entity. Counted
         in superuser mode, as the former stored counter was readable by anyone who reads
         the customer (a salesman sees how many complaints, not which ones)."""
-        commercial = self.commercial_partner_id
+        commercial = self.commercial_partner_id  # pylint: disable=no-member
         counts = dict(
             self.env["store.complaint"]
             .sudo()

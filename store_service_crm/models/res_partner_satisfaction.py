@@ -16,7 +16,7 @@ class ResPartner(models.Model):
         Computed on read over two ``_read_group`` (like ``rating.parent.mixin``), never
         stored: a visit marked done does not write (nor lock) the customer's row. In
         superuser mode, as the former stored figure was readable with the customer."""
-        commercial = self.commercial_partner_id
+        commercial = self.commercial_partner_id  # pylint: disable=no-member
         totals = defaultdict(lambda: [0.0, 0])
         if commercial:
             visits = (

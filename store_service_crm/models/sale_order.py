@@ -32,7 +32,7 @@ class SaleOrder(models.Model):
         orders = super().create(vals_list)
         confirmed = orders.filtered(lambda o: o.state == "sale")
         if confirmed:
-            self.env["store.loyalty.pending"]._enqueue(confirmed.partner_id)
+            self.env["store.loyalty.pending"]._enqueue(confirmed.partner_id)  # pylint: disable=no-member
         return orders
 
     def write(self, vals):

@@ -269,7 +269,7 @@ class StoreReturnVisit(models.Model):
             self.env._("a return visit"),
         )
         visits = super().create(vals_list)
-        visits.filtered(lambda v: v.state == "planned")._schedule_visit_activities()
+        visits.filtered(lambda v: v.state == "planned")._schedule_visit_activities()  # pylint: disable=no-member
         visits._after_scored()  # pylint: disable=no-member
         return visits
 
