@@ -20,6 +20,9 @@ class TestTourLoyalty(HttpCase):
                 }
             )
             order.action_confirm()
+        # what the cron triggered by the orders does after their commit
+        self.env["store.loyalty.pending"]._cron_recompute_pending()
+        self.env.invalidate_all()
         self.assertEqual(
             customer.loyalty_tier_id, self.env.ref("store_service_crm.loyalty_tier_silver")
         )
