@@ -18,6 +18,5 @@ from . import store_return_visit
 from . import rating_rating
 from . import store_service_kpi
 from . import store_service_kpi_dashboard
-from . import store_service_demo
 from . import store_scorecard_log
 from . import ir_actions_report

@@ -135,9 +135,34 @@ class ResPartner(models.Model):
         if full_history is None:
             full_history = not params.get_param(LOYALTY_SCANNED_PARAM)
         figures = self._loyalty_figures_query(ctx, full_history=full_history)
-        # The session table receives only the customers whose figures change (few, after
-        # the first run); one statement computes every customer, stores the Pareto
-        # cut-offs and returns the lower bounds of the batches.
+        total, dirty, bounds = self._loyalty_fill_changes(figures, table, batch_size)
+        self._loyalty_apply_batches(ctx, table, bounds, dirty, batch_size, commit)
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
+        self._loyalty_invalidate()
+        self.env["res.company"].invalidate_model(
+            ["loyalty_class_a_min_spend", "loyalty_class_b_min_spend"]
+        )
+        if commit:
+            self.env["ir.cron"]._notify_progress(done=dirty, remaining=0)
+            cr.commit()  # pylint: disable=invalid-commit
+        if full_history and not params.get_param(LOYALTY_SCANNED_PARAM):
+            params.set_param(LOYALTY_SCANNED_PARAM, fields.Datetime.to_string(ctx["now"]))
+        _logger.info(
+            "loyalty recompute (%s): %s customers evaluated, %s changed",
+            "every order" if full_history else "orders of the window",
+            total,
+            dirty,
+        )
+        return total
+
+    @api.model
+    def _loyalty_fill_changes(self, figures, table, batch_size):
+        """Evaluate every customer in one statement: store the Pareto cut-offs on the
+        companies, copy the customers whose figures change into the session ``table``
+        and return (customers evaluated, customers changed, lower bounds of the batches).
+        """
+        cr = self.env.cr
+        # only the customers whose figures change (few, after the first run)
         cr.execute(SQL("CREATE TEMPORARY TABLE %s AS %s WITH NO DATA", table, figures))
         cr.execute(
             SQL(
@@ -173,6 +198,13 @@ class ResPartner(models.Model):
             )
         )
         total, dirty, bounds, _companies = cr.fetchone()
+        return total, dirty, bounds
+
+    @api.model
+    def _loyalty_apply_batches(self, ctx, table, bounds, dirty, batch_size, commit):
+        """Write the changed customers of the session ``table`` batch by batch; with
+        ``commit``, commit each batch and report the progress to the cron."""
+        cr = self.env.cr
         if len(bounds) > 1:
             cr.execute(SQL("CREATE INDEX ON %s (partner_id)", table))
             cr.execute(SQL("ANALYZE %s", table))
@@ -191,23 +223,6 @@ class ResPartner(models.Model):
                 self.env["ir.cron"]._notify_progress(done=done, remaining=dirty - done)
                 cr.commit()  # pylint: disable=invalid-commit
                 _logger.info("loyalty recompute: %s/%s changed partners written", done, dirty)
-        cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
-        self._loyalty_invalidate()
-        self.env["res.company"].invalidate_model(
-            ["loyalty_class_a_min_spend", "loyalty_class_b_min_spend"]
-        )
-        if commit:
-            self.env["ir.cron"]._notify_progress(done=dirty, remaining=0)
-            cr.commit()  # pylint: disable=invalid-commit
-        if full_history and not params.get_param(LOYALTY_SCANNED_PARAM):
-            params.set_param(LOYALTY_SCANNED_PARAM, fields.Datetime.to_string(ctx["now"]))
-        _logger.info(
-            "loyalty recompute (%s): %s customers evaluated, %s changed",
-            "every order" if full_history else "orders of the window",
-            total,
-            dirty,
-        )
-        return total
 
     # ------------------------------------------------------------------
     # helpers
@@ -333,36 +348,15 @@ class ResPartner(models.Model):
           company's cut-offs of the last full recompute (a few partners);
         - tier: the highest thresholds met; lower only after the grace period; a locked
           tier is kept.
+
+        Long on purpose: one SQL statement read top to bottom (aggregate, figures,
+        class, lifecycle, tier); the parts that vary are built by the
+        ``_loyalty_*_sql`` helpers.
         """
-        multi_company = len(ctx["companies"]) > 1
         start = self._loyalty_window_start(ctx)
-        scope = SQL()
-        partner_scope = SQL()
-        if partner_ids is not None:
-            scope = SQL(
-                "AND so.partner_id IN "
-                "(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
-                partner_ids,
-            )
-            partner_scope = SQL("AND cp.id = ANY(%s)", partner_ids)
-        # One aggregate, orders of contacts rolled up to their commercial partner at once.
-        if multi_company:
-            agg_company, agg_group = SQL("so.company_id"), SQL(", so.company_id")
-        else:
-            agg_company = SQL("%s::integer", ctx["companies"][0][0] if ctx["companies"] else None)
-            agg_group = SQL()
-        if multi_company:
-            orders = SQL(
-                """
-                SELECT DISTINCT ON (o.partner_id) o.*
-                  FROM agg1 o
-                  JOIN res_partner cp ON cp.id = o.partner_id
-                 WHERE cp.company_id IS NULL OR cp.company_id = o.company_id
-              ORDER BY o.partner_id, o.last_date DESC
-                """
-            )
-        else:
-            orders = SQL("SELECT * FROM agg1")
+        scope, partner_scope, agg_company, agg_group, orders = self._loyalty_orders_sql(
+            ctx, partner_ids
+        )
         # Pareto class: against the company's cut-offs, the lowest spend of class A and
         # of class B. The full recompute finds them with a running sum over the
         # customers ranked by spend (a narrow sort, in float: a class, not an amount);
@@ -375,78 +369,10 @@ class ResPartner(models.Model):
                  ELSE 'C' END
             """
         )
-        if partner_ids is None:
-            # The running sum needs the customers in spend order, but only those of the
-            # spend bucket (log scale, ~1.6 % wide) where the running sum crosses each
-            # share: the buckets' own running sums find it without sorting everyone.
-            # Every customer of a higher bucket is in the class, none of a lower one.
-            cuts = SQL(
-                """
-                spend_r AS MATERIALIZED (
-                    SELECT a.company_id, round(a.spend * 100) / 100 AS spend_f,
-                           floor(ln(round(a.spend * 100) / 100) * 64)::integer AS bucket
-                      FROM agg a
-                     WHERE round(a.spend * 100) > 0
-                ),
-                bucket_sums AS (
-                    SELECT b.company_id, b.bucket, b.s,
-                           SUM(b.s) OVER (PARTITION BY b.company_id ORDER BY b.bucket DESC
-                                          ROWS UNBOUNDED PRECEDING) - b.s AS before,
-                           SUM(b.s) OVER (PARTITION BY b.company_id) AS total
-                      FROM (SELECT company_id, bucket, SUM(spend_f) AS s
-                              FROM spend_r GROUP BY company_id, bucket) b
-                ),
-                edges AS (
-                    SELECT DISTINCT ON (bs.company_id, cls.name)
-                           bs.company_id, cls.name, bs.bucket, bs.before,
-                           bs.total * cls.pct / 100 AS threshold
-                      FROM bucket_sums bs
-                      JOIN res_company co ON co.id = bs.company_id
-                     CROSS JOIN LATERAL (
-                           VALUES ('A', co.loyalty_class_a_percent),
-                                  ('B', co.loyalty_class_a_percent
-                                        + co.loyalty_class_b_percent)) cls(name, pct)
-                     WHERE bs.before < bs.total * cls.pct / 100
-                  ORDER BY bs.company_id, cls.name, bs.bucket
-                ),
-                cuts AS MATERIALIZED (
-                    SELECT x.company_id,
-                           MIN(x.spend_f) FILTER (WHERE x.name = 'A' AND x.before < x.threshold)
-                               AS a_min,
-                           MIN(x.spend_f) FILTER (WHERE x.name = 'B' AND x.before < x.threshold)
-                               AS b_min
-                      FROM (SELECT e.company_id, e.name, e.threshold, r.spend_f,
-                                   e.before
-                                   + SUM(r.spend_f) OVER (PARTITION BY e.company_id, e.name
-                                                          ORDER BY r.spend_f DESC
-                                                          ROWS UNBOUNDED PRECEDING)
-                                   - r.spend_f AS before
-                              FROM edges e
-                              JOIN spend_r r ON r.company_id = e.company_id
-                                            AND r.bucket = e.bucket) x
-                  GROUP BY x.company_id
-                ),
-                """
-            )
-            cut_columns = SQL("cuts.a_min, cuts.b_min")
-            cut_join = SQL("LEFT JOIN cuts ON cuts.company_id = f.company_id")
-        else:
-            cuts = SQL()
-            cut_columns = SQL(
-                "co.loyalty_class_a_min_spend::float8 AS a_min,"
-                " co.loyalty_class_b_min_spend::float8 AS b_min"
-            )
-            cut_join = SQL()
-        if full_history:
-            history_scope = SQL()
-            last_date = SQL("agg.last_date::date")
-            first_date = SQL("agg.first_date::date")
-        else:
-            # Only the orders of the window are read; the first and last order dates
-            # from before it are the stored ones (kept right by the order hooks).
-            history_scope = SQL("AND so.date_order >= %s", self._loyalty_min_window_start(ctx))
-            last_date = SQL("COALESCE(agg.last_date::date, cp.loyalty_last_order_date)")
-            first_date = SQL("LEAST(agg.first_date::date, cp.loyalty_first_order_date)")
+        cuts, cut_columns, cut_join = self._loyalty_pareto_cuts_sql(
+            full_recompute=partner_ids is None
+        )
+        history_scope, last_date, first_date = self._loyalty_history_sql(ctx, full_history)
         old_rank = self._loyalty_rank_case(ctx, SQL("c.old_tier_id"))
         new_rank = self._loyalty_rank_case(ctx, SQL("c.computed_tier_id"))
         return SQL(
@@ -560,6 +486,127 @@ class ResPartner(models.Model):
         )
 
     @api.model
+    def _loyalty_orders_sql(self, ctx, partner_ids):
+        """SQL pieces of the order aggregate: (order filter, partner filter, company
+        column, extra GROUP BY, the aggregate kept per partner)."""
+        multi_company = len(ctx["companies"]) > 1
+        scope = SQL()
+        partner_scope = SQL()
+        if partner_ids is not None:
+            scope = SQL(
+                "AND so.partner_id IN "
+                "(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
+                partner_ids,
+            )
+            partner_scope = SQL("AND cp.id = ANY(%s)", partner_ids)
+        # One aggregate, orders of contacts rolled up to their commercial partner at once.
+        if multi_company:
+            agg_company, agg_group = SQL("so.company_id"), SQL(", so.company_id")
+        else:
+            agg_company = SQL("%s::integer", ctx["companies"][0][0] if ctx["companies"] else None)
+            agg_group = SQL()
+        if multi_company:
+            orders = SQL(
+                """
+                SELECT DISTINCT ON (o.partner_id) o.*
+                  FROM agg1 o
+                  JOIN res_partner cp ON cp.id = o.partner_id
+                 WHERE cp.company_id IS NULL OR cp.company_id = o.company_id
+              ORDER BY o.partner_id, o.last_date DESC
+                """
+            )
+        else:
+            orders = SQL("SELECT * FROM agg1")
+        return scope, partner_scope, agg_company, agg_group, orders
+
+    @api.model
+    def _loyalty_pareto_cuts_sql(self, full_recompute):
+        """SQL pieces of the Pareto class: (CTEs finding the cut-offs, cut-off columns, join).
+
+        The full recompute finds each company's cut-offs (the lowest spend of class A
+        and of class B); a recompute of a few customers reads those of the last full
+        recompute from the company.
+        """
+        if full_recompute:
+            # The running sum needs the customers in spend order, but only those of the
+            # spend bucket (log scale, ~1.6 % wide) where the running sum crosses each
+            # share: the buckets' own running sums find it without sorting everyone.
+            # Every customer of a higher bucket is in the class, none of a lower one.
+            cuts = SQL(
+                """
+                spend_r AS MATERIALIZED (
+                    SELECT a.company_id, round(a.spend * 100) / 100 AS spend_f,
+                           floor(ln(round(a.spend * 100) / 100) * 64)::integer AS bucket
+                      FROM agg a
+                     WHERE round(a.spend * 100) > 0
+                ),
+                bucket_sums AS (
+                    SELECT b.company_id, b.bucket, b.s,
+                           SUM(b.s) OVER (PARTITION BY b.company_id ORDER BY b.bucket DESC
+                                          ROWS UNBOUNDED PRECEDING) - b.s AS before,
+                           SUM(b.s) OVER (PARTITION BY b.company_id) AS total
+                      FROM (SELECT company_id, bucket, SUM(spend_f) AS s
+                              FROM spend_r GROUP BY company_id, bucket) b
+                ),
+                edges AS (
+                    SELECT DISTINCT ON (bs.company_id, cls.name)
+                           bs.company_id, cls.name, bs.bucket, bs.before,
+                           bs.total * cls.pct / 100 AS threshold
+                      FROM bucket_sums bs
+                      JOIN res_company co ON co.id = bs.company_id
+                     CROSS JOIN LATERAL (
+                           VALUES ('A', co.loyalty_class_a_percent),
+                                  ('B', co.loyalty_class_a_percent
+                                        + co.loyalty_class_b_percent)) cls(name, pct)
+                     WHERE bs.before < bs.total * cls.pct / 100
+                  ORDER BY bs.company_id, cls.name, bs.bucket
+                ),
+                cuts AS MATERIALIZED (
+                    SELECT x.company_id,
+                           MIN(x.spend_f) FILTER (WHERE x.name = 'A' AND x.before < x.threshold)
+                               AS a_min,
+                           MIN(x.spend_f) FILTER (WHERE x.name = 'B' AND x.before < x.threshold)
+                               AS b_min
+                      FROM (SELECT e.company_id, e.name, e.threshold, r.spend_f,
+                                   e.before
+                                   + SUM(r.spend_f) OVER (PARTITION BY e.company_id, e.name
+                                                          ORDER BY r.spend_f DESC
+                                                          ROWS UNBOUNDED PRECEDING)
+                                   - r.spend_f AS before
+                              FROM edges e
+                              JOIN spend_r r ON r.company_id = e.company_id
+                                            AND r.bucket = e.bucket) x
+                  GROUP BY x.company_id
+                ),
+                """
+            )
+            cut_columns = SQL("cuts.a_min, cuts.b_min")
+            cut_join = SQL("LEFT JOIN cuts ON cuts.company_id = f.company_id")
+        else:
+            cuts = SQL()
+            cut_columns = SQL(
+                "co.loyalty_class_a_min_spend::float8 AS a_min,"
+                " co.loyalty_class_b_min_spend::float8 AS b_min"
+            )
+            cut_join = SQL()
+        return cuts, cut_columns, cut_join
+
+    @api.model
+    def _loyalty_history_sql(self, ctx, full_history):
+        """SQL pieces of the order history read: (order filter, last date, first date)."""
+        if full_history:
+            history_scope = SQL()
+            last_date = SQL("agg.last_date::date")
+            first_date = SQL("agg.first_date::date")
+        else:
+            # Only the orders of the window are read; the first and last order dates
+            # from before it are the stored ones (kept right by the order hooks).
+            history_scope = SQL("AND so.date_order >= %s", self._loyalty_min_window_start(ctx))
+            last_date = SQL("COALESCE(agg.last_date::date, cp.loyalty_last_order_date)")
+            first_date = SQL("LEAST(agg.first_date::date, cp.loyalty_first_order_date)")
+        return history_scope, last_date, first_date
+
+    @api.model
     def _loyalty_apply(self, ctx, figures, low=None, high=None):
         """One statement: history rows and chatter notes for the changed tiers, then the
         UPDATE of the changed partners (and their contacts). Returns the number of
@@ -567,6 +614,9 @@ class ResPartner(models.Model):
 
         Chatter: a set-based INSERT into mail_message (an internal note, author the
         current user), not message_post: no followers are notified of tier changes.
+
+        Long on purpose: one data-modifying SQL statement (history, chatter, update),
+        atomic per batch, read top to bottom.
         """
         range_filter = SQL()
         if low is not None:

@@ -1,6 +1,6 @@
 """Visit planning on the customer: return-visit stats, "needs attention", care visits."""
 
-from odoo import models
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -75,7 +75,8 @@ class ResPartner(models.Model):
                         """SELECT rp.commercial_partner_id FROM store_complaint c
                              JOIN res_partner rp ON rp.id = c.partner_id
                             WHERE c.state NOT IN ('resolved', 'closed', 'cancelled')
-                              AND c.resolution_deadline < now() at time zone 'UTC'"""
+                              AND c.resolution_deadline < %s""",
+                        fields.Datetime.now(),
                     )
                 )
         if "customer_lifecycle" in self._fields and self._fields["customer_lifecycle"].store:

@@ -1,4 +1,13 @@
-from odoo.tests import new_test_user
+# pylint: disable=unsubscriptable-object
+# (pylint cannot infer TransactionCase.env in setUpClass)
+"""What the tests share: the users, a complaint case and a return-visit case."""
+
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import TransactionCase, new_test_user
 
 
 def make_users(env):
@@ -16,3 +25,168 @@ def make_users(env):
             groups="base.group_user,store_service_crm.group_store_service_manager",
         ),
     }
+
+
+class ComplaintCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = make_users(cls.env)
+        cls.clerk = cls.users["clerk"]
+        cls.manager = cls.users["manager"]
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "complaint_response_hours": 24.0,
+                "complaint_resolution_hours": 72.0,
+                "complaint_factor_low": 1.5,
+                "complaint_factor_medium": 1.0,
+                "complaint_factor_high": 0.5,
+                "complaint_factor_critical": 0.25,
+                "complaint_sla_working_hours": False,
+                "complaint_escalation_delay_hours": 24.0,
+                "complaint_repeat_days": 30,
+                "complaint_fcr_hours": 2.0,
+            }
+        )
+        # the clerk works in the store (record rules: a clerk sees their stores' complaints)
+        cls.store = cls.env["crm.team"].create(
+            {
+                "name": "Test Store",
+                "user_id": cls.manager.id,
+                "company_id": cls.company.id,
+                "member_ids": [fields.Command.link(cls.clerk.id)],
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Ms. Zhang", "email": "zhang@example.com", "customer_rank": 1}
+        )
+        cls.customer_no_email = cls.env["res.partner"].create(
+            {"name": "Mr. Wang", "customer_rank": 1}
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Fridge FR-200", "list_price": 800.0, "type": "consu"}
+        )
+        cls.other_product = cls.env["product.product"].create(
+            {"name": "Tile 60x60", "list_price": 5.0, "type": "consu"}
+        )
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "team_id": cls.store.id,
+                "order_line": [
+                    fields.Command.create({"product_id": cls.product.id, "product_uom_qty": 1})
+                ],
+            }
+        )
+        cls.order.action_confirm()
+        cls.category = cls.env.ref("store_service_crm.complaint_category_product_quality")
+        cls.Complaint = cls.env["store.complaint"].with_context(
+            mail_create_nolog=True, tracking_disable=True
+        )
+
+    def _complaint(self, **vals):
+        values = {
+            "partner_id": self.customer_no_email.id,
+            "category_id": self.category.id,
+            "description": "The fridge is noisy",
+            "team_id": self.store.id,
+        }
+        values.update(vals)
+        return self.Complaint.create(values)
+
+    def _in_progress(self, **vals):
+        complaint = self._complaint(**vals)
+        complaint.action_assign()
+        complaint.action_start()
+        return complaint
+
+    def _resolvable(self, complaint):
+        complaint.write(
+            {"responsibility": "staff", "resolution_type": "apology", "resolution_note": "Sorry"}
+        )
+        return complaint
+
+    def _resolved(self, **vals):
+        complaint = self._resolvable(self._in_progress(**vals))
+        complaint.action_resolve()
+        return complaint
+
+    @staticmethod
+    def _hours(delta):
+        return round(delta / timedelta(hours=1), 4)
+
+
+class VisitCase(TransactionCase):
+    """A store, a clerk, a customer and helpers to make orders; the shipped rules are
+    archived so that each test decides which rules exist."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.users = make_users(cls.env)
+        cls.clerk = cls.users["clerk"]
+        cls.manager = cls.users["manager"]
+        cls.Rule = cls.env["store.return.visit.rule"]
+        cls.Visit = cls.env["store.return.visit"]
+        cls.Rule.search([]).active = False
+        # The tests run 400 days from now: the existing (demo) orders are too old for the
+        # rules, each test sees its own orders only.
+        cls.startClassPatcher(freeze_time(fields.Datetime.now() + timedelta(days=400)))
+        cls.store = cls.env["crm.team"].create(
+            {"name": "Visit Test Store", "user_id": cls.manager.id}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Ms. Zhang", "email": "zhang@example.com", "customer_rank": 1}
+        )
+        cls.tiles = cls.env["product.category"].create({"name": "Tiles"})
+        cls.floor_tiles = cls.env["product.category"].create(
+            {"name": "Floor tiles", "parent_id": cls.tiles.id}
+        )
+        cls.fridge = cls.env["product.product"].create(
+            {"name": "Fridge FR-200", "list_price": 800.0, "type": "consu"}
+        )
+        cls.tile = cls.env["product.product"].create(
+            {
+                "name": "Tile 60x60",
+                "list_price": 5.0,
+                "type": "consu",
+                "categ_id": cls.floor_tiles.id,
+            }
+        )
+        cls.activity_type = cls.env.ref("store_service_crm.mail_activity_type_return_visit")
+
+    def _rule(self, **vals):
+        values = {
+            "name": "Call after purchase",
+            "trigger": "sale_confirmed",
+            "delay_days": 3,
+            "channel": "phone",
+            "assign_to": "salesperson",
+            "company_id": False,
+        }
+        values.update(vals)
+        return self.Rule.create(values)
+
+    def _order(self, partner=None, product=None, confirm=True, user=None, days_ago=0):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": (partner or self.customer).id,
+                "team_id": self.store.id,
+                "user_id": (user or self.clerk).id,
+                "order_line": [
+                    fields.Command.create(
+                        {"product_id": (product or self.fridge).id, "product_uom_qty": 1}
+                    )
+                ],
+            }
+        )
+        if confirm:
+            order.action_confirm()
+            if days_ago:
+                order.date_order = fields.Datetime.now() - timedelta(days=days_ago)
+        return order
+
+    def _visits(self, **domain):
+        return self.Visit.search([(key, "=", value) for key, value in domain.items()])

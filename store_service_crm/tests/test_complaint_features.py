@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .complaint_common import ComplaintCase
+from .common import ComplaintCase
 
 
 @tagged("post_install", "-at_install")

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import Form, tagged
 
-from .complaint_common import ComplaintCase
+from .common import ComplaintCase
 
 RECEIVED = datetime(2026, 3, 2, 9, 0)  # a Monday morning
 

@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .complaint_common import ComplaintCase
+from .common import ComplaintCase
 
 
 @tagged("post_install", "-at_install")

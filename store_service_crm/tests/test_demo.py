@@ -51,7 +51,7 @@ class TestDemoChain(TransactionCase):
             "the demo chain is missing: the addon must be installed with its demo data",
         )
         self.assertFalse(
-            self.env["store.service.demo"]._create_demo_chain(),
+            self.env["crm.team"]._store_service_create_demo_chain(),
             "a second run must create nothing",
         )
         self.assertEqual(

@@ -109,10 +109,7 @@ class TestKpiEngine(TransactionCase):
         order.action_confirm()
         if state == "cancel":
             order._action_cancel()
-        cls.env.flush_all()
-        cls.env.cr.execute(
-            "UPDATE sale_order SET date_order = %s WHERE id = %s", (date_order, order.id)
-        )
+        order.date_order = date_order
         return order
 
     @classmethod

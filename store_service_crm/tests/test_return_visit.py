@@ -1,10 +1,12 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 
-from .visit_common import VisitCase
+from .common import VisitCase
 
 
 @tagged("post_install", "-at_install")
@@ -180,13 +182,9 @@ class TestReturnVisit(VisitCase):
             }
         )
         self.assertFalse(customer.needs_attention)
-        self.env.cr.execute(
-            "UPDATE store_complaint SET resolution_deadline = now() - interval '1 day' "
-            "WHERE id = %s",
-            [complaint.id],
-        )
-        self.env.invalidate_all()
-        self.assertTrue(customer.needs_attention)
+        with freeze_time(complaint.resolution_deadline + timedelta(days=1)):
+            self.env.invalidate_all()
+            self.assertTrue(customer.needs_attention)
 
     def test_plan_care_visit_once_per_customer(self):
         other = self.env["res.partner"].create({"name": "Mr. Li", "customer_rank": 1})

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import tagged
 
-from .visit_common import VisitCase
+from .common import VisitCase
 
 
 class Killed(Exception):
@@ -123,7 +123,11 @@ class TestReturnVisitRules(VisitCase):
         self._rule()
         order = self._order()
         visit = self._visits(sale_order_id=order.id)
-        self.env.cr.execute("UPDATE sale_order SET state = 'cancel' WHERE id = %s", [order.id])
+        # an SQL-level fault on purpose: the order cancelled behind the ORM's back (today)
+        self.env.cr.execute(
+            "UPDATE sale_order SET state = 'cancel', write_date = %s WHERE id = %s",
+            [fields.Datetime.now(), order.id],
+        )
         self.env.invalidate_all()
         self.Rule.generate_visits()
         self.assertEqual(visit.state, "cancelled")

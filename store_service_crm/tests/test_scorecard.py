@@ -111,10 +111,7 @@ class TestStoreScorecard(TransactionCase):
             }
         )
         order.action_confirm()
-        cls.env.flush_all()
-        cls.env.cr.execute(
-            "UPDATE sale_order SET date_order = %s WHERE id = %s", (date_order, order.id)
-        )
+        order.date_order = date_order
         return order
 
     @classmethod

@@ -1,16 +1,20 @@
 """The demo chain: 14 months of a three-store chain, generated at demo install.
 
-Called once from ``demo/demo_chain_demo.xml`` (a noupdate file: an addon update
-does not run it again; it also returns at once when the chain exists). It is
+Plain Python, not a model: nothing of it is registered in a database without
+demo data (Odoo's convention, as ``account/demo/account_demo.py``). The demo
+file ``demo/demo_chain_demo.xml`` (noupdate: an addon update does not run it
+again) calls ``crm.team._store_service_create_demo_chain()``, the one hook at
+the bottom of this file, which returns at once when the chain exists. It is
 deterministic (``random.Random(42)`` and seeds derived from it) and relative to
 today: the same customers, orders, complaints and visits on every install,
 dated over this month and the 13 before.
 
 Records go through the ORM in batches and the workflow actions (``action_*``)
 where they set derived fields or side records (verification visits,
-activities, satisfaction averages); the past is then written in with SQL:
-order, complaint and visit dates, first responses, resolutions, closings and
-the first-contact flag computed with the same rule as ``action_resolve()``.
+activities, satisfaction averages); the past is then written in with SQL, once,
+at demo install: order, complaint and visit dates, first responses,
+resolutions, closings and the first-contact flag computed with the same rule
+as ``action_resolve()``.
 """
 
 import random
@@ -299,17 +303,17 @@ def _weighted(rng, pairs):
     return rng.choices(values, weights=weights)[0]
 
 
-class StoreServiceDemo(models.AbstractModel):
-    _name = "store.service.demo"
-    _description = "Customer Service Demo Data"
+class DemoChain:
+    """Builds the demo chain in ``env`` (without mails, tracking or subscriptions)."""
 
-    @api.model
-    def _create_demo_chain(self):
+    def __init__(self, env):
+        self.env = env(context=dict(env.context, **NO_MAIL_CTX))
+
+    def build(self):
         """Create the demo chain once; return False when it exists already."""
         Partner = self.env["res.partner"].with_context(active_test=False)
         if Partner.search_count([("ref", "=like", f"{DEMO_REF}%")], limit=1):
             return False
-        self = self.with_context(**NO_MAIL_CTX)  # noqa: PLW0642
         now = fields.Datetime.now().replace(microsecond=0)
         today = now.date()
         start = today.replace(day=1) - relativedelta(months=MONTHS - 1)
@@ -475,6 +479,13 @@ class StoreServiceDemo(models.AbstractModel):
     def _demo_orders(self, rng, ctx, customers):
         """A few hundred confirmed orders (and a few cancelled ones) over 14 months, created
         month by month so that the tier history reads like the chain's past."""
+        planned = self._demo_plan_orders(rng, ctx, customers)
+        orders = self._demo_create_orders(rng, ctx, planned)
+        self._demo_backdate_orders(orders)
+        return orders
+
+    def _demo_plan_orders(self, rng, ctx, customers):
+        """(moment, customer, state, store index) of every order, in time order."""
         span = (ctx["today"] - ctx["start"].date()).days
         planned = []  # (moment, customer, state, store index)
         for customer in customers:
@@ -503,6 +514,11 @@ class StoreServiceDemo(models.AbstractModel):
                 moment = low + (high - low) * top_up_rng.uniform(0.1, 0.9)
                 planned.append((moment, top_up_rng.choice(big), "sale", store_index))
         planned.sort(key=lambda item: item[0])
+        return planned
+
+    def _demo_create_orders(self, rng, ctx, planned):
+        """Create the planned orders month by month; the tier changes they cause are dated
+        at the end of their month."""
         SaleOrder = self.env["sale.order"]
         History = self.env["store.loyalty.tier.history"]
         orders = SaleOrder.browse()
@@ -545,6 +561,10 @@ class StoreServiceDemo(models.AbstractModel):
                     last=last_message,
                 )
             )
+        return orders
+
+    def _demo_backdate_orders(self, orders):
+        """The orders were created when they were placed, their customers with the first."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -573,7 +593,6 @@ class StoreServiceDemo(models.AbstractModel):
             )
         )
         self.env.invalidate_all()
-        return orders
 
     def _demo_last_id(self, table):
         self.env.cr.execute(SQL("SELECT COALESCE(max(id), 0) FROM %s", SQL.identifier(table)))
@@ -932,6 +951,13 @@ class StoreServiceDemo(models.AbstractModel):
                 Complaint.env["store.return.visit"].browse(spec["vals"]["origin_visit_id"]).write(
                     {"complaint_id": complaint.id}
                 )
+        self._demo_complaint_workflow(rng, ctx, specs, quiet, timelines)
+        self._demo_backdate_complaints(ctx, complaints, timelines)
+
+    def _demo_complaint_workflow(self, rng, ctx, specs, quiet, timelines):
+        """Take each complaint to its target state through the workflow actions (``quiet``:
+        the old complaints, whose customers get no mail)."""
+        Complaint = self.env["store.complaint"]
 
         def having(*states, **options):
             """The complaints headed for these states; in the context without customer
@@ -993,7 +1019,6 @@ class StoreServiceDemo(models.AbstractModel):
         stale_visits = stale.return_visit_ids.filtered(lambda v: v.state == "planned")
         stale_visits.write({"state": "unreachable", "attempt_count": 3})
         stale_visits.activity_ids.unlink()
-        self._demo_backdate_complaints(ctx, complaints, timelines)
 
     def _demo_backdate_complaints(self, ctx, complaints, timelines):
         self.env.flush_all()
@@ -1073,3 +1098,14 @@ class StoreServiceDemo(models.AbstractModel):
         Complaint = self.env["store.complaint"]
         self.env.add_to_compute(Complaint._fields["promise_status"], complaints)
         complaints.flush_recordset(["promise_status"])
+
+
+class CrmTeam(models.Model):
+    # The demo file's entry point on an existing model: no model of its own.
+    _inherit = "crm.team"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _store_service_create_demo_chain(self):
+        """Demo data only (demo/demo_chain_demo.xml): create the demo chain once; return
+        False when it exists already."""
+        return DemoChain(self.env).build()
