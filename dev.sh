@@ -9,6 +9,9 @@
 #                    PostgreSQL, virtualenv)
 #   ./dev.sh update  create the demo database, or update the addon in it, and stop
 #   ./dev.sh lint    ruff + pylint-odoo on the addon
+#   ./dev.sh upgrade-check  install the previous release (.ci/previous-release)
+#                    with demo data, upgrade it to this code, check no record
+#                    is lost (part of `test`)
 #   ./dev.sh i18n    regenerate i18n/store_service_crm.pot from the code and
 #                    merge it into the .po files (lists what is untranslated)
 #
@@ -25,6 +28,8 @@
 #                installed (default: "sale sale_management rating"; empty: none)
 #   KEEP_DB=1    keep the throw-away test database
 #   NO_HTTP_TESTS=1  skip browser tours (HttpCase) in `test`
+#   NO_UPGRADE_CHECK=1  skip the upgrade check in `test` (also skipped when
+#                TEST_ARGS is set)
 set -euo pipefail
 
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -220,19 +225,84 @@ cmd_lint() {
     (cd "$PROJECT_DIR" && "$VENV/bin/pylint" --rcfile=.pylintrc --disable=missing-readme,unsubscriptable-object "$ADDON")
 }
 
+# Throw-away databases (and temporary directories) removed when dev.sh exits,
+# unless KEEP_DB=1.
+CLEANUP_DBS=()
+CLEANUP_DIRS=()
+cleanup() {
+    local d
+    if [ -z "${KEEP_DB:-}" ]; then
+        for d in "${CLEANUP_DBS[@]}"; do
+            dropdb --if-exists "$d" >/dev/null 2>&1 || true
+            rm -rf "${STATE_DIR:?}/data/filestore/$d"
+        done
+    fi
+    for d in "${CLEANUP_DIRS[@]}"; do rm -rf "$d"; done
+}
+trap cleanup EXIT
+
+# Fail when an Odoo log holds an ERROR or CRITICAL line.
+check_log() {
+    if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$1" >&2; then
+        die "$2 logged errors (see $1)"
+    fi
+}
+
+# The previous release's commit: the first line of .ci/previous-release that
+# is not a comment.
+previous_release() { grep -v -E '^[[:space:]]*(#|$)' "$PROJECT_DIR/.ci/previous-release" | head -1 | tr -d '[:space:]'; }
+
+UPGRADE_DB="ssc_upgrade_$$"
+UPGRADE_DIR="$STATE_DIR/previous-release-$$"
+# Upgrade check: a database with the previous release (and its demo data) is
+# upgraded with the current code; no ERROR in the log, no record lost
+# (scripts/upgrade_check.py names what was lost).
+cmd_upgrade_check() {
+    local commit db="$UPGRADE_DB" tmp="$UPGRADE_DIR" conf_prev snap
+    commit=$(previous_release)
+    [ -n "$commit" ] || die "no commit in .ci/previous-release"
+    if ! git -C "$PROJECT_DIR" cat-file -e "$commit^{commit}" 2>/dev/null; then
+        say "previous release $commit is not in this clone (shallow?): fetching it from origin"
+        timeout 120 git -C "$PROJECT_DIR" fetch --quiet --depth=1 origin "$commit" >&2 2>/dev/null \
+            || die "the previous release $commit (.ci/previous-release) is not in this git clone and cannot be fetched: clone with its history (git clone without --depth, or git fetch --unshallow), or run with NO_UPGRADE_CHECK=1"
+    fi
+    CLEANUP_DIRS+=("$tmp")
+    CLEANUP_DBS+=("$db")
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    git -C "$PROJECT_DIR" archive "$commit" "$ADDON" | tar -x -C "$tmp" \
+        || die "cannot extract $ADDON of the previous release $commit"
+    conf_prev="$tmp/odoo.conf"
+    sed "s|^addons_path = .*|addons_path = $ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$tmp|" "$CONF" >"$conf_prev"
+    snap="$STATE_DIR/upgrade-snapshot.json"
+    say "upgrade check: installing the previous release ${commit:0:9} (with demo data) in $db (log: $LOG_DIR/upgrade-previous.log)"
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$conf_prev" -d "$db" -i "$ADDON" --stop-after-init \
+        --logfile "$LOG_DIR/upgrade-previous.log" \
+        || die "installing the previous release failed (see $LOG_DIR/upgrade-previous.log)"
+    check_log "$LOG_DIR/upgrade-previous.log" "installing the previous release"
+    "$VENV/bin/python" "$PROJECT_DIR/scripts/upgrade_check.py" -c "$conf_prev" -d "$db" snapshot "$snap" \
+        || die "upgrade check: recording the previous release's records failed"
+    say "upgrade check: upgrading $db to this code (-u $ADDON; log: $LOG_DIR/upgrade.log)"
+    odoo_bin -d "$db" -u "$ADDON" --stop-after-init --logfile "$LOG_DIR/upgrade.log" \
+        || die "upgrading $ADDON from the previous release failed (see $LOG_DIR/upgrade.log)"
+    check_log "$LOG_DIR/upgrade.log" "upgrading $ADDON from the previous release"
+    "$VENV/bin/python" "$PROJECT_DIR/scripts/upgrade_check.py" -c "$CONF" -d "$db" verify "$snap" \
+        || die "upgrade check failed: the upgrade from ${commit:0:9} lost records (listed above)"
+}
+
 cmd_test() {
     setup
     cmd_lint
     local db="ssc_test_$$" rc=0
-    if [ -z "${KEEP_DB:-}" ]; then
-        # shellcheck disable=SC2064
-        trap "dropdb --if-exists '$db' >/dev/null 2>&1 || true; rm -rf '$STATE_DIR/data/filestore/$db'" EXIT
-    fi
+    CLEANUP_DBS+=("$db")
     say "installing $ADDON (with demo data) in throw-away database $db (log: $LOG_DIR/test-install.log)"
     odoo_bin -d "$db" -i "$ADDON" --stop-after-init --logfile "$LOG_DIR/test-install.log" \
         || die "installing $ADDON failed (see $LOG_DIR/test-install.log)"
-    if grep -E ' (ERROR|CRITICAL) ' "$LOG_DIR/test-install.log" >&2; then
-        die "installing $ADDON logged errors (see $LOG_DIR/test-install.log)"
+    check_log "$LOG_DIR/test-install.log" "installing $ADDON"
+    if [ -z "${TEST_ARGS:-}" ] && [ -z "${NO_UPGRADE_CHECK:-}" ]; then
+        # in a subshell: a failure is reported and the test suites still run
+        CLEANUP_DBS+=("$UPGRADE_DB")
+        CLEANUP_DIRS+=("$UPGRADE_DIR")
+        (cmd_upgrade_check) || rc=$?
     fi
     local pytest=("$VENV/bin/pytest" -p no:cacheprovider --odoo-database="$db" --odoo-log-level=warn)
     local suites=() m
@@ -264,7 +334,8 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     setup) setup; say "setup done: Odoo at $ODOO_SRC, virtualenv $VENV, config $CONF" ;;
     lint) cmd_lint ;;
+    upgrade-check) setup; cmd_upgrade_check ;;
     i18n) cmd_i18n ;;
     update) setup; ensure_db; say "database $DB_NAME is up to date" ;;
-    *) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
+    *) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
 esac
