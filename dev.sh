@@ -304,7 +304,11 @@ cmd_test() {
         CLEANUP_DIRS+=("$UPGRADE_DIR")
         (cmd_upgrade_check) || rc=$?
     fi
-    local pytest=("$VENV/bin/pytest" -p no:cacheprovider --odoo-database="$db" --odoo-log-level=warn)
+    # scripts/pytest_odoo_test_mode.py: Odoo's test framework imported in test
+    # mode (no "Importing test framework" ERROR stack from pytest-odoo)
+    local pytest=(env PYTHONPATH="$PROJECT_DIR/scripts${PYTHONPATH:+:$PYTHONPATH}"
+        "$VENV/bin/pytest" -p no:cacheprovider -p pytest_odoo_test_mode
+        --odoo-database="$db" --odoo-log-level=warn)
     local suites=() m
     for m in ${ODOO_SUITES-sale sale_management rating}; do suites+=("$ODOO_SRC/addons/$m/tests"); done
     if [ ${#suites[@]} -gt 0 ] && [ -z "${TEST_ARGS:-}" ]; then
