@@ -12,6 +12,8 @@ installed and records:
   defines) and of every model it extends with stored fields (res.partner,
   sale.order, crm.team, ...), read with SQL so that no record rule, active
   flag or access right hides one;
+- the ids of the chatter messages, followers, activities, ratings and
+  attachments of the addon's records (``<model>@<table>`` keys);
 - for every customer, the values of the loyalty fields (``loyalty_*``: tier,
   lock, spend, order count, dates, ...) and of ``birthdate_date``.
 
@@ -25,6 +27,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+from odoo.tools import SQL
 
 ADDON = "store_service_crm"
 PARTNER_FIELDS_PREFIX = "loyalty_"
@@ -61,8 +65,38 @@ def _tracked_models(env):
 
 
 def _ids(env, model):
-    env.cr.execute(f'SELECT id FROM "{env[model]._table}" ORDER BY id')  # noqa: S608
+    env.cr.execute(SQL("SELECT id FROM %s ORDER BY id", SQL.identifier(env[model]._table)))
     return [row[0] for row in env.cr.fetchall()]
+
+
+# (model, column naming the record's model): what hangs on the addon's records
+RELATED = (
+    ("mail.message", "model"),
+    ("mail.followers", "res_model"),
+    ("mail.activity", "res_model"),
+    ("rating.rating", "res_model"),
+    ("ir.attachment", "res_model"),
+)
+
+
+def _related_ids(env, own):
+    """{"<own model>@<related model>": ids} of the related rows of the addon's records."""
+    result = {}
+    for related, column in RELATED:
+        if related not in env.registry:
+            continue
+        env.cr.execute(
+            SQL(
+                "SELECT %(col)s, array_agg(id ORDER BY id) FROM %(table)s"
+                " WHERE %(col)s = ANY(%(own)s) GROUP BY %(col)s",
+                col=SQL.identifier(column),
+                table=SQL.identifier(env[related]._table),
+                own=own,
+            )
+        )
+        for model, ids in env.cr.fetchall():
+            result[f"{model}@{related}"] = ids
+    return result
 
 
 def _partner_fields(env):
@@ -105,14 +139,17 @@ def snapshot(env, out):
         "version": env["ir.module.module"]._get(ADDON).latest_version,
         "own_models": own,
         "models": models,
+        "related": _related_ids(env, own),
         "partner_fields": field_names,
         "partners": _partner_values(env, field_names, models["res.partner"]),
     }
     Path(out).write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
     total = sum(len(ids) for ids in models.values())
+    related = sum(len(ids) for ids in data["related"].values())
     print(
         f"upgrade check: release {data['version']}: {total} records in {len(models)} models "
-        f"({len(own)} of {ADDON}), {len(field_names)} loyalty fields of "
+        f"({len(own)} of {ADDON}), {related} messages/followers/activities/ratings/"
+        f"attachments of them, {len(field_names)} loyalty fields of "
         f"{len(models['res.partner'])} partners recorded in {out}"
     )
 
@@ -145,6 +182,17 @@ def verify(env, snapshot_file):
                 f"{model}: {len(lost)} of {len(before)} records lost "
                 f"({len(after)} now); lost ids: {shown}"
             )
+    related_now = _related_ids(env, data["own_models"])
+    for key, before in sorted(data["related"].items()):
+        after = set(related_now.get(key, ()))
+        lost = [rid for rid in before if rid not in after]
+        checked += len(before)
+        if lost:
+            model, related = key.split("@")
+            shown = ", ".join(map(str, lost[:SHOWN])) + (", ..." if len(lost) > SHOWN else "")
+            problems.append(
+                f"{related} of {model}: {len(lost)} of {len(before)} lost; lost ids: {shown}"
+            )
     partner_fields = data["partner_fields"]
     missing_fields = [f for f in partner_fields if f not in env["res.partner"]._fields]
     for name in missing_fields:
@@ -176,8 +224,9 @@ def verify(env, snapshot_file):
             print(f"  - {problem}", file=sys.stderr)
         return 1
     print(
-        f"upgrade check: {ADDON} {data['version']} -> {version}: all {checked} records of "
-        f"{len(data['models'])} models and the {len(kept_fields)} loyalty fields of "
+        f"upgrade check: {ADDON} {data['version']} -> {version}: all {checked} records "
+        f"({len(data['models'])} models, and what hangs on the addon's records) and the "
+        f"{len(kept_fields)} loyalty fields of "
         f"{len(partner_ids)} customers kept"
     )
     return 0
