@@ -12,6 +12,9 @@
 #   ./dev.sh upgrade-check  install the previous release (.ci/previous-release)
 #                    with demo data, upgrade it to this code, check no record
 #                    is lost (part of `test`)
+#   ./dev.sh readme  rebuild the addon's README.rst and static/description/
+#                    index.html from its readme/*.md (OCA's oca-gen-addon-readme)
+#   ./dev.sh wheel   build the addon's wheel (pyproject.toml, whool) in .odoo/dist
 #   ./dev.sh i18n    regenerate i18n/store_service_crm.pot from the code and
 #                    merge it into the .po files (lists what is untranslated)
 #
@@ -216,13 +219,67 @@ cmd_run() {
     exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB_NAME" --db-filter="^$DB_NAME\$" "$@"
 }
 
+# OCA's oca-gen-addon-readme (scripts/oca_gen_addon_readme/, vendored) on the
+# addon directory $1: README.rst and static/description/index.html from
+# readme/*.md and the manifest. Extra arguments go to the tool.
+gen_readme() {
+    local dir="$1"
+    shift
+    PYTHONPATH="$PROJECT_DIR/scripts${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" \
+        -m oca_gen_addon_readme.gen_addon_readme --org-name=store-service-crm \
+        --repo-name=store_service_crm --branch=18.0 --addon-dir="$dir" "$@"
+}
+
+cmd_readme() {
+    [ -x "$VENV/bin/ruff" ] || setup
+    gen_readme "$PROJECT_DIR/$ADDON"
+    say "$ADDON/README.rst and $ADDON/static/description/index.html rebuilt from $ADDON/readme/"
+}
+
+# README.rst and index.html must be what oca-gen-addon-readme builds from the
+# fragments (built in a copy; the source digest is the one of the file, as
+# OCA's pre-commit hook does with --keep-source-digest).
+check_readme() {
+    local tmp f rc=0
+    tmp=$(mktemp -d)
+    mkdir -p "$tmp/$ADDON/static/description"
+    cp -r "$PROJECT_DIR/$ADDON/__manifest__.py" "$PROJECT_DIR/$ADDON/readme" "$tmp/$ADDON/"
+    for f in README.rst static/description/index.html; do
+        [ ! -f "$PROJECT_DIR/$ADDON/$f" ] || cp "$PROJECT_DIR/$ADDON/$f" "$tmp/$ADDON/$f"
+    done
+    gen_readme "$tmp/$ADDON" --keep-source-digest || rc=$?
+    for f in README.rst static/description/index.html; do
+        [ $rc -ne 0 ] && break
+        if ! cmp -s "$tmp/$ADDON/$f" "$PROJECT_DIR/$ADDON/$f"; then
+            diff -u "$PROJECT_DIR/$ADDON/$f" "$tmp/$ADDON/$f" | head -20 >&2 || true
+            say "$ADDON/$f is not what its readme/ fragments build: run ./dev.sh readme and commit"
+            rc=1
+        fi
+    done
+    rm -rf "$tmp"
+    return $rc
+}
+
+cmd_wheel() {
+    [ -x "$VENV/bin/ruff" ] || setup
+    local out="$STATE_DIR/dist"
+    rm -rf "$out"
+    mkdir -p "$out"
+    # --no-isolation: whool comes from requirements.txt (no download at build time)
+    "$VENV/bin/python" -m build --wheel --no-isolation --outdir "$out" "$PROJECT_DIR/$ADDON" \
+        >"$LOG_DIR/wheel.log" 2>&1 || { tail -20 "$LOG_DIR/wheel.log" >&2; die "building the wheel failed (see $LOG_DIR/wheel.log)"; }
+    say "wheel: $(cd "$out" && ls ./*.whl)"
+}
+
 cmd_lint() {
     [ -x "$VENV/bin/ruff" ] || setup
     say "ruff"
     "$VENV/bin/ruff" check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts" "$PROJECT_DIR/benchmarks"
     "$VENV/bin/ruff" format --check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts" "$PROJECT_DIR/benchmarks"
-    say "pylint-odoo"
-    (cd "$PROJECT_DIR" && "$VENV/bin/pylint" --rcfile=.pylintrc --disable=missing-readme,unsubscriptable-object "$ADDON")
+    say "README.rst up to date (oca-gen-addon-readme)"
+    check_readme || die "$ADDON's README.rst is out of date"
+    say "pylint-odoo (OCA's checks, .pylintrc)"
+    (cd "$PROJECT_DIR" && "$VENV/bin/pylint" --rcfile=.pylintrc "$ADDON")
 }
 
 # Throw-away databases (and temporary directories) removed when dev.sh exits,
@@ -292,6 +349,7 @@ cmd_upgrade_check() {
 cmd_test() {
     setup
     cmd_lint
+    cmd_wheel
     local db="ssc_test_$$" rc=0
     CLEANUP_DBS+=("$db")
     say "installing $ADDON (with demo data) in throw-away database $db (log: $LOG_DIR/test-install.log)"
@@ -338,8 +396,10 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     setup) setup; say "setup done: Odoo at $ODOO_SRC, virtualenv $VENV, config $CONF" ;;
     lint) cmd_lint ;;
+    readme) cmd_readme ;;
+    wheel) cmd_wheel ;;
     upgrade-check) setup; cmd_upgrade_check ;;
     i18n) cmd_i18n ;;
     update) setup; ensure_db; say "database $DB_NAME is up to date" ;;
-    *) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
+    *) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
 esac
