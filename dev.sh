@@ -219,6 +219,15 @@ cmd_run() {
     exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB_NAME" --db-filter="^$DB_NAME\$" "$@"
 }
 
+# The virtualenv, up to date with the requirements (lint, readme and wheel need
+# no database).
+tools_ready() {
+    mkdir -p "$LOG_DIR"
+    setup_odoo_src
+    setup_venv
+    link_odoo_src
+}
+
 # OCA's oca-gen-addon-readme (scripts/oca_gen_addon_readme/, vendored) on the
 # addon directory $1: README.rst and static/description/index.html from
 # readme/*.md and the manifest. Extra arguments go to the tool.
@@ -231,7 +240,7 @@ gen_readme() {
 }
 
 cmd_readme() {
-    [ -x "$VENV/bin/ruff" ] || setup
+    tools_ready
     gen_readme "$PROJECT_DIR/$ADDON"
     say "$ADDON/README.rst and $ADDON/static/description/index.html rebuilt from $ADDON/readme/"
 }
@@ -261,7 +270,7 @@ check_readme() {
 }
 
 cmd_wheel() {
-    [ -x "$VENV/bin/ruff" ] || setup
+    tools_ready
     local out="$STATE_DIR/dist"
     rm -rf "$out"
     mkdir -p "$out"
@@ -272,7 +281,7 @@ cmd_wheel() {
 }
 
 cmd_lint() {
-    [ -x "$VENV/bin/ruff" ] || setup
+    tools_ready
     say "ruff"
     "$VENV/bin/ruff" check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts" "$PROJECT_DIR/benchmarks"
     "$VENV/bin/ruff" format --check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts" "$PROJECT_DIR/benchmarks"
