@@ -339,7 +339,9 @@ cmd_upgrade_check() {
         || die "cannot extract $ADDON of the previous release $commit"
     conf_prev="$tmp/odoo.conf"
     sed "s|^addons_path = .*|addons_path = $ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$tmp|" "$CONF" >"$conf_prev"
-    snap="$STATE_DIR/upgrade-snapshot.json"
+    snap="$tmp/upgrade-snapshot.json"
+    : >"$LOG_DIR/upgrade-previous.log"
+    : >"$LOG_DIR/upgrade.log"
     say "upgrade check: installing the previous release ${commit:0:9} (with demo data) in $db (log: $LOG_DIR/upgrade-previous.log)"
     "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$conf_prev" -d "$db" -i "$ADDON" --stop-after-init \
         --logfile "$LOG_DIR/upgrade-previous.log" \
@@ -362,6 +364,7 @@ cmd_test() {
     local db="ssc_test_$$" rc=0
     CLEANUP_DBS+=("$db")
     say "installing $ADDON (with demo data) in throw-away database $db (log: $LOG_DIR/test-install.log)"
+    : >"$LOG_DIR/test-install.log"  # Odoo appends: check this run's lines only
     odoo_bin -d "$db" -i "$ADDON" --stop-after-init --logfile "$LOG_DIR/test-install.log" \
         || die "installing $ADDON failed (see $LOG_DIR/test-install.log)"
     check_log "$LOG_DIR/test-install.log" "installing $ADDON"
