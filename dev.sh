@@ -29,7 +29,7 @@
 #                Odoo's own suites are not run
 #   ODOO_SUITES  Odoo addons whose own tests `test` runs first, with the addon
 #                installed (default: "sale sale_management rating"; empty: none)
-#   KEEP_DB=1    keep the throw-away test database
+#   KEEP_DB=1    keep the throw-away test and upgrade-check databases
 #   NO_HTTP_TESTS=1  skip browser tours (HttpCase) in `test`
 #   NO_UPGRADE_CHECK=1  skip the upgrade check in `test` (also skipped when
 #                TEST_ARGS is set)
@@ -413,5 +413,5 @@ case "${1:-}" in
     upgrade-check) setup; cmd_upgrade_check ;;
     i18n) cmd_i18n ;;
     update) setup; ensure_db; say "database $DB_NAME is up to date" ;;
-    *) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
+    *) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
 esac
