@@ -27,6 +27,7 @@ from .store_service_kpi_definitions import (
     SUMS,
     VISIT,
     KpiRow,
+    create_sql_functions,
     sum_aggregate,
     sums_of,
 )
@@ -42,6 +43,9 @@ def _ratio(numerator, denominator, factor=1.0):
 class StoreServiceKpi(models.AbstractModel):
     _name = "store.service.kpi"
     _description = "Store Service KPIs"
+
+    def init(self):
+        create_sql_functions(self.env.cr)
 
     # ------------------------------------------------------------------
     # Targets
@@ -248,6 +252,7 @@ class StoreServiceKpi(models.AbstractModel):
         query = model._search(self._kpi_base_domain(source, date_from, date_to, team_ids))
         row = self._kpi_row(query)
         if source == COMPLAINT:
+            query.add_join("LEFT JOIN", row.company_alias, "res_company", row.company_condition())
             local = self._kpi_local(row("date_received"))
         else:
             local = SQL("%s::timestamp", row("scheduled_date"))

@@ -4,6 +4,8 @@ from odoo.tools import SQL
 from ..models.store_service_kpi_definitions import (
     COMPLAINT,
     KpiRow,
+    create_sql_functions,
+    kpi_join_company,
     kpi_report_columns,
     kpi_report_fields,
     sum_report_column,
@@ -156,7 +158,9 @@ class StoreComplaintReport(models.Model):
             JOIN res_company rc ON rc.id = c.company_id
             LEFT JOIN product_product pp ON pp.id = c.product_id
             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-            """
+            %s
+            """,
+            kpi_join_company(KpiRow("c")),
         )
 
     def _where(self):
@@ -166,6 +170,7 @@ class StoreComplaintReport(models.Model):
         return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())
 
     def init(self):
+        create_sql_functions(self.env.cr)
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
