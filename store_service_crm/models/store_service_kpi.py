@@ -28,6 +28,7 @@ from .store_service_kpi_definitions import (
     VISIT,
     KpiRow,
     create_sql_functions,
+    kpi_label,
     sum_aggregate,
     sums_of,
 )
@@ -448,7 +449,7 @@ class StoreServiceKpi(models.AbstractModel):
         )
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._(kpi.label),
+            "name": kpi_label(self.env, kpi),
             "res_model": model,
             "views": [(False, "list"), (False, "form")],
             "domain": domain,

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools.misc import format_date
 
-from .store_service_kpi_definitions import KPIS, RANKING_COUNTS, SUMS, KpiFormat
+from .store_service_kpi_definitions import KPIS, RANKING_COUNTS, SUMS, KpiFormat, kpi_label
 
 TREND_MONTHS = 12
 
@@ -71,7 +71,7 @@ class StoreServiceKpi(models.AbstractModel):
         """(key, short header, full label, unit) of the store ranking's columns: the KPIs
         marked for it, then the counts."""
         columns = [
-            (key, self.env._(kpi.short_label), self.env._(kpi.label), kpi.unit)
+            (key, kpi_label(self.env, kpi, short=True), kpi_label(self.env, kpi), kpi.unit)
             for key, kpi in KPIS.items()
             if kpi.ranking
         ]
@@ -121,7 +121,7 @@ class StoreServiceKpi(models.AbstractModel):
             improved = (delta > 0) == higher_is_better
         return {
             "key": key,
-            "label": self.env._(kpi.label),
+            "label": kpi_label(self.env, kpi),
             "help": self.env._(kpi.help),
             "unit": unit,
             "value": value,
@@ -153,7 +153,7 @@ class StoreServiceKpi(models.AbstractModel):
             "series": [
                 {
                     "key": key,
-                    "label": self.env._(kpi.label),
+                    "label": kpi_label(self.env, kpi),
                     "unit": kpi.unit,
                     "values": [
                         self._dashboard_chart_value(kpi.unit, by_month.get(month, {}).get(key))

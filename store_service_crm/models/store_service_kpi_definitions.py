@@ -365,7 +365,10 @@ class Kpi:
     report_field: str | None = None
     ranking: bool = False
     scorecard: bool = True
-    aliases: tuple = field(default=())
+    # company settings the labels show (``%(hours)s``), and the report measure's
+    # label when the KPI label has such a placeholder
+    label_settings: dict = field(default_factory=dict)
+    report_label: object = None
 
     @property
     def source(self):
@@ -472,8 +475,8 @@ KPIS = {
         ),
         Kpi(
             "response_24h_rate",
-            _lt("Answered within 24 h"),
-            _lt("24 h"),
+            _lt("Answered within %(hours)s h"),
+            _lt("%(hours)s h"),
             _lt(
                 "Complaints answered within the response hours of the settings (24 by "
                 "default) after they were received, over the complaints answered or older "
@@ -486,6 +489,8 @@ KPIS = {
             records="response_24h_due",
             report_field="response_24h_rate",
             ranking=True,
+            label_settings={"hours": "kpi_response_hours"},
+            report_label=_lt("Answered within the Response Hours"),
         ),
         Kpi(
             "response_on_time_rate",
@@ -625,6 +630,15 @@ WEIGHT_FIELDS = tuple(kpi.weight_field for kpi in KPIS.values() if kpi.weight_fi
 DEFINITION_FIELDS = ("kpi_response_hours",)
 
 
+def kpi_label(env, kpi, short=False, company=None):
+    """The KPI's label (or short label) in the user's language, with the company
+    settings it shows (\"Answered within 24 h\")."""
+    company = company or env.company
+    values = {name: f"{company.sudo()[setting]:g}" for name, setting in kpi.label_settings.items()}
+    label = env._(kpi.short_label if short else kpi.label)
+    return label % values if values else label
+
+
 def sums_of(source):
     return [s for s in SUMS.values() if s.source == source]
 
@@ -664,7 +678,7 @@ def kpi_report_fields(source, keys=None):
             continue
         suffix = " (%)" if kpi.unit == "percent" else ""
         result[kpi.report_field] = fields.Float(
-            string=kpi.label._source + suffix,
+            string=(kpi.report_label or kpi.label)._source + suffix,
             readonly=True,
             aggregator="avg",
             help=kpi.help._source,

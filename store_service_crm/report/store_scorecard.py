@@ -14,6 +14,7 @@ from ..models.store_service_kpi_definitions import (
     SCORE_KPIS,
     SUMS,
     KpiFormat,
+    kpi_label,
 )
 
 OPEN_STATES = ("new", "assigned", "in_progress")
@@ -156,7 +157,7 @@ class StoreScorecardReport(models.AbstractModel):
         value, target = kpis.get(kpi.key), targets.get(kpi.key)
         return {
             "key": kpi.key,
-            "label": self.env._(kpi.label),
+            "label": kpi_label(self.env, kpi, company=kpi_model.env.company),
             "help": self.env._(kpi.help),
             "value": fmt(kpi.unit, value),
             "previous": fmt(kpi.unit, previous.get(kpi.key)),

@@ -147,6 +147,14 @@ class TestKpiDefinitions(TransactionCase):
         self.assertIn("SLA", labels["response_on_time_rate"])
         targets = self.Kpi.get_targets()
         self.assertAlmostEqual(targets["response_24h_rate"], 0.85)
+        # the label shows the hours of the settings
+        self.company.kpi_response_hours = 36.0
+        with freeze_time("2025-03-10 08:00:00"):
+            data = self.Kpi.get_dashboard_data(*MARCH, team_ids=self.store.ids)
+        labels = {card["key"]: card["label"] for card in data["cards"]}
+        self.assertEqual(labels["response_24h_rate"], "Answered within 36 h")
+        columns = {column["key"]: column["label"] for column in data["columns"]}
+        self.assertEqual(columns["response_24h_rate"], "36 h")
 
     # ------------------------------------------------------------------ one-pass resolution
     def test_one_pass_resolution_has_no_clock(self):
