@@ -9,6 +9,7 @@ report's pivot (read_group) and the printed scorecard agree.
 """
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
@@ -137,6 +138,51 @@ class TestKpiOneDefinition(TransactionCase):
                     self.assertEqual(listed, kpis["complaint_count"])
                 else:
                     self.assertLess(listed, kpis["complaint_count"])
+
+    def test_scorecard_lists_use_local_days_and_skip_archived_and_cancelled(self):
+        """In Shanghai (UTC+8), a complaint received on the 1st at 00:30 local time
+        (the last day of the previous month in UTC) belongs to the month; archived and
+        cancelled complaints are in no list."""
+        store = self.env["crm.team"].create({"name": "Scorecard Bounds Store"})
+        category = self.env.ref(f"{MODULE}.complaint_category_product_quality")
+        customer = self.env["res.partner"].create({"name": "Mr. Bounds", "customer_rank": 1})
+
+        def complaint(received_utc):
+            with freeze_time(received_utc):
+                return self.env["store.complaint"].create(
+                    {
+                        "partner_id": customer.id,
+                        "team_id": store.id,
+                        "category_id": category.id,
+                        "description": "Bounds",
+                        "severity": "critical",
+                    }
+                )
+
+        first = self.date_from
+        # 00:30 on the 1st in Shanghai is 16:30 UTC the day before
+        at_midnight = f"{first - relativedelta(days=1)} 16:30:00"
+        counted = complaint(at_midnight)
+        archived = complaint(at_midnight)
+        archived.active = False
+        cancelled = complaint(at_midnight)
+        cancelled.action_cancel()
+        # 23:30 UTC on the last day is the 1st of the next month in Shanghai
+        next_month = complaint(f"{self.date_to} 23:30:00")
+        kpis = self.Kpi.compute_kpis(self.date_from, self.date_to, team_ids=store.ids)
+        self.assertEqual(kpis["complaint_count"], 1)
+        card = self.scorecard._get_scorecard(store, self.date_from, self.date_to)
+        self.assertEqual(
+            [(line["name"], line["count"]) for line in card["categories"]],
+            [(category.display_name, 1)],
+        )
+        # overdue at the end of the month (its last local day): the open complaint of
+        # the month (deadline 18 h after receipt); not the archived one, and not the
+        # one whose deadline falls after the month's end in Shanghai
+        self.assertEqual(card["overdue"]["records"], counted)
+        self.assertEqual(card["overdue"]["count"], 1)
+        month_end = self.Kpi._kpi_period(self.date_from, self.date_to)[3]
+        self.assertGreater(next_month.resolution_deadline, month_end)
 
     def test_every_sum_has_a_domain_when_a_drill_down_opens_it(self):
         for key, kpi in KPIS.items():
