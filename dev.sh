@@ -9,6 +9,12 @@
 #                    PostgreSQL, virtualenv)
 #   ./dev.sh update  create the demo database, or update the addon in it, and stop
 #   ./dev.sh lint    ruff + pylint-odoo on the addon
+#   ./dev.sh upgrade-check  install the previous release (.ci/previous-release)
+#                    with demo data, upgrade it to this code, check no record
+#                    is lost (part of `test`)
+#   ./dev.sh readme  rebuild the addon's README.rst and static/description/
+#                    index.html from its readme/*.md (OCA's oca-gen-addon-readme)
+#   ./dev.sh wheel   build the addon's wheel (pyproject.toml, whool) in .odoo/dist
 #   ./dev.sh i18n    regenerate i18n/store_service_crm.pot from the code and
 #                    merge it into the .po files (lists what is untranslated)
 #
@@ -23,8 +29,10 @@
 #                Odoo's own suites are not run
 #   ODOO_SUITES  Odoo addons whose own tests `test` runs first, with the addon
 #                installed (default: "sale sale_management rating"; empty: none)
-#   KEEP_DB=1    keep the throw-away test database
+#   KEEP_DB=1    keep the throw-away test and upgrade-check databases
 #   NO_HTTP_TESTS=1  skip browser tours (HttpCase) in `test`
+#   NO_UPGRADE_CHECK=1  skip the upgrade check in `test` (also skipped when
+#                TEST_ARGS is set)
 set -euo pipefail
 
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -211,30 +219,166 @@ cmd_run() {
     exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB_NAME" --db-filter="^$DB_NAME\$" "$@"
 }
 
+# The virtualenv, up to date with the requirements (lint, readme and wheel need
+# no database).
+tools_ready() {
+    mkdir -p "$LOG_DIR"
+    setup_odoo_src
+    setup_venv
+    link_odoo_src
+}
+
+# OCA's oca-gen-addon-readme (scripts/oca_gen_addon_readme/, vendored) on the
+# addon directory $1: README.rst and static/description/index.html from
+# readme/*.md and the manifest. Extra arguments go to the tool.
+gen_readme() {
+    local dir="$1"
+    shift
+    PYTHONPATH="$PROJECT_DIR/scripts${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" \
+        -m oca_gen_addon_readme.gen_addon_readme --org-name=store-service-crm \
+        --repo-name=store_service_crm --branch=18.0 --addon-dir="$dir" "$@"
+}
+
+cmd_readme() {
+    tools_ready
+    gen_readme "$PROJECT_DIR/$ADDON"
+    say "$ADDON/README.rst and $ADDON/static/description/index.html rebuilt from $ADDON/readme/"
+}
+
+# README.rst and index.html must be what oca-gen-addon-readme builds from the
+# fragments (built in a copy; the source digest is the one of the file, as
+# OCA's pre-commit hook does with --keep-source-digest).
+check_readme() {
+    local tmp f rc=0
+    tmp=$(mktemp -d)
+    mkdir -p "$tmp/$ADDON/static/description"
+    cp -r "$PROJECT_DIR/$ADDON/__manifest__.py" "$PROJECT_DIR/$ADDON/readme" "$tmp/$ADDON/"
+    for f in README.rst static/description/index.html; do
+        [ ! -f "$PROJECT_DIR/$ADDON/$f" ] || cp "$PROJECT_DIR/$ADDON/$f" "$tmp/$ADDON/$f"
+    done
+    gen_readme "$tmp/$ADDON" --keep-source-digest || rc=$?
+    for f in README.rst static/description/index.html; do
+        [ $rc -ne 0 ] && break
+        if ! cmp -s "$tmp/$ADDON/$f" "$PROJECT_DIR/$ADDON/$f"; then
+            diff -u "$PROJECT_DIR/$ADDON/$f" "$tmp/$ADDON/$f" | head -20 >&2 || true
+            say "$ADDON/$f is not what its readme/ fragments build: run ./dev.sh readme and commit"
+            rc=1
+        fi
+    done
+    rm -rf "$tmp"
+    return $rc
+}
+
+cmd_wheel() {
+    tools_ready
+    local out="$STATE_DIR/dist"
+    rm -rf "$out"
+    mkdir -p "$out"
+    # --no-isolation: whool comes from requirements.txt (no download at build time)
+    "$VENV/bin/python" -m build --wheel --no-isolation --outdir "$out" "$PROJECT_DIR/$ADDON" \
+        >"$LOG_DIR/wheel.log" 2>&1 || { tail -20 "$LOG_DIR/wheel.log" >&2; die "building the wheel failed (see $LOG_DIR/wheel.log)"; }
+    say "wheel: $(cd "$out" && ls ./*.whl)"
+}
+
 cmd_lint() {
-    [ -x "$VENV/bin/ruff" ] || setup
+    tools_ready
     say "ruff"
     "$VENV/bin/ruff" check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts" "$PROJECT_DIR/benchmarks"
     "$VENV/bin/ruff" format --check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts" "$PROJECT_DIR/benchmarks"
-    say "pylint-odoo"
-    (cd "$PROJECT_DIR" && "$VENV/bin/pylint" --rcfile=.pylintrc --disable=missing-readme,unsubscriptable-object "$ADDON")
+    say "README.rst up to date (oca-gen-addon-readme)"
+    check_readme || die "$ADDON's README.rst is out of date"
+    say "pylint-odoo (OCA's checks, .pylintrc)"
+    (cd "$PROJECT_DIR" && "$VENV/bin/pylint" --rcfile=.pylintrc "$ADDON")
+}
+
+# Throw-away databases (and temporary directories) removed when dev.sh exits,
+# unless KEEP_DB=1.
+CLEANUP_DBS=()
+CLEANUP_DIRS=()
+cleanup() {
+    local d
+    if [ -z "${KEEP_DB:-}" ]; then
+        for d in "${CLEANUP_DBS[@]}"; do
+            dropdb --if-exists "$d" >/dev/null 2>&1 || true
+            rm -rf "${STATE_DIR:?}/data/filestore/$d"
+        done
+    fi
+    for d in "${CLEANUP_DIRS[@]}"; do rm -rf "$d"; done
+}
+trap cleanup EXIT
+
+# Fail when an Odoo log holds an ERROR or CRITICAL line.
+check_log() {
+    if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$1" >&2; then
+        die "$2 logged errors (see $1)"
+    fi
+}
+
+# The previous release's commit: the first line of .ci/previous-release that
+# is not a comment.
+previous_release() { grep -v -E '^[[:space:]]*(#|$)' "$PROJECT_DIR/.ci/previous-release" | head -1 | tr -d '[:space:]'; }
+
+UPGRADE_DB="ssc_upgrade_$$"
+UPGRADE_DIR="$STATE_DIR/previous-release-$$"
+# Upgrade check: a database with the previous release (and its demo data) is
+# upgraded with the current code; no ERROR in the log, no record lost
+# (scripts/upgrade_check.py names what was lost).
+cmd_upgrade_check() {
+    local commit db="$UPGRADE_DB" tmp="$UPGRADE_DIR" conf_prev snap
+    commit=$(previous_release)
+    [ -n "$commit" ] || die "no commit in .ci/previous-release"
+    if ! git -C "$PROJECT_DIR" cat-file -e "$commit^{commit}" 2>/dev/null; then
+        say "previous release $commit is not in this clone (shallow?): fetching it from origin"
+        timeout 120 git -C "$PROJECT_DIR" fetch --quiet --depth=1 origin "$commit" >&2 2>/dev/null \
+            || die "the previous release $commit (.ci/previous-release) is not in this git clone and cannot be fetched: clone with its history (git clone without --depth, or git fetch --unshallow), or run with NO_UPGRADE_CHECK=1"
+    fi
+    CLEANUP_DIRS+=("$tmp")
+    CLEANUP_DBS+=("$db")
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    git -C "$PROJECT_DIR" archive "$commit" "$ADDON" | tar -x -C "$tmp" \
+        || die "cannot extract $ADDON of the previous release $commit"
+    conf_prev="$tmp/odoo.conf"
+    sed "s|^addons_path = .*|addons_path = $ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$tmp|" "$CONF" >"$conf_prev"
+    snap="$tmp/upgrade-snapshot.json"
+    : >"$LOG_DIR/upgrade-previous.log"
+    : >"$LOG_DIR/upgrade.log"
+    say "upgrade check: installing the previous release ${commit:0:9} (with demo data) in $db (log: $LOG_DIR/upgrade-previous.log)"
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$conf_prev" -d "$db" -i "$ADDON" --stop-after-init \
+        --logfile "$LOG_DIR/upgrade-previous.log" \
+        || die "installing the previous release failed (see $LOG_DIR/upgrade-previous.log)"
+    check_log "$LOG_DIR/upgrade-previous.log" "installing the previous release"
+    "$VENV/bin/python" "$PROJECT_DIR/scripts/upgrade_check.py" -c "$conf_prev" -d "$db" snapshot "$snap" \
+        || die "upgrade check: recording the previous release's records failed"
+    say "upgrade check: upgrading $db to this code (-u $ADDON; log: $LOG_DIR/upgrade.log)"
+    odoo_bin -d "$db" -u "$ADDON" --stop-after-init --logfile "$LOG_DIR/upgrade.log" \
+        || die "upgrading $ADDON from the previous release failed (see $LOG_DIR/upgrade.log)"
+    check_log "$LOG_DIR/upgrade.log" "upgrading $ADDON from the previous release"
+    "$VENV/bin/python" "$PROJECT_DIR/scripts/upgrade_check.py" -c "$CONF" -d "$db" verify "$snap" \
+        || die "upgrade check failed: the upgrade from ${commit:0:9} lost records (listed above)"
 }
 
 cmd_test() {
     setup
     cmd_lint
+    cmd_wheel
     local db="ssc_test_$$" rc=0
-    if [ -z "${KEEP_DB:-}" ]; then
-        # shellcheck disable=SC2064
-        trap "dropdb --if-exists '$db' >/dev/null 2>&1 || true; rm -rf '$STATE_DIR/data/filestore/$db'" EXIT
-    fi
+    CLEANUP_DBS+=("$db")
     say "installing $ADDON (with demo data) in throw-away database $db (log: $LOG_DIR/test-install.log)"
+    : >"$LOG_DIR/test-install.log"  # Odoo appends: check this run's lines only
     odoo_bin -d "$db" -i "$ADDON" --stop-after-init --logfile "$LOG_DIR/test-install.log" \
         || die "installing $ADDON failed (see $LOG_DIR/test-install.log)"
-    if grep -E ' (ERROR|CRITICAL) ' "$LOG_DIR/test-install.log" >&2; then
-        die "installing $ADDON logged errors (see $LOG_DIR/test-install.log)"
+    check_log "$LOG_DIR/test-install.log" "installing $ADDON"
+    if [ -z "${TEST_ARGS:-}" ] && [ -z "${NO_UPGRADE_CHECK:-}" ]; then
+        # in a subshell: a failure is reported and the test suites still run
+        CLEANUP_DBS+=("$UPGRADE_DB")
+        CLEANUP_DIRS+=("$UPGRADE_DIR")
+        (cmd_upgrade_check) || rc=$?
     fi
-    local pytest=("$VENV/bin/pytest" -p no:cacheprovider --odoo-database="$db" --odoo-log-level=warn)
+    # scripts/pytest_odoo_test_mode.py: Odoo's test framework imported in test
+    # mode (no "Importing test framework" ERROR stack from pytest-odoo)
+    local pytest=(env PYTHONPATH="$PROJECT_DIR/scripts${PYTHONPATH:+:$PYTHONPATH}"
+        "$VENV/bin/pytest" -p no:cacheprovider -p pytest_odoo_test_mode
+        --odoo-database="$db" --odoo-log-level=warn)
     local suites=() m
     for m in ${ODOO_SUITES-sale sale_management rating}; do suites+=("$ODOO_SRC/addons/$m/tests"); done
     if [ ${#suites[@]} -gt 0 ] && [ -z "${TEST_ARGS:-}" ]; then
@@ -264,7 +408,10 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     setup) setup; say "setup done: Odoo at $ODOO_SRC, virtualenv $VENV, config $CONF" ;;
     lint) cmd_lint ;;
+    readme) cmd_readme ;;
+    wheel) cmd_wheel ;;
+    upgrade-check) setup; cmd_upgrade_check ;;
     i18n) cmd_i18n ;;
     update) setup; ensure_db; say "database $DB_NAME is up to date" ;;
-    *) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
+    *) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
 esac

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .store_return_visit_rule import VISIT_CHANNELS
+from .store_service_kpi_definitions import DEFINITION_FIELDS, KPIS, TARGET_FIELDS, WEIGHT_FIELDS
 
 LOYALTY_SETTINGS = (
     "loyalty_window_months",
@@ -14,18 +15,8 @@ LOYALTY_SETTINGS = (
 )
 
 
-KPI_SETTINGS = (
-    "kpi_target_csat",
-    "kpi_target_on_time",
-    "kpi_target_fcr",
-    "kpi_target_cost",
-    "kpi_target_response",
-    "kpi_target_returns",
-    "kpi_weight_csat",
-    "kpi_weight_on_time",
-    "kpi_weight_fcr",
-    "kpi_weight_cost",
-)
+# every KPI setting: targets and weights (declared with their KPI) and the response hours
+KPI_SETTINGS = TARGET_FIELDS + WEIGHT_FIELDS + DEFINITION_FIELDS
 
 
 class ResCompany(models.Model):
@@ -124,35 +115,50 @@ class ResCompany(models.Model):
     )
 
     # Service KPI targets (percentages as shown in Settings; the KPI engine compares
-    # fractions) and the weights of the service score.
+    # fractions) and the weights of the service score; each KPI names its own
+    # (store_service_kpi_definitions.KPIS).
+    kpi_response_hours = fields.Float(
+        string="Response Within (hours)",
+        default=24.0,
+        help='The "answered within 24 h" KPI counts the complaints answered within this '
+        "many hours after they were received (the SLA response rate uses the deadlines).",
+    )
     kpi_target_csat = fields.Float(string="CSAT Target (1-5)", default=4.8)
-    kpi_target_on_time = fields.Float(string="On-time Handling Target (%)", default=90.0)
-    kpi_target_fcr = fields.Float(string="First-contact Resolution Target (%)", default=80.0)
+    kpi_target_satisfaction = fields.Float(
+        string="Satisfied Customers Target (%)",
+        default=95.0,
+        help="Share of the CSAT scores of 4 or 5: at least this share.",
+    )
+    kpi_target_on_time = fields.Float(string="Resolved within SLA Target (%)", default=90.0)
+    kpi_target_fcr = fields.Float(string="One-pass Resolution Target (%)", default=80.0)
     kpi_target_cost = fields.Float(
         string="Service Cost Target (% of sales)",
         default=3.0,
-        help="Compensation paid over untaxed sales: at most this share.",
+        help="Compensation, credit notes and replacement goods over untaxed sales: at most "
+        "this share.",
     )
-    kpi_target_response = fields.Float(string="24 h Response Target (%)", default=85.0)
+    kpi_target_response_24h = fields.Float(
+        string="Answered within 24 h Target (%)",
+        default=85.0,
+        help="Complaints answered within the response hours after they were received: at "
+        "least this share.",
+    )
+    kpi_target_response = fields.Float(string="Answered within SLA Target (%)", default=85.0)
     kpi_target_returns = fields.Float(
         string="Returns Target (% of orders)",
         default=3.0,
-        help="Refund and exchange complaints over confirmed orders: at most this share.",
+        help="Refund, exchange and replacement complaints over confirmed orders: at most "
+        "this share.",
     )
     kpi_weight_csat = fields.Integer(string="CSAT Weight (%)", default=35)
-    kpi_weight_on_time = fields.Integer(string="On-time Handling Weight (%)", default=25)
-    kpi_weight_fcr = fields.Integer(string="First-contact Resolution Weight (%)", default=20)
+    kpi_weight_on_time = fields.Integer(string="On-time Resolution Weight (%)", default=25)
+    kpi_weight_fcr = fields.Integer(string="One-pass Resolution Weight (%)", default=20)
     kpi_weight_cost = fields.Integer(string="Service Cost Weight (%)", default=20)
 
     @api.constrains(*KPI_SETTINGS)
     def _check_kpi_settings(self):
         for company in self:
-            weights = (
-                company.kpi_weight_csat,
-                company.kpi_weight_on_time,
-                company.kpi_weight_fcr,
-                company.kpi_weight_cost,
-            )
+            weights = [company[name] for name in WEIGHT_FIELDS]
             if min(weights) < 0 or sum(weights) != 100:
                 raise ValidationError(
                     self.env._(
@@ -163,16 +169,18 @@ class ResCompany(models.Model):
                 )
             if not 1 <= company.kpi_target_csat <= 5:
                 raise ValidationError(self.env._("The CSAT target must be between 1 and 5."))
-            percents = (
-                company.kpi_target_on_time,
-                company.kpi_target_fcr,
-                company.kpi_target_cost,
-                company.kpi_target_response,
-                company.kpi_target_returns,
-            )
+            percents = [
+                company[kpi.target_field]
+                for kpi in KPIS.values()
+                if kpi.target_field and kpi.target_percent
+            ]
             if not all(0 <= p <= 100 for p in percents):
                 raise ValidationError(
                     self.env._("The KPI targets in percent must be between 0 and 100.")
+                )
+            if company.kpi_response_hours <= 0:
+                raise ValidationError(
+                    self.env._("The response hours of the response KPI must be positive.")
                 )
 
     @api.constrains(*LOYALTY_SETTINGS)

@@ -84,19 +84,26 @@ class ResConfigSettings(models.TransientModel):
 
     # Not related fields: the weights are checked together (they must add up to 100),
     # so they are written to the company in one write by set_values().
+    kpi_response_hours = fields.Float(string="Response Within (hours)", groups=MANAGER_GROUP)
     kpi_target_csat = fields.Float(string="CSAT Target (1-5)", groups=MANAGER_GROUP)
-    kpi_target_on_time = fields.Float(string="On-time Handling Target (%)", groups=MANAGER_GROUP)
-    kpi_target_fcr = fields.Float(
-        string="First-contact Resolution Target (%)", groups=MANAGER_GROUP
+    kpi_target_satisfaction = fields.Float(
+        string="Satisfied Customers Target (%)", groups=MANAGER_GROUP
     )
+    kpi_target_on_time = fields.Float(string="Resolved within SLA Target (%)", groups=MANAGER_GROUP)
+    kpi_target_fcr = fields.Float(string="One-pass Resolution Target (%)", groups=MANAGER_GROUP)
     kpi_target_cost = fields.Float(string="Service Cost Target (% of sales)", groups=MANAGER_GROUP)
-    kpi_target_response = fields.Float(string="24 h Response Target (%)", groups=MANAGER_GROUP)
+    kpi_target_response_24h = fields.Float(
+        string="Answered within 24 h Target (%)", groups=MANAGER_GROUP
+    )
+    kpi_target_response = fields.Float(
+        string="Answered within SLA Target (%)", groups=MANAGER_GROUP
+    )
     kpi_target_returns = fields.Float(string="Returns Target (% of orders)", groups=MANAGER_GROUP)
     kpi_weight_csat = fields.Integer(string="CSAT Weight (%)", groups=MANAGER_GROUP)
-    kpi_weight_on_time = fields.Integer(string="On-time Handling Weight (%)", groups=MANAGER_GROUP)
-    kpi_weight_fcr = fields.Integer(
-        string="First-contact Resolution Weight (%)", groups=MANAGER_GROUP
+    kpi_weight_on_time = fields.Integer(
+        string="On-time Resolution Weight (%)", groups=MANAGER_GROUP
     )
+    kpi_weight_fcr = fields.Integer(string="One-pass Resolution Weight (%)", groups=MANAGER_GROUP)
     kpi_weight_cost = fields.Integer(string="Service Cost Weight (%)", groups=MANAGER_GROUP)
 
     @api.model

@@ -40,6 +40,7 @@ WORKFLOW_FIELDS = {
     "close_override_reason",
     "cancel_reason",
     "first_contact_resolution",
+    "handover_count",
     "repeat_of_id",
     "satisfaction_score",
 }
@@ -231,12 +232,22 @@ class StoreComplaint(models.Model):
     resolution_note = fields.Text(string="Resolution")
     compensation_amount = fields.Monetary(currency_field="currency_id", tracking=True)
     first_contact_resolution = fields.Boolean(
-        string="First-Contact Resolution",
+        string="One-pass Resolution",
+        compute="_compute_first_contact_resolution",
+        store=True,
+        readonly=True,
         copy=False,
         tracking=True,
-        help="Set when resolving if the complaint was never reopened and was resolved within "
-        "the first-contact window (Settings) after it was received. The handler may "
-        "correct it until the complaint is closed.",
+        help="Resolved in one pass: never reopened, not handed over to another handler, and "
+        "no repeat complaint of the customer about the same order or product within the "
+        "repeat window. Recomputed when any of these happens.",
+    )
+    handover_count = fields.Integer(
+        string="Handovers",
+        readonly=True,
+        copy=False,
+        default=0,
+        help="Times the complaint was handed over to another handler after assignment.",
     )
     promised_date = fields.Date(
         tracking=True, help="Date promised to the customer for the resolution."
@@ -268,6 +279,7 @@ class StoreComplaint(models.Model):
     is_repeat = fields.Boolean(
         string="Repeat Complaint", compute="_compute_is_repeat", store=True, readonly=True
     )
+    repeat_ids = fields.One2many("store.complaint", "repeat_of_id", string="Repeated By")
     refund_move_id = fields.Many2one(
         "account.move",
         string="Credit Note",
@@ -429,6 +441,19 @@ class StoreComplaint(models.Model):
                     "kept" if resolved_day <= complaint.promised_date else "broken"
                 )
 
+    @api.depends("date_resolved", "reopen_count", "handover_count", "repeat_ids.state")
+    def _compute_first_contact_resolution(self):
+        """One-pass resolution (DESIGN.md, "KPI definitions"): resolved, never reopened,
+        never handed over, and no repeat complaint (not cancelled) points at it. No clock
+        window: a case that needs a site visit counts when it is solved in one pass."""
+        for complaint in self:
+            complaint.first_contact_resolution = bool(
+                complaint.date_resolved
+                and not complaint.reopen_count
+                and not complaint.handover_count
+                and not any(repeat.state != "cancelled" for repeat in complaint.repeat_ids)
+            )
+
     @api.depends("repeat_of_id")
     def _compute_is_repeat(self):
         for complaint in self:
@@ -579,11 +604,32 @@ class StoreComplaint(models.Model):
     def write(self, vals):
         if not self.env.su:
             self._check_workflow_update(vals)
+        if {"first_contact_resolution", "handover_count"}.intersection(vals):
+            raise UserError(
+                self.env._(
+                    "One-pass resolution and handovers are computed from the complaint's "
+                    "history: they cannot be written."
+                )
+            )
+        handed_over = self._handed_over(vals)
         if vals.get("team_id") and any(c.team_id.id != vals["team_id"] for c in self):
             self.env["crm.team"]._store_service_check_teams(
                 self.env["crm.team"].browse(vals["team_id"]), self.env._("a complaint")
             )
-        return super().write(vals)
+        res = super().write(vals)
+        for complaint in handed_over:
+            # past the check above: the count is written by this method only
+            super(StoreComplaint, complaint).write({"handover_count": complaint.handover_count + 1})
+        return res
+
+    def _handed_over(self, vals):
+        """The complaints that ``vals`` hands over to another handler after assignment
+        (a handover ends one-pass resolution)."""
+        if "user_id" not in vals:
+            return self.browse()
+        return self.filtered(
+            lambda c: c.state != "new" and c.user_id and c.user_id.id != vals["user_id"]
+        )
 
     def _check_workflow_update(self, vals, creating=False):
         """The one door: refuse what only the actions (or a manager) may change.
@@ -805,15 +851,7 @@ class StoreComplaint(models.Model):
                         complaint=complaint.name,
                     )
                 )
-        now = fields.Datetime.now()
-        for complaint in self:
-            fcr_hours = complaint.company_id.complaint_fcr_hours
-            fcr = complaint.reopen_count == 0 and (
-                now - complaint.date_received <= timedelta(hours=fcr_hours)
-            )
-            complaint._workflow_write(
-                {"state": "resolved", "date_resolved": now, "first_contact_resolution": fcr}
-            )
+        self._workflow_write({"state": "resolved", "date_resolved": fields.Datetime.now()})
         self._schedule_verification_visits()
         self._send_customer_mail("store_service_crm.mail_template_complaint_resolution")
         return True
@@ -870,7 +908,6 @@ class StoreComplaint(models.Model):
                     "date_resolved": False,
                     "date_closed": False,
                     "close_override_reason": False,
-                    "first_contact_resolution": False,
                     "satisfaction_score": 0,
                 }
             )

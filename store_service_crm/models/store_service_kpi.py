@@ -19,75 +19,19 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-# KPI key -> (target key, higher is better)
-KPI_TARGETS = {
-    "csat_avg": ("csat", True),
-    "resolution_on_time_rate": ("on_time", True),
-    "first_contact_resolution_rate": ("fcr", True),
-    "service_cost_ratio": ("cost", False),
-    "response_on_time_rate": ("response", True),
-    "return_rate": ("returns", False),
-}
-# the service score's components: target key -> KPI key
-SCORE_COMPONENTS = {
-    "csat": "csat_avg",
-    "on_time": "resolution_on_time_rate",
-    "fcr": "first_contact_resolution_rate",
-    "cost": "service_cost_ratio",
-}
-KPI_KEYS = (
-    "csat_avg",
-    "satisfaction_rate",
-    "top_box_rate",
-    "nps",
-    "response_on_time_rate",
-    "resolution_on_time_rate",
-    "first_contact_resolution_rate",
-    "avg_resolution_hours",
-    "complaint_rate",
-    "visit_completion_rate",
-    "repurchase_rate",
-    "return_rate",
-    "service_cost_ratio",
-    "service_score",
+from .store_service_kpi_definitions import (
+    COMPLAINT,
+    COUNT_KEYS,
+    KPIS,
+    SCORE_KPIS,
+    SUMS,
+    VISIT,
+    KpiRow,
+    create_sql_functions,
+    kpi_label,
+    sum_aggregate,
+    sums_of,
 )
-COUNT_KEYS = (
-    "order_count",
-    "revenue",
-    "customer_count",
-    "repeat_customer_count",
-    "complaint_count",
-    "compensation_amount",
-    "visit_due_count",
-    "visit_done_count",
-    "csat_count",
-    "nps_count",
-)
-# raw sums read by the queries, turned into KPIs by _kpis_from_sums()
-_COMPLAINT_SUMS = (
-    "complaint_count",
-    "response_ok",
-    "response_due",
-    "resolution_ok",
-    "resolution_due",
-    "resolved_count",
-    "fcr_count",
-    "resolution_hours",
-    "return_count",
-    "compensation_amount",
-)
-_VISIT_SUMS = (
-    "visit_due_count",
-    "visit_done_count",
-    "csat_count",
-    "csat_sum",
-    "satisfied_count",
-    "top_box_count",
-    "nps_count",
-    "promoter_count",
-    "detractor_count",
-)
-_ORDER_SUMS = ("order_count", "revenue", "customer_count", "repeat_customer_count")
 
 
 def _ratio(numerator, denominator, factor=1.0):
@@ -101,64 +45,66 @@ class StoreServiceKpi(models.AbstractModel):
     _name = "store.service.kpi"
     _description = "Store Service KPIs"
 
+    def init(self):
+        create_sql_functions(self.env.cr)
+
     # ------------------------------------------------------------------
     # Targets
     # ------------------------------------------------------------------
     @api.model
     def get_targets(self, company=None):
-        """The company's KPI targets (fractions, CSAT on 1-5) and score weights."""
+        """The company's KPI targets ({kpi key: target}, fractions for the rates, CSAT
+        on 1-5) and the service score weights under "weights" ({kpi key: weight})."""
         company = company or self.env.company
-        return {
-            "csat": company.kpi_target_csat,
-            "on_time": company.kpi_target_on_time / 100.0,
-            "fcr": company.kpi_target_fcr / 100.0,
-            "cost": company.kpi_target_cost / 100.0,
-            "response": company.kpi_target_response / 100.0,
-            "returns": company.kpi_target_returns / 100.0,
-            "weights": {
-                "csat": company.kpi_weight_csat,
-                "on_time": company.kpi_weight_on_time,
-                "fcr": company.kpi_weight_fcr,
-                "cost": company.kpi_weight_cost,
-            },
+        targets = {
+            key: company[kpi.target_field] / (100.0 if kpi.target_percent else 1.0)
+            for key, kpi in KPIS.items()
+            if kpi.target_field
         }
+        targets["weights"] = {key: company[KPIS[key].weight_field] for key in SCORE_KPIS}
+        return targets
 
     @api.model
     def kpi_status(self, key, value, targets=None):
         """'good' when ``value`` meets its target, 'bad' when not, None without either."""
-        if value is None or key not in KPI_TARGETS:
+        kpi = KPIS.get(key)
+        if value is None or kpi is None or not kpi.target_field:
             return None
         targets = targets or self.get_targets()
-        target_key, higher_is_better = KPI_TARGETS[key]
-        target = targets[target_key]
-        met = value >= target if higher_is_better else value <= target
+        target = targets[key]
+        met = value >= target if kpi.higher_is_better else value <= target
         return "good" if met else "bad"
 
     @api.model
-    def _service_score(self, kpis, targets):
-        """Weighted attainment of CSAT, on-time handling, FCR and cost, 0-100.
+    def kpi_attainment(self, key, value, target):
+        """How far ``value`` reaches its target, 0-1, or None without a value: ``value /
+        target`` capped at 1 when higher is better, ``target / value`` when lower is
+        better (1 while the value stays within its target)."""
+        if value is None or target is None:
+            return None
+        if not KPIS[key].higher_is_better:
+            return 1.0 if value <= target else (target / value if value else 0.0)
+        return min(value / target, 1.0) if target else 1.0
 
-        Each component scores its attainment capped at 1: ``value / target`` for the
-        "higher is better" ones, ``target / value`` for the cost ratio (1 while the cost
-        stays within its target). Components without data are left out and the
-        remaining weights re-scaled. Without any service figure (CSAT, on-time
-        handling or first-contact resolution) the score is None: a store that only
-        sells has a cost ratio of 0, which says nothing about its service.
+    @api.model
+    def _service_score(self, kpis, targets):
+        """Weighted attainment of the score's KPIs (CSAT, on-time resolution, FCR and
+        cost by default), 0-100.
+
+        Components without data are left out and the remaining weights re-scaled.
+        Without any service figure (the components where higher is better) the score
+        is None: a store that only sells has a cost ratio of 0, which says nothing about
+        its service.
         """
-        if all(kpis.get(SCORE_COMPONENTS[key]) is None for key in ("csat", "on_time", "fcr")):
+        if all(kpis.get(key) is None for key in SCORE_KPIS if KPIS[key].higher_is_better):
             return None
         total_weight = score = 0.0
-        for target_key, kpi_key in SCORE_COMPONENTS.items():
-            value = kpis.get(kpi_key)
-            weight = targets["weights"][target_key]
+        for key in SCORE_KPIS:
+            value = kpis.get(key)
+            weight = targets["weights"][key]
             if value is None or not weight:
                 continue
-            target = targets[target_key]
-            if target_key == "cost":
-                attainment = 1.0 if value <= target else (target / value if value else 0.0)
-            else:
-                attainment = min(value / target, 1.0) if target else 1.0
-            score += weight * attainment
+            score += weight * self.kpi_attainment(key, value, targets[key])
             total_weight += weight
         if not total_weight:
             return None
@@ -269,138 +215,51 @@ class StoreServiceKpi(models.AbstractModel):
         self.env.cr.execute(query.select(*columns))
         return self.env.cr.dictfetchall()
 
-    def _kpi_complaint_rows(self, start, stop, team_ids, group_by):
-        Complaint = self.env["store.complaint"]
-        domain = [
-            ("state", "!=", "cancelled"),
-            ("date_received", ">=", start),
-            ("date_received", "<", stop),
-        ]
-        if team_ids is not None:
-            domain.append(("team_id", "in", team_ids))
-        query = Complaint._search(domain)
-        table = query.table
-        col = lambda name: SQL.identifier(table, name)
-        now = fields.Datetime.now()
-        resolved = SQL("%s IS NOT NULL", col("date_resolved"))
-        key = self._kpi_group_sql(group_by, col("team_id"), self._kpi_local(col("date_received")))
-        return self._kpi_fetch(
-            query,
-            key,
-            [
-                ("complaint_count", SQL("COUNT(*)")),
-                (
-                    "response_ok",
-                    SQL(
-                        "COUNT(*) FILTER (WHERE %s <= %s)",
-                        col("date_first_response"),
-                        col("response_deadline"),
-                    ),
-                ),
-                (
-                    "response_due",
-                    SQL(
-                        "COUNT(*) FILTER (WHERE %s IS NOT NULL OR %s < %s)",
-                        col("date_first_response"),
-                        col("response_deadline"),
-                        now,
-                    ),
-                ),
-                (
-                    "resolution_ok",
-                    SQL(
-                        "COUNT(*) FILTER (WHERE %s <= %s)",
-                        col("date_resolved"),
-                        col("resolution_deadline"),
-                    ),
-                ),
-                (
-                    "resolution_due",
-                    SQL(
-                        "COUNT(*) FILTER (WHERE %s OR %s < %s)",
-                        resolved,
-                        col("resolution_deadline"),
-                        now,
-                    ),
-                ),
-                ("resolved_count", SQL("COUNT(*) FILTER (WHERE %s)", resolved)),
-                (
-                    "fcr_count",
-                    SQL(
-                        "COUNT(*) FILTER (WHERE %s AND %s)",
-                        resolved,
-                        col("first_contact_resolution"),
-                    ),
-                ),
-                (
-                    "resolution_hours",
-                    SQL(
-                        "SUM(EXTRACT(EPOCH FROM %s - %s) / 3600.0) FILTER (WHERE %s)",
-                        col("date_resolved"),
-                        col("date_received"),
-                        resolved,
-                    ),
-                ),
-                (
-                    "return_count",
-                    SQL(
-                        "COUNT(*) FILTER (WHERE %s IN ('refund', 'exchange'))",
-                        col("resolution_type"),
-                    ),
-                ),
-                ("compensation_amount", SQL("SUM(COALESCE(%s, 0))", col("compensation_amount"))),
-            ],
-        )
+    def _kpi_row(self, query):
+        """The KPI definitions' view of the rows of ``query``."""
+        return KpiRow(query.table, now=fields.Datetime.now(), today=fields.Date.context_today(self))
 
-    def _kpi_visit_rows(self, date_from, date_to, team_ids, group_by):
-        Visit = self.env["store.return.visit"]
-        domain = [("scheduled_date", ">=", date_from), ("scheduled_date", "<=", date_to)]
-        if team_ids is not None:
-            domain.append(("team_id", "in", team_ids))
-        query = Visit._search(domain)
-        table = query.table
-        col = lambda name: SQL.identifier(table, name)
-        done = SQL("%s = 'done'", col("state"))
-        scored = SQL("%s AND %s > 0", done, col("csat_score"))
-        nps = SQL("%s AND %s", done, col("nps_given"))
-        key = self._kpi_group_sql(
-            group_by, col("team_id"), SQL("%s::timestamp", col("scheduled_date"))
-        )
+    @api.model
+    def _kpi_base_domain(self, source, date_from, date_to, team_ids=None):
+        """The records a KPI of ``source`` counts: complaints received in the period (local
+        days, not cancelled; archived ones are left out by the ORM), visits scheduled in
+        it; restricted to ``team_ids`` unless None. The scorecard's lists use it too."""
+        date_from, date_to, start, stop = self._kpi_period(date_from, date_to)
+        team_domain = [("team_id", "in", list(team_ids))] if team_ids is not None else []
+        if source == COMPLAINT:
+            return [
+                ("state", "!=", "cancelled"),
+                ("date_received", ">=", fields.Datetime.to_string(start)),
+                ("date_received", "<", fields.Datetime.to_string(stop)),
+                *team_domain,
+            ]
+        if source == VISIT:
+            return [
+                ("scheduled_date", ">=", fields.Date.to_string(date_from)),
+                ("scheduled_date", "<=", fields.Date.to_string(date_to)),
+                *team_domain,
+            ]
+        return [
+            ("state", "=", "sale"),
+            ("date_order", ">=", fields.Datetime.to_string(start)),
+            ("date_order", "<", fields.Datetime.to_string(stop)),
+            ("company_id", "in", self.env.companies.ids),
+            *team_domain,
+        ]
+
+    def _kpi_source_rows(self, source, date_from, date_to, team_ids, group_by):
+        """The sums of ``source`` (complaints or visits), per key and in total."""
+        model = self.env["store.complaint" if source == COMPLAINT else "store.return.visit"]
+        query = model._search(self._kpi_base_domain(source, date_from, date_to, team_ids))
+        row = self._kpi_row(query)
+        if source == COMPLAINT:
+            query.add_join("LEFT JOIN", row.company_alias, "res_company", row.company_condition())
+            local = self._kpi_local(row("date_received"))
+        else:
+            local = SQL("%s::timestamp", row("scheduled_date"))
+        key = self._kpi_group_sql(group_by, row("team_id"), local)
         return self._kpi_fetch(
-            query,
-            key,
-            [
-                (
-                    "visit_due_count",
-                    SQL(
-                        "COUNT(*) FILTER (WHERE %s != 'cancelled' AND (%s OR %s <= %s))",
-                        col("state"),
-                        done,
-                        col("scheduled_date"),
-                        fields.Date.context_today(self),
-                    ),
-                ),
-                ("visit_done_count", SQL("COUNT(*) FILTER (WHERE %s)", done)),
-                ("csat_count", SQL("COUNT(*) FILTER (WHERE %s)", scored)),
-                ("csat_sum", SQL("SUM(%s) FILTER (WHERE %s)", col("csat_score"), scored)),
-                (
-                    "satisfied_count",
-                    SQL("COUNT(*) FILTER (WHERE %s AND %s >= 4)", scored, col("csat_score")),
-                ),
-                (
-                    "top_box_count",
-                    SQL("COUNT(*) FILTER (WHERE %s AND %s = 5)", scored, col("csat_score")),
-                ),
-                ("nps_count", SQL("COUNT(*) FILTER (WHERE %s)", nps)),
-                (
-                    "promoter_count",
-                    SQL("COUNT(*) FILTER (WHERE %s AND %s >= 9)", nps, col("nps_score")),
-                ),
-                (
-                    "detractor_count",
-                    SQL("COUNT(*) FILTER (WHERE %s AND %s <= 6)", nps, col("nps_score")),
-                ),
-            ],
+            query, key, [(s.key, sum_aggregate(s, row)) for s in sums_of(source)]
         )
 
     def _kpi_order_rows(self, start, stop, team_ids, group_by):
@@ -468,35 +327,25 @@ class StoreServiceKpi(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _kpis_from_sums(self, sums, targets):
-        s = {name: sums.get(name) or 0 for name in _COMPLAINT_SUMS + _VISIT_SUMS + _ORDER_SUMS}
+        s = {name: sums.get(name) or 0 for name in SUMS}
         kpis = {
-            "csat_avg": _ratio(s["csat_sum"], s["csat_count"]),
-            "satisfaction_rate": _ratio(s["satisfied_count"], s["csat_count"]),
-            "top_box_rate": _ratio(s["top_box_count"], s["csat_count"]),
-            "nps": _ratio(s["promoter_count"] - s["detractor_count"], s["nps_count"], 100.0),
-            "response_on_time_rate": _ratio(s["response_ok"], s["response_due"]),
-            "resolution_on_time_rate": _ratio(s["resolution_ok"], s["resolution_due"]),
-            "first_contact_resolution_rate": _ratio(s["fcr_count"], s["resolved_count"]),
-            "avg_resolution_hours": _ratio(s["resolution_hours"], s["resolved_count"]),
-            "complaint_rate": _ratio(s["complaint_count"], s["order_count"], 100.0),
-            "visit_completion_rate": _ratio(s["visit_done_count"], s["visit_due_count"]),
-            "repurchase_rate": _ratio(s["repeat_customer_count"], s["customer_count"]),
-            "return_rate": _ratio(s["return_count"], s["order_count"]),
-            "service_cost_ratio": _ratio(s["compensation_amount"], s["revenue"]),
+            key: _ratio(s[kpi.numerator], s[kpi.denominator], kpi.factor)
+            for key, kpi in KPIS.items()
+            if kpi.numerator
         }
         kpis["service_score"] = self._service_score(kpis, targets)
         for name in COUNT_KEYS:
-            value = s[name]
-            kpis[name] = float(value) if name in ("revenue", "compensation_amount") else int(value)
+            kpis[name] = float(s[name]) if SUMS[name].money else int(s[name])
         return kpis
 
     @api.model
-    def _kpi_sums(self, date_from, date_to, start, stop, team_ids, group_by):
+    def _kpi_sums(self, date_from, date_to, team_ids, group_by):
         """{key: {sum name: value}} with the totals under the key None."""
+        _date_from, _date_to, start, stop = self._kpi_period(date_from, date_to)
         sums = {}
         for rows in (
-            self._kpi_complaint_rows(start, stop, team_ids, group_by),
-            self._kpi_visit_rows(date_from, date_to, team_ids, group_by),
+            self._kpi_source_rows(COMPLAINT, date_from, date_to, team_ids, group_by),
+            self._kpi_source_rows(VISIT, date_from, date_to, team_ids, group_by),
             self._kpi_order_rows(start, stop, team_ids, group_by),
         ):
             for row in rows:
@@ -532,10 +381,10 @@ class StoreServiceKpi(models.AbstractModel):
         group_by = group_by or None
         # the queries are plain SQL: pending ORM writes must reach the database first
         self.env.flush_all()
-        date_from, date_to, start, stop = self._kpi_period(date_from, date_to)
+        date_from, date_to, _start, _stop = self._kpi_period(date_from, date_to)
         team_ids = self._kpi_teams(team_ids)
         targets = self.get_targets()
-        sums = self._kpi_sums(date_from, date_to, start, stop, team_ids, group_by)
+        sums = self._kpi_sums(date_from, date_to, team_ids, group_by)
         result = self._kpis_from_sums(sums.get(None, {}), targets)
         result.update(date_from=date_from.isoformat(), date_to=date_to.isoformat())
         if group_by == "team":
@@ -581,96 +430,26 @@ class StoreServiceKpi(models.AbstractModel):
     @api.model
     def action_open_kpi_records(self, key, date_from, date_to, team_ids=None):
         """Window action on the records behind a KPI (drill-down from the dashboard)."""
-        date_from, date_to, start, stop = self._kpi_period(date_from, date_to)
-        team_ids = self._kpi_teams(team_ids)
-        team_domain = [("team_id", "in", team_ids)] if team_ids is not None else []
-        now = fields.Datetime.to_string(fields.Datetime.now())
-        complaints = [
-            ("state", "!=", "cancelled"),
-            ("date_received", ">=", fields.Datetime.to_string(start)),
-            ("date_received", "<", fields.Datetime.to_string(stop)),
-            *team_domain,
-        ]
-        visits = [
-            ("scheduled_date", ">=", fields.Date.to_string(date_from)),
-            ("scheduled_date", "<=", fields.Date.to_string(date_to)),
-            *team_domain,
-        ]
-        scored = [("state", "=", "done"), ("csat_score", ">", 0)]
-        by_key = {
-            "csat_avg": ("store.return.visit", visits + scored),
-            "satisfaction_rate": ("store.return.visit", visits + scored),
-            "top_box_rate": ("store.return.visit", visits + scored),
-            "nps": (
-                "store.return.visit",
-                [*visits, ("state", "=", "done"), ("nps_given", "=", True)],
-            ),
-            "visit_completion_rate": (
-                "store.return.visit",
-                [
-                    *visits,
-                    ("state", "!=", "cancelled"),
-                    "|",
-                    ("state", "=", "done"),
-                    (
-                        "scheduled_date",
-                        "<=",
-                        fields.Date.to_string(fields.Date.context_today(self)),
-                    ),
-                ],
-            ),
-            "response_on_time_rate": (
-                "store.complaint",
-                [
-                    *complaints,
-                    "|",
-                    ("date_first_response", "!=", False),
-                    ("response_deadline", "<", now),
-                ],
-            ),
-            "resolution_on_time_rate": (
-                "store.complaint",
-                [
-                    *complaints,
-                    "|",
-                    ("date_resolved", "!=", False),
-                    ("resolution_deadline", "<", now),
-                ],
-            ),
-            "first_contact_resolution_rate": (
-                "store.complaint",
-                [*complaints, ("date_resolved", "!=", False)],
-            ),
-            "avg_resolution_hours": (
-                "store.complaint",
-                [*complaints, ("date_resolved", "!=", False)],
-            ),
-            "complaint_rate": ("store.complaint", complaints),
-            "service_score": ("store.complaint", complaints),
-            "return_rate": (
-                "store.complaint",
-                [*complaints, ("resolution_type", "in", ["refund", "exchange"])],
-            ),
-            "service_cost_ratio": (
-                "store.complaint",
-                [*complaints, ("compensation_amount", ">", 0)],
-            ),
-            "repurchase_rate": (
-                "sale.order",
-                [
-                    ("state", "=", "sale"),
-                    ("date_order", ">=", fields.Datetime.to_string(start)),
-                    ("date_order", "<", fields.Datetime.to_string(stop)),
-                    *team_domain,
-                ],
-            ),
-        }
-        if key not in by_key:
+        kpi = KPIS.get(key) if isinstance(key, str) else None
+        if kpi is None or not kpi.records:
             raise UserError(self.env._("There is no KPI called %(key)r.", key=key))
-        model, domain = by_key[key]
+        team_ids = self._kpi_teams(team_ids)
+        records = SUMS[kpi.records]
+        context = {
+            "now": fields.Datetime.now(),
+            "today": fields.Date.context_today(self),
+            "companies": self.env.companies.sudo(),
+        }
+        domain = [
+            *self._kpi_base_domain(records.source, date_from, date_to, team_ids),
+            *records.domain(context),
+        ]
+        model = {COMPLAINT: "store.complaint", VISIT: "store.return.visit"}.get(
+            records.source, "sale.order"
+        )
         return {
             "type": "ir.actions.act_window",
-            "name": self.env["ir.model"]._get(model).name,
+            "name": kpi_label(self.env, kpi),
             "res_model": model,
             "views": [(False, "list"), (False, "form")],
             "domain": domain,

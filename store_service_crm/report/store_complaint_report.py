@@ -1,6 +1,16 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.store_service_kpi_definitions import (
+    COMPLAINT,
+    KpiRow,
+    create_sql_functions,
+    kpi_join_company,
+    kpi_report_columns,
+    kpi_report_fields,
+    sum_report_column,
+)
+
 
 def _selection_of(model, field):
     """The (translated) selection of ``model.field``: the report shows the same labels."""
@@ -61,36 +71,25 @@ class StoreComplaintReport(models.Model):
         readonly=True,
         help="Open complaints whose response or resolution deadline has passed.",
     )
-    resolution_hours = fields.Float(
+    # the KPIs of a complaint (response within SLA and within 24 h, resolution within
+    # SLA, one-pass resolution, resolution hours), declared with the KPI
+    locals().update(kpi_report_fields(COMPLAINT))
+    return_count = fields.Integer(
+        string="Returns",
         readonly=True,
-        aggregator="avg",
-        help="Hours from reception to resolution, of the resolved complaints (average).",
-    )
-    response_on_time_rate = fields.Float(
-        string="Response On Time (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of the complaints answered before their response deadline, over the "
-        "complaints answered or whose deadline has passed.",
-    )
-    resolution_on_time_rate = fields.Float(
-        string="Resolved On Time (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of the complaints resolved before their resolution deadline, over the "
-        "complaints resolved or whose deadline has passed.",
-    )
-    fcr_rate = fields.Float(
-        string="First-Contact Resolution (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of the resolved complaints resolved at the first contact.",
+        help="Complaints resolved by a refund, an exchange or a replacement.",
     )
     compensation_amount = fields.Monetary(
         string="Compensation",
         readonly=True,
         currency_field="currency_id",
         help="Compensation granted, in the company currency.",
+    )
+    service_cost = fields.Monetary(
+        readonly=True,
+        currency_field="currency_id",
+        help="Compensation (or the posted credit note issued from the complaint) plus "
+        "replacement goods at cost, in the company currency.",
     )
     reopen_count = fields.Integer(string="Reopenings", readonly=True)
     satisfaction_score = fields.Float(
@@ -106,6 +105,7 @@ class StoreComplaintReport(models.Model):
         return self.complaint_id.get_formview_action()
 
     def _select(self):
+        row = KpiRow("c")
         return SQL(
             """
             c.id AS id,
@@ -131,32 +131,24 @@ class StoreComplaintReport(models.Model):
             c.promise_status AS promise_status,
             COALESCE(c.is_repeat, FALSE) AS is_repeat,
             1 AS complaint_count,
-            CASE WHEN c.date_resolved IS NOT NULL THEN 1 ELSE 0 END AS resolved_count,
+            %(resolved_count)s,
             CASE WHEN c.state IN ('new', 'assigned', 'in_progress')
                   AND ((c.date_first_response IS NULL AND c.response_deadline < %(now)s)
                        OR c.resolution_deadline < %(now)s)
                  THEN 1 ELSE 0 END AS open_overdue_count,
-            CASE WHEN c.date_resolved IS NOT NULL
-                 THEN EXTRACT(EPOCH FROM c.date_resolved - c.date_received) / 3600.0
-            END AS resolution_hours,
-            CASE WHEN c.date_first_response IS NOT NULL
-                 THEN CASE WHEN c.date_first_response <= c.response_deadline
-                           THEN 100.0 ELSE 0.0 END
-                 WHEN c.response_deadline < %(now)s THEN 0.0
-            END AS response_on_time_rate,
-            CASE WHEN c.date_resolved IS NOT NULL
-                 THEN CASE WHEN c.date_resolved <= c.resolution_deadline
-                           THEN 100.0 ELSE 0.0 END
-                 WHEN c.resolution_deadline < %(now)s THEN 0.0
-            END AS resolution_on_time_rate,
-            CASE WHEN c.date_resolved IS NOT NULL
-                 THEN CASE WHEN c.first_contact_resolution THEN 100.0 ELSE 0.0 END
-            END AS fcr_rate,
-            COALESCE(c.compensation_amount, 0.0) AS compensation_amount,
+            %(kpis)s,
+            %(return_count)s,
+            %(compensation)s,
+            %(service_cost)s,
             COALESCE(c.reopen_count, 0) AS reopen_count,
             NULLIF(c.satisfaction_score, 0.0) AS satisfaction_score
             """,
             now=SQL("(now() AT TIME ZONE 'UTC')"),
+            kpis=kpi_report_columns(COMPLAINT, row),
+            resolved_count=sum_report_column("resolved_count", row),
+            return_count=sum_report_column("return_count", row),
+            compensation=sum_report_column("compensation_amount", row),
+            service_cost=sum_report_column("service_cost", row),
         )
 
     def _from(self):
@@ -166,7 +158,9 @@ class StoreComplaintReport(models.Model):
             JOIN res_company rc ON rc.id = c.company_id
             LEFT JOIN product_product pp ON pp.id = c.product_id
             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-            """
+            %s
+            """,
+            kpi_join_company(KpiRow("c")),
         )
 
     def _where(self):
@@ -176,6 +170,7 @@ class StoreComplaintReport(models.Model):
         return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())
 
     def init(self):
+        create_sql_functions(self.env.cr)
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())

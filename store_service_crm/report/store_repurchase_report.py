@@ -1,6 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.store_service_kpi_definitions import SUMS, KpiRow
 from .store_complaint_report import _selection_of
 
 CSAT_LEVELS = [
@@ -142,7 +143,7 @@ class StoreRepurchaseReport(models.Model):
                                      AND so.state = 'sale'
                                      AND so.company_id = v.company_id
                                      AND so.date_order > %(visit_at)s
-             WHERE v.state = 'done' AND v.csat_score BETWEEN 1 AND 5
+             WHERE %(rated)s
              GROUP BY v.id, v.company_id, rc.currency_id, v.team_id, v.user_id,
                       p.commercial_partner_id, cp.loyalty_tier_id, v.origin, v.csat_score,
                       %(visit_at)s::date
@@ -150,6 +151,8 @@ class StoreRepurchaseReport(models.Model):
             visit_at=visit_at,
             now=now,
             rates=SQL(", ").join(rates),
+            # the rated visits of the CSAT KPI
+            rated=SUMS["csat_count"].where(KpiRow("v")),
         )
 
     def init(self):

@@ -1,17 +1,26 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.store_service_kpi_definitions import (
+    SUMS,
+    VISIT,
+    KpiRow,
+    kpi_report_columns,
+    kpi_report_fields,
+    nps_value,
+    sum_report_column,
+)
 from .store_complaint_report import _selection_of
 
 
 class StoreReturnVisitReport(models.Model):
     """Return visit analysis: one row per visit.
 
-    Scores only count for done visits that have them: ``csat_score`` is NULL
-    when the visit is not done or the customer gave no CSAT (0), so that its
-    average is the CSAT of the KPIs; ``nps_value`` is +100 for a promoter (9-10),
-    0 for a passive (7-8), -100 for a detractor (0-6) and NULL without an answer,
-    so that its average is the NPS.
+    The KPI measures come from the KPI definitions (``store_service_kpi_definitions``):
+    each is NULL on the rows outside the KPI's denominator, so that its average is the
+    KPI: ``csat_score`` only on done visits with a CSAT, ``nps_value`` +100 for a
+    promoter (9-10), 0 for a passive, -100 for a detractor (0-6, 0 included) and NULL
+    without an answer.
     """
 
     _name = "store.return.visit.report"
@@ -38,35 +47,10 @@ class StoreReturnVisitReport(models.Model):
     # measures
     visit_count = fields.Integer(string="Visits", readonly=True)
     done_count = fields.Integer(string="Done", readonly=True)
-    completion_rate = fields.Float(
-        string="Completion (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of the visits done over the visits due (not cancelled, scheduled "
-        "today or before, or done).",
-    )
     attempt_count = fields.Integer(
         string="Failed Attempts", readonly=True, help="Calls that did not reach the customer."
     )
     csat_count = fields.Integer(string="CSAT Answers", readonly=True)
-    csat_score = fields.Float(
-        string="CSAT (1-5)",
-        readonly=True,
-        aggregator="avg",
-        help="Average satisfaction of the done visits with a score.",
-    )
-    satisfaction_rate = fields.Float(
-        string="Satisfied (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of the CSAT scores of 4 or 5.",
-    )
-    top_box_rate = fields.Float(
-        string="Very Satisfied (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of the CSAT scores of 5.",
-    )
     nps_count = fields.Integer(string="NPS Answers", readonly=True)
     promoter_count = fields.Integer(string="Promoters", readonly=True, help="NPS of 9 or 10.")
     detractor_count = fields.Integer(string="Detractors", readonly=True, help="NPS of 0 to 6.")
@@ -76,12 +60,9 @@ class StoreReturnVisitReport(models.Model):
         aggregator="avg",
         help="Average recommendation score of the answers.",
     )
-    nps_value = fields.Float(
-        string="NPS",
-        readonly=True,
-        aggregator="avg",
-        help="Net Promoter Score, -100 to 100: % of promoters minus % of detractors.",
-    )
+    # the KPIs of a visit (completion, CSAT, satisfied, top box, NPS), declared with
+    # the KPI
+    locals().update(kpi_report_fields(VISIT))
 
     def action_open_visit(self):
         """Open the return visit behind the row (list view click)."""
@@ -89,6 +70,7 @@ class StoreReturnVisitReport(models.Model):
         return self.visit_id.get_formview_action()
 
     def _select(self):
+        row = KpiRow("v")
         return SQL(
             """
             v.id AS id,
@@ -106,29 +88,21 @@ class StoreReturnVisitReport(models.Model):
             v.channel AS channel,
             v.state AS state,
             1 AS visit_count,
-            CASE WHEN v.state = 'done' THEN 1 ELSE 0 END AS done_count,
-            CASE WHEN v.state = 'done' THEN 100.0
-                 WHEN v.state != 'cancelled'
-                  AND v.scheduled_date <= (now() AT TIME ZONE 'UTC')::date THEN 0.0
-            END AS completion_rate,
+            %(done_count)s,
             COALESCE(v.attempt_count, 0) AS attempt_count,
-            CASE WHEN %(csat)s THEN 1 ELSE 0 END AS csat_count,
-            CASE WHEN %(csat)s THEN v.csat_score END AS csat_score,
-            CASE WHEN %(csat)s THEN CASE WHEN v.csat_score >= 4 THEN 100.0 ELSE 0.0 END
-            END AS satisfaction_rate,
-            CASE WHEN %(csat)s THEN CASE WHEN v.csat_score = 5 THEN 100.0 ELSE 0.0 END
-            END AS top_box_rate,
-            CASE WHEN %(nps)s THEN 1 ELSE 0 END AS nps_count,
-            CASE WHEN %(nps)s AND v.nps_score >= 9 THEN 1 ELSE 0 END AS promoter_count,
-            CASE WHEN %(nps)s AND v.nps_score <= 6 THEN 1 ELSE 0 END AS detractor_count,
-            CASE WHEN %(nps)s THEN v.nps_score END AS nps_score,
-            CASE WHEN %(nps)s THEN CASE WHEN v.nps_score >= 9 THEN 100.0
-                                       WHEN v.nps_score <= 6 THEN -100.0
-                                       ELSE 0.0 END
-            END AS nps_value
+            %(csat_count)s,
+            %(nps_count)s,
+            CASE WHEN %(nps)s AND %(nps_value)s >= 9 THEN 1 ELSE 0 END AS promoter_count,
+            CASE WHEN %(nps)s AND %(nps_value)s <= 6 THEN 1 ELSE 0 END AS detractor_count,
+            CASE WHEN %(nps)s THEN %(nps_value)s END AS nps_score,
+            %(kpis)s
             """,
-            csat=SQL("(v.state = 'done' AND v.csat_score > 0)"),
-            nps=SQL("(v.state = 'done' AND v.nps_given)"),
+            nps=SUMS["nps_count"].where(row),
+            nps_value=nps_value(row),
+            done_count=sum_report_column("visit_done_count", row, "done_count"),
+            csat_count=sum_report_column("csat_count", row),
+            nps_count=sum_report_column("nps_count", row),
+            kpis=kpi_report_columns(VISIT, row),
         )
 
     def _from(self):

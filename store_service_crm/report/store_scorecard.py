@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import datetime
 
 from babel.dates import format_skeleton
 from dateutil.relativedelta import relativedelta
@@ -7,38 +7,29 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.misc import babel_locale_parse, format_date, format_datetime, formatLang, get_lang
 
+from ..models.store_service_kpi_definitions import (
+    COMPLAINT,
+    KPIS,
+    NONE_DISPLAY,
+    SCORE_KPIS,
+    SUMS,
+    KpiFormat,
+    kpi_label,
+)
+
 OPEN_STATES = ("new", "assigned", "in_progress")
-DASH = "\u2013"
 TREND_MONTHS = 6
 TOP_CATEGORIES = 5
 LIST_LIMIT = 8
-
-# (kpi key, target key, kind); kind sets the formatting: "rate" (fraction shown as %),
-# "csat" (1-5, two decimals), "nps" (-100..100), "hours", "per100" (per 100 orders).
-KPI_ROWS = (
-    ("csat_avg", "csat", "csat"),
-    ("satisfaction_rate", None, "rate"),
-    ("top_box_rate", None, "rate"),
-    ("nps", None, "nps"),
-    ("response_on_time_rate", "response", "rate"),
-    ("resolution_on_time_rate", "on_time", "rate"),
-    ("first_contact_resolution_rate", "fcr", "rate"),
-    ("avg_resolution_hours", None, "hours"),
-    ("complaint_rate", None, "per100"),
-    ("return_rate", "returns", "rate"),
-    ("service_cost_ratio", "cost", "rate"),
-    ("visit_completion_rate", None, "rate"),
-    ("repurchase_rate", None, "rate"),
+# the counts printed under the KPIs, two per line
+COUNT_ROWS = (
+    "order_count",
+    "revenue",
+    "complaint_count",
+    "service_cost",
+    "csat_count",
+    "customer_count",
 )
-# The service score components: (weight key in targets["weights"], kpi key, target key).
-SCORE_COMPONENTS = (
-    ("csat", "csat_avg", "csat", "csat"),
-    ("on_time", "resolution_on_time_rate", "on_time", "rate"),
-    ("fcr", "first_contact_resolution_rate", "fcr", "rate"),
-    ("cost", "service_cost_ratio", "cost", "rate"),
-)
-# KPIs where lower is better (the target is a ceiling).
-LOWER_IS_BETTER = {"avg_resolution_hours", "complaint_rate", "return_rate", "service_cost_ratio"}
 
 
 class StoreScorecardReport(models.AbstractModel):
@@ -115,37 +106,24 @@ class StoreScorecardReport(models.AbstractModel):
         targets = kpi_model.get_targets(company=company)
         kpis = kpi_model.compute_kpis(date_from, date_to, team_ids=team.ids, compare=True)
         previous = kpis.get("previous") or {}
-        rows = []
-        for key, target_key, kind in KPI_ROWS:
-            target = targets.get(target_key) if target_key else None
-            rows.append(
-                {
-                    "key": key,
-                    "label": self._kpi_label(key),
-                    "value": self._fmt(kpis.get(key), kind),
-                    "previous": self._fmt(previous.get(key), kind),
-                    "target": self._fmt_target(key, target, kind),
-                    "status": kpi_model.kpi_status(key, kpis.get(key), targets),
-                    "trend": self._trend_mark(key, kpis.get(key), previous.get(key)),
-                }
-            )
-        weights = targets.get("weights") or {}
-        components = [
-            {
-                "key": weight_key,
-                "label": self._kpi_label(kpi_key),
-                "value": self._fmt(kpis.get(kpi_key), kind),
-                "target": self._fmt_target(kpi_key, targets.get(target_key), kind),
-                "weight": weights.get(weight_key, 0),
-                "status": kpi_model.kpi_status(kpi_key, kpis.get(kpi_key), targets),
-                "attainment_value": self._attainment(
-                    weight_key, kpis.get(kpi_key), targets.get(target_key)
-                ),
-            }
-            for weight_key, kpi_key, target_key, kind in SCORE_COMPONENTS
+        fmt = KpiFormat(self.env)
+        rows = [
+            self._get_row(kpi_model, fmt, kpi, kpis, previous, targets)
+            for kpi in KPIS.values()
+            if kpi.scorecard
         ]
-        for component in components:
-            component["attainment"] = self._fmt(component["attainment_value"], "score")
+        weights = targets.get("weights") or {}
+        components = []
+        for key in SCORE_KPIS:
+            row = self._get_row(kpi_model, fmt, KPIS[key], kpis, previous, targets)
+            attainment = kpi_model.kpi_attainment(key, kpis.get(key), targets.get(key))
+            attainment = None if attainment is None else 100.0 * attainment
+            row.update(
+                weight=weights.get(key, 0),
+                attainment_value=attainment,
+                attainment=fmt("score", attainment),
+            )
+            components.append(row)
         score = kpis.get("service_score")
         return {
             "team": team,
@@ -156,21 +134,36 @@ class StoreScorecardReport(models.AbstractModel):
             "kpis": kpis,
             "rows": rows,
             "score": score,
-            "score_str": self._fmt(score, "score"),
-            "score_previous": self._fmt(previous.get("service_score"), "score"),
+            "score_str": fmt("score", score),
+            "score_previous": fmt("score", previous.get("service_score")),
             "score_trend": self._trend_mark("service_score", score, previous.get("service_score")),
             "components": components,
             "counts": self._get_counts(kpis, company),
-            "categories": self._get_top_categories(team, date_from, date_to),
-            "overdue": self._get_overdue_complaints(team, date_to),
+            "categories": self._get_top_categories(kpi_model, team, date_from, date_to),
+            "overdue": self._get_overdue_complaints(kpi_model, team, date_from, date_to),
             "broken": self._get_broken_promises(team, date_from, date_to),
             "visits": {
                 "done": kpis.get("visit_done_count") or 0,
                 "due": kpis.get("visit_due_count") or 0,
-                "rate": self._fmt(kpis.get("visit_completion_rate"), "rate"),
+                "rate": fmt("percent", kpis.get("visit_completion_rate")),
                 "bar": self._bar(kpis.get("visit_completion_rate"), 1.0),
             },
             "trend": self._get_trend(kpi_model, team, date_from, date_to),
+        }
+
+    @api.model
+    def _get_row(self, kpi_model, fmt, kpi, kpis, previous, targets):
+        """One KPI as printed: label, value and previous value, target, status, trend."""
+        value, target = kpis.get(kpi.key), targets.get(kpi.key)
+        return {
+            "key": kpi.key,
+            "label": kpi_label(self.env, kpi, company=kpi_model.env.company),
+            "help": self.env._(kpi.help),
+            "value": fmt(kpi.unit, value),
+            "previous": fmt(kpi.unit, previous.get(kpi.key)),
+            "target": NONE_DISPLAY if target is None else fmt.target(kpi, target),
+            "status": kpi_model.kpi_status(kpi.key, value, targets),
+            "trend": self._trend_mark(kpi.key, value, previous.get(kpi.key)),
         }
 
     @api.model
@@ -183,72 +176,49 @@ class StoreScorecardReport(models.AbstractModel):
     def _get_count_list(self, kpis, company):
         currency = company.currency_id
         return [
-            (self.env._("Orders"), formatLang(self.env, kpis.get("order_count") or 0, digits=0)),
             (
-                self.env._("Revenue"),
-                formatLang(self.env, kpis.get("revenue") or 0.0, currency_obj=currency),
-            ),
-            (
-                self.env._("Complaints"),
-                formatLang(self.env, kpis.get("complaint_count") or 0, digits=0),
-            ),
-            (
-                self.env._("Compensation"),
-                formatLang(self.env, kpis.get("compensation_amount") or 0.0, currency_obj=currency),
-            ),
-            (self.env._("Ratings"), formatLang(self.env, kpis.get("csat_count") or 0, digits=0)),
-            (
-                self.env._("Customers"),
-                formatLang(self.env, kpis.get("customer_count") or 0, digits=0),
-            ),
+                self.env._(SUMS[key].label),
+                formatLang(self.env, kpis.get(key) or 0.0, currency_obj=currency)
+                if SUMS[key].money
+                else formatLang(self.env, kpis.get(key) or 0, digits=0),
+            )
+            for key in COUNT_ROWS
         ]
 
     @api.model
     def _complaints(self):
         # The access check is done (the user may print this store): the store's
-        # complaints are read whole, as the KPI engine reads them.
-        return self.env["store.complaint"].sudo().with_context(active_test=False)
+        # complaints are read whole, archived ones left out as the KPI engine does.
+        return self.env["store.complaint"].sudo()
 
     @api.model
-    def _period_bounds(self, date_from, date_to):
-        return (
-            datetime.combine(date_from, time.min),
-            datetime.combine(date_to + relativedelta(days=1), time.min),
-        )
-
-    @api.model
-    def _get_top_categories(self, team, date_from, date_to):
-        start, stop = self._period_bounds(date_from, date_to)
+    def _get_top_categories(self, kpi_model, team, date_from, date_to):
+        """Complaint categories of the month, over the complaints the KPIs count (the
+        same local-day bounds, not cancelled, not archived)."""
+        domain = kpi_model._kpi_base_domain(COMPLAINT, date_from, date_to, team.ids)
         groups = self._complaints()._read_group(
-            [
-                ("team_id", "=", team.id),
-                ("state", "!=", "cancelled"),
-                ("date_received", ">=", start),
-                ("date_received", "<", stop),
-            ],
-            ["category_id"],
-            ["__count"],
-            order="__count desc",
+            domain, ["category_id"], ["__count"], order="__count desc"
         )
         total = sum(count for _category, count in groups)
         top = groups[:TOP_CATEGORIES]
+        fmt = KpiFormat(self.env)
         return [
             {
                 "name": category.display_name or self.env._("Uncategorized"),
                 "count": count,
-                "share": self._fmt(count / total, "rate") if total else DASH,
+                "share": fmt("percent", count / total) if total else NONE_DISPLAY,
                 "bar": self._bar(count, top[0][1]),
             }
             for category, count in top
         ]
 
     @api.model
-    def _get_overdue_complaints(self, team, date_to):
-        """Complaints still open whose resolution deadline passed (before the end of the
-        month, or now when the month is not over)."""
-        cutoff = min(
-            fields.Datetime.now(), datetime.combine(date_to + relativedelta(days=1), time.min)
-        )
+    def _get_overdue_complaints(self, kpi_model, team, date_from, date_to):
+        """Complaints still open whose resolution deadline passed before the end of the
+        month (its last local day, as the KPIs), or before now when the month is not
+        over; archived ones left out."""
+        _date_from, _date_to, _start, stop = kpi_model._kpi_period(date_from, date_to)
+        cutoff = min(fields.Datetime.now(), stop)
         domain = [
             ("team_id", "=", team.id),
             ("state", "in", OPEN_STATES),
@@ -287,6 +257,7 @@ class StoreScorecardReport(models.AbstractModel):
         start = date_from - relativedelta(months=TREND_MONTHS - 1)
         kpis = kpi_model.compute_kpis(start, date_to, team_ids=team.ids, group_by="month")
         by_month = {row["month"]: row for row in kpis.get("months") or []}
+        fmt = KpiFormat(self.env)
         trend = []
         for index in range(TREND_MONTHS):
             month = start + relativedelta(months=index)
@@ -295,9 +266,9 @@ class StoreScorecardReport(models.AbstractModel):
             trend.append(
                 {
                     "label": self._format_month(month, short=True),
-                    "score": self._fmt(score, "score"),
+                    "score": fmt("score", score),
                     "score_bar": self._bar(score, 100.0),
-                    "csat": self._fmt(csat, "csat"),
+                    "csat": fmt("csat", csat),
                     "csat_bar": self._bar(csat, 5.0),
                     "current": month == date_from,
                 }
@@ -308,51 +279,13 @@ class StoreScorecardReport(models.AbstractModel):
     # Labels and formatting
     # ------------------------------------------------------------------
     @api.model
-    def _kpi_label(self, key):
-        return {
-            "csat_avg": self.env._("Customer satisfaction (CSAT, 1-5)"),
-            "satisfaction_rate": self.env._("Satisfied customers (4-5)"),
-            "top_box_rate": self.env._("Very satisfied (5)"),
-            "nps": self.env._("Net Promoter Score"),
-            "response_on_time_rate": self.env._("Response within SLA"),
-            "resolution_on_time_rate": self.env._("Resolved on time"),
-            "first_contact_resolution_rate": self.env._("First-contact resolution"),
-            "avg_resolution_hours": self.env._("Average resolution time (hours)"),
-            "complaint_rate": self.env._("Complaints per 100 orders"),
-            "return_rate": self.env._("Returns and exchanges"),
-            "service_cost_ratio": self.env._("Service cost (share of sales)"),
-            "visit_completion_rate": self.env._("Return visits completed"),
-            "repurchase_rate": self.env._("Repurchase rate"),
-            "service_score": self.env._("Service score"),
-        }.get(key, key)
-
-    @api.model
-    def _fmt(self, value, kind):
-        """A KPI value as printed: "–" for None, fractions as percentages, one decimal
-        (CSAT two)."""
-        if value is None or value is False:
-            return DASH
-        if kind == "rate":
-            return f"{formatLang(self.env, value * 100.0, digits=1)}%"
-        if kind == "csat":
-            return formatLang(self.env, value, digits=2)
-        return formatLang(self.env, value, digits=1)
-
-    @api.model
-    def _fmt_target(self, key, target, kind):
-        if target is None or target is False:
-            return DASH
-        sign = "\u2264 " if key in LOWER_IS_BETTER else "\u2265 "
-        return sign + self._fmt(target, kind)
-
-    @api.model
     def _trend_mark(self, key, value, previous):
         """An arrow telling whether the KPI got better (▲ green) or worse (▼ red) than
         the previous month: ("▲", "good")."""
         if value is None or previous is None or value == previous:
             return None
         up = value > previous
-        better = up != (key in LOWER_IS_BETTER)
+        better = up == KPIS[key].higher_is_better
         return ("\u25b2" if up else "\u25bc", "good" if better else "bad")
 
     @api.model
@@ -361,17 +294,6 @@ class StoreScorecardReport(models.AbstractModel):
         if not value or not maximum or value < 0:
             return 0
         return round(min(value / maximum, 1.0) * 100.0, 1)
-
-    @api.model
-    def _attainment(self, component, value, target):
-        """A score component's attainment, 0-100, as the README's service score formula
-        has it: value / target capped at 1, target / value for the cost ratio (full
-        while the cost stays within its target); None without a value."""
-        if value is None or target is None:
-            return None
-        if component == "cost":
-            return 100.0 if value <= target else 100.0 * target / value
-        return 100.0 * min(value / target, 1.0) if target else 100.0
 
     @api.model
     def _format_month(self, day, short=False):
@@ -383,7 +305,7 @@ class StoreScorecardReport(models.AbstractModel):
     def _format_deadline(self, value):
         """A date or a datetime (in the user's time zone) in the language's format."""
         if not value:
-            return DASH
+            return NONE_DISPLAY
         if isinstance(value, datetime):
             return format_datetime(self.env, value, dt_format="short")
         return format_date(self.env, value)

@@ -1,6 +1,24 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.store_service_kpi_definitions import (
+    COMPLAINT,
+    VISIT,
+    KpiRow,
+    kpi_report_columns,
+    kpi_report_fields,
+    kpi_report_nulls,
+    sum_report_column,
+)
+
+# the KPIs shown per handler, declared with the KPI
+COMPLAINT_KPIS = (
+    "resolution_on_time_rate",
+    "first_contact_resolution_rate",
+    "avg_resolution_hours",
+)
+VISIT_KPIS = ("csat_avg",)
+
 
 class StoreStaffPerformanceReport(models.Model):
     """Staff performance: one row per complaint handled (not cancelled) and one row per
@@ -30,28 +48,10 @@ class StoreStaffPerformanceReport(models.Model):
 
     complaint_count = fields.Integer(string="Complaints Handled", readonly=True)
     resolved_count = fields.Integer(string="Complaints Resolved", readonly=True)
-    resolution_on_time_rate = fields.Float(
-        string="Resolved On Time (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of the complaints resolved before their resolution deadline, over the "
-        "complaints resolved or whose deadline has passed.",
-    )
-    fcr_rate = fields.Float(
-        string="First-Contact Resolution (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of the resolved complaints resolved at the first contact.",
-    )
-    resolution_hours = fields.Float(readonly=True, aggregator="avg")
+    locals().update(kpi_report_fields(COMPLAINT, COMPLAINT_KPIS))
     visit_count = fields.Integer(string="Visits", readonly=True)
     visit_done_count = fields.Integer(string="Visits Done", readonly=True)
-    csat_score = fields.Float(
-        string="CSAT (1-5)",
-        readonly=True,
-        aggregator="avg",
-        help="Average satisfaction of the done visits with a score.",
-    )
+    locals().update(kpi_report_fields(VISIT, VISIT_KPIS))
 
     def action_open_record(self):
         """Open the complaint or the return visit behind the row (list view click)."""
@@ -59,6 +59,7 @@ class StoreStaffPerformanceReport(models.Model):
         return (self.complaint_id or self.visit_id).get_formview_action()
 
     def _query(self):
+        complaint, visit = KpiRow("c"), KpiRow("v")
         return SQL(
             """
             SELECT c.id * 2 AS id,
@@ -71,21 +72,11 @@ class StoreStaffPerformanceReport(models.Model):
                    c.id AS complaint_id,
                    NULL::integer AS visit_id,
                    1 AS complaint_count,
-                   CASE WHEN c.date_resolved IS NOT NULL THEN 1 ELSE 0 END AS resolved_count,
-                   CASE WHEN c.date_resolved IS NOT NULL
-                        THEN CASE WHEN c.date_resolved <= c.resolution_deadline
-                                  THEN 100.0 ELSE 0.0 END
-                        WHEN c.resolution_deadline < (now() AT TIME ZONE 'UTC') THEN 0.0
-                   END AS resolution_on_time_rate,
-                   CASE WHEN c.date_resolved IS NOT NULL
-                        THEN CASE WHEN c.first_contact_resolution THEN 100.0 ELSE 0.0 END
-                   END AS fcr_rate,
-                   CASE WHEN c.date_resolved IS NOT NULL
-                        THEN EXTRACT(EPOCH FROM c.date_resolved - c.date_received) / 3600.0
-                   END AS resolution_hours,
+                   %(resolved_count)s,
+                   %(complaint_kpis)s,
                    0 AS visit_count,
                    0 AS visit_done_count,
-                   NULL::numeric AS csat_score
+                   %(visit_nulls)s
               FROM store_complaint c
              WHERE c.active AND c.state != 'cancelled'
             UNION ALL
@@ -100,17 +91,20 @@ class StoreStaffPerformanceReport(models.Model):
                    v.id AS visit_id,
                    0 AS complaint_count,
                    0 AS resolved_count,
-                   NULL::numeric AS resolution_on_time_rate,
-                   NULL::numeric AS fcr_rate,
-                   NULL::numeric AS resolution_hours,
+                   %(complaint_nulls)s,
                    1 AS visit_count,
-                   CASE WHEN v.state = 'done' THEN 1 ELSE 0 END AS visit_done_count,
-                   CASE WHEN v.state = 'done' AND v.csat_score > 0 THEN v.csat_score END
-                       AS csat_score
+                   %(visit_done_count)s,
+                   %(visit_kpis)s
               FROM store_return_visit v
               JOIN res_partner p ON p.id = v.partner_id
              WHERE v.state != 'cancelled'
-            """
+            """,
+            resolved_count=sum_report_column("resolved_count", complaint),
+            complaint_kpis=kpi_report_columns(COMPLAINT, complaint, COMPLAINT_KPIS),
+            complaint_nulls=kpi_report_nulls(COMPLAINT, COMPLAINT_KPIS),
+            visit_done_count=sum_report_column("visit_done_count", visit),
+            visit_kpis=kpi_report_columns(VISIT, visit, VISIT_KPIS),
+            visit_nulls=kpi_report_nulls(VISIT, VISIT_KPIS),
         )
 
     def init(self):

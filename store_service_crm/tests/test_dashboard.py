@@ -4,14 +4,16 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
-from ..models.store_service_kpi_dashboard import DASHBOARD_KPIS, KpiFormat
+from ..models.store_service_kpi_definitions import KPIS, KpiFormat
 from .common import make_users
 
 TARGETED = {
     "csat_avg",
+    "satisfaction_rate",
     "resolution_on_time_rate",
     "first_contact_resolution_rate",
     "service_cost_ratio",
+    "response_24h_rate",
     "response_on_time_rate",
     "return_rate",
 }
@@ -64,13 +66,15 @@ class TestDashboard(TransactionCase):
 
     def test_cards_for_every_kpi_with_targets_and_status(self):
         data = self._data([self.good.id])
-        self.assertEqual([c["key"] for c in data["cards"]], [k[0] for k in DASHBOARD_KPIS])
+        self.assertEqual([c["key"] for c in data["cards"]], list(KPIS))
         for card in data["cards"]:
             self.assertTrue(card["label"])
             self.assertIn(card["status"], ("good", "bad", None), card["key"])
             if card["key"] in TARGETED:
                 self.assertTrue(card["target_display"], card["key"])
                 self.assertIsNotNone(card["target"], card["key"])
+            else:
+                self.assertIsNone(card["status"], card["key"])
         csat = self._card(data, "csat_avg")
         # two ratings of 5: (5 + 5) / 2 = 5.0, above the 4.8 target
         self.assertEqual(csat["value"], 5.0)
@@ -106,7 +110,7 @@ class TestDashboard(TransactionCase):
 
     def test_change_too_small_to_show_is_flat(self):
         fmt = KpiFormat(self.env(context={"lang": "en_US"}))
-        kpi = next(k for k in DASHBOARD_KPIS if k[0] == "service_cost_ratio")
+        kpi = KPIS["service_cost_ratio"]
         card = self.env["store.service.kpi"]._dashboard_card(
             fmt, kpi, {"service_cost_ratio": 0.00004}, {"service_cost_ratio": 0.0}, {}
         )

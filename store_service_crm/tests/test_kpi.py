@@ -177,6 +177,8 @@ class TestKpiEngine(TransactionCase):
         self.assertEqual(k["complaint_count"], 4)
         # response: on time = #1 and #4; due = all four (#3 unanswered, deadline passed)
         self.assertAlmostEqual(k["response_on_time_rate"], 2 / 4)
+        # within 24 h of receipt: #1 (1 h), #2 (6 h), #4 (1 h); #3 never answered -> 3 / 4
+        self.assertAlmostEqual(k["response_24h_rate"], 3 / 4)
         # resolution: on time = #1 and #4; due = #1, #2 resolved, #3 late, #4 -> 2 / 4
         self.assertAlmostEqual(k["resolution_on_time_rate"], 2 / 4)
         # resolved #1, #2, #4; first contact #1, #4 -> 2 / 3
@@ -214,6 +216,7 @@ class TestKpiEngine(TransactionCase):
             "top_box_rate",
             "nps",
             "response_on_time_rate",
+            "response_24h_rate",
             "resolution_on_time_rate",
             "first_contact_resolution_rate",
             "avg_resolution_hours",
@@ -332,8 +335,16 @@ class TestKpiEngine(TransactionCase):
 
     def test_targets_status_and_score_formula(self):
         targets = self.Kpi.get_targets()
-        self.assertEqual(targets["weights"], {"csat": 35, "on_time": 25, "fcr": 20, "cost": 20})
-        self.assertAlmostEqual(targets["on_time"], 0.9)
+        self.assertEqual(
+            targets["weights"],
+            {
+                "csat_avg": 35,
+                "resolution_on_time_rate": 25,
+                "first_contact_resolution_rate": 20,
+                "service_cost_ratio": 20,
+            },
+        )
+        self.assertAlmostEqual(targets["resolution_on_time_rate"], 0.9)
         self.assertEqual(self.Kpi.kpi_status("csat_avg", 4.8, targets), "good")
         self.assertEqual(self.Kpi.kpi_status("csat_avg", 4.79, targets), "bad")
         self.assertEqual(self.Kpi.kpi_status("service_cost_ratio", 0.05, targets), "bad")

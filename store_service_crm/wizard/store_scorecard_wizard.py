@@ -28,9 +28,7 @@ class StoreScorecardWizard(models.TransientModel):
     # Set when the wizard opens: managers choose any store, store users the stores they
     # belong to or lead (the report checks it again).
     is_manager = fields.Boolean(
-        default=lambda self: self.env.user.has_group(
-            "store_service_crm.group_store_service_manager"
-        )
+        default=lambda self: self.env["crm.team"]._store_service_is_manager()
     )
     allowed_team_ids = fields.Many2many(
         "crm.team",
@@ -62,11 +60,9 @@ class StoreScorecardWizard(models.TransientModel):
 
     @api.model
     def _get_user_teams(self):
-        """The stores the user belongs to or leads."""
-        user = self.env.user
-        return self.env["crm.team"].search(
-            ["|", ("user_id", "=", user.id), ("member_ids", "in", user.ids)]
-        )
+        """The stores the user belongs to or leads (the definition of the record rules
+        and of the KPI engine)."""
+        return self.env["crm.team"]._store_service_user_teams()
 
     def action_print(self):
         self.ensure_one()
