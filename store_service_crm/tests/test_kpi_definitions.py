@@ -203,7 +203,7 @@ class TestKpiDefinitions(TransactionCase):
             self.assertFalse(first.first_contact_resolution)
             self.assertEqual(self._kpis()["first_contact_resolution_rate"], 0.0)
             # a repeat registered by mistake and cancelled does not count
-            repeat.action_cancel()
+            repeat.action_cancel(reason="Registered twice")
             self.assertTrue(first.first_contact_resolution)
 
     def test_one_pass_resolution_cannot_be_written(self):

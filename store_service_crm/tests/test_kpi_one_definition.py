@@ -166,7 +166,7 @@ class TestKpiOneDefinition(TransactionCase):
         archived = complaint(at_midnight)
         archived.active = False
         cancelled = complaint(at_midnight)
-        cancelled.action_cancel()
+        cancelled.action_cancel(reason="Registered twice")
         # 23:30 UTC on the last day is the 1st of the next month in Shanghai
         next_month = complaint(f"{self.date_to} 23:30:00")
         kpis = self.Kpi.compute_kpis(self.date_from, self.date_to, team_ids=store.ids)
