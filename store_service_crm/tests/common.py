@@ -10,6 +10,32 @@ from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
 
 
+def visit_through_actions(visit, state, csat=0, nps=None):
+    """Bring a planned return visit to ``state`` through its actions, on its scheduled
+    day (``freeze_time``): what a clerk does, not an SQL UPDATE. ``csat`` 0: not
+    asked; ``nps`` None: not asked (0 is an answer)."""
+    day = fields.Datetime.to_datetime(visit.scheduled_date).replace(hour=10)
+    with freeze_time(day):
+        if state == "done":
+            visit.action_done(
+                csat_score=csat or None,
+                nps_score=nps,
+                feedback=None if csat or nps is not None else "Called, no score given",
+            )
+        elif state == "cancelled":
+            if csat or nps is not None:
+                visit.write(
+                    {"csat_score": csat, "nps_score": nps or 0, "nps_given": nps is not None}
+                )
+            visit.action_cancel()
+        elif state == "unreachable":
+            scheduled = visit.scheduled_date
+            for _attempt in range(visit.company_id.return_visit_max_attempts or 3):
+                visit.action_unreachable()
+            visit.scheduled_date = scheduled  # the attempts moved it day by day
+    return visit
+
+
 def make_users(env):
     """Three internal users: a plain employee, a store clerk and a manager."""
     return {

@@ -11,7 +11,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, tagged
 
-from .common import make_users
+from .common import make_users, visit_through_actions
 
 MARCH = ("2024-03-01", "2024-03-31")
 
@@ -151,14 +151,7 @@ class TestKpiEngine(TransactionCase):
         visit = cls.env["store.return.visit"].create(
             {"partner_id": cls.p1.id, "team_id": team_id, "scheduled_date": scheduled}
         )
-        cls.env.flush_all()
-        cls.env.cr.execute(
-            """UPDATE store_return_visit
-                  SET state = %s, csat_score = %s, nps_score = %s, nps_given = %s
-                WHERE id = %s""",
-            (state, csat, nps or 0, nps is not None, visit.id),
-        )
-        return visit
+        return visit_through_actions(visit, state, csat, nps)
 
     def _kpis(self, *period, **kwargs):
         return self.Kpi.compute_kpis(*(period or MARCH), **kwargs)

@@ -15,7 +15,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools.pdf import PdfFileReader
 
-from .common import make_users
+from .common import make_users, visit_through_actions
 
 REPORT = "store_service_crm.action_report_store_scorecard"
 MARCH = {"month": "2024-03"}
@@ -156,12 +156,7 @@ class TestStoreScorecard(TransactionCase):
         visit = cls.env["store.return.visit"].create(
             {"partner_id": cls.p1.id, "team_id": team.id, "scheduled_date": scheduled}
         )
-        cls.env.flush_all()
-        cls.env.cr.execute(
-            "UPDATE store_return_visit SET state = %s, csat_score = %s WHERE id = %s",
-            (state, csat, visit.id),
-        )
-        return visit
+        return visit_through_actions(visit, state, csat)
 
     def _card(self, env=None, team=None):
         scorecard = (env or self.env)["report.store_service_crm.report_store_scorecard"]
