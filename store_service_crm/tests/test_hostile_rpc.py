@@ -546,3 +546,57 @@ class TestHostileNoRights(HostileClientCase):
             ),
             "generation by an employee",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestOrderSideEffects(HostileClientCase):
+    """A salesman without Store Service rights confirms an order over RPC: the rule's
+    visit is planned through the ORM (with its to-do), the customer is queued for the
+    loyalty recompute, and the customer's row is not written by the order."""
+
+    def test_salesman_confirms_an_order(self):
+        env = self.env
+        salesman = new_test_user(
+            env,
+            login="ssc_hostile_salesman",
+            groups="base.group_user,sales_team.group_sale_salesman",
+        )
+        rule = env.ref("store_service_crm.return_visit_rule_after_purchase")
+        rule.active = True
+        product = env["product.product"].create({"name": "Hostile fridge", "list_price": 500})
+        order_id = self.xmlrpc(
+            salesman,
+            "sale.order",
+            "create",
+            [
+                {
+                    "partner_id": self.partner.id,
+                    "user_id": salesman.id,
+                    "order_line": [(0, 0, {"product_id": product.id, "price_unit": 500})],
+                }
+            ],
+        )
+        env.flush_all()
+        env.cr.execute("SELECT ctid, write_date FROM res_partner WHERE id = %s", [self.partner.id])
+        partner_row = env.cr.fetchone()
+        self.jsonrpc(salesman, "sale.order", "action_confirm", [[order_id]])
+        env.invalidate_all()
+        env.cr.execute("SELECT ctid, write_date FROM res_partner WHERE id = %s", [self.partner.id])
+        self.assertEqual(env.cr.fetchone(), partner_row, "the customer's row is not written")
+        self.assertTrue(
+            env["store.loyalty.pending"].search([("partner_id", "=", self.partner.id)]),
+            "the customer waits for the triggered recompute",
+        )
+        visit = env["store.return.visit"].search([("sale_order_id", "=", order_id)])
+        self.assertEqual(len(visit), 1)
+        self.assertEqual((visit.rule_id, visit.state), (rule, "planned"))
+        self.assertEqual(visit.create_uid, salesman, "created through the ORM, as the salesman")
+        self.assertEqual(len(visit.activity_ids), 1, "the to-do is scheduled with it")
+        self.assertEqual(visit.activity_ids.user_id, salesman)
+        # the salesman still cannot touch the visit itself
+        self.assert_refused(
+            lambda: self.xmlrpc(
+                salesman, "store.return.visit", "write", [[visit.id], {"csat_score": 5}]
+            ),
+            "salesman writes a visit",
+        )
