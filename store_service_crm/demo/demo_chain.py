@@ -276,6 +276,9 @@ OTHER_CATEGORIES = (
     ("complaint_category_price", 15),
     ("complaint_category_other", 15),
 )
+# a quick resolution in the demo history is done within this many hours (a shape of the
+# random timeline only: one-pass resolution is decided by the workflow, not by a clock)
+QUICK_RESOLUTION_HOURS = 2.0
 SEVERITIES = (("low", 20), ("medium", 50), ("high", 22), ("critical", 8))
 CHANNELS = (("store", 35), ("phone", 35), ("online", 12), ("social", 6), ("email", 12))
 # Complaints whose state and age (hours) are fixed, so that every state and every case
@@ -877,17 +880,17 @@ class DemoChain:
         hours = {"received": 0.0}
         response_h = (complaint.response_deadline - received).total_seconds() / 3600
         resolution_h = (complaint.resolution_deadline - received).total_seconds() / 3600
-        fcr_h = complaint.company_id.complaint_fcr_hours or 2.0
+        quick_h = QUICK_RESOLUTION_HOURS
         state, options = spec["state"], spec["options"]
         reopen = options.get("reopen")
         if state not in ("new", "cancelled", "assigned"):
-            fcr = not reopen and state != "in_progress" and rng.random() < 0.62
-            if fcr:
-                resolved = rng.uniform(0.25, fcr_h * 0.95)
+            quick = not reopen and state != "in_progress" and rng.random() < 0.62
+            if quick:
+                resolved = rng.uniform(0.25, quick_h * 0.95)
             elif rng.random() < 0.82:
-                resolved = rng.uniform(fcr_h * 1.1, max(resolution_h * 0.95, fcr_h * 1.5))
+                resolved = rng.uniform(quick_h * 1.1, max(resolution_h * 0.95, quick_h * 1.5))
             else:
-                resolved = max(resolution_h, fcr_h) * rng.uniform(1.15, 2.5)
+                resolved = max(resolution_h, quick_h) * rng.uniform(1.15, 2.5)
             if options.get("late"):
                 resolved = max(resolved, (options["promise_days"] + 1) * 24 + 2)
             if rng.random() < 0.88:
@@ -925,10 +928,6 @@ class DemoChain:
             else:
                 promised = received.date() + timedelta(days=promise_days)
             moments["promised"] = promised
-        fcr_delta = moments.get("resolved", received) - received
-        moments["fcr"] = bool(
-            "resolved" in moments and not reopen and fcr_delta <= timedelta(hours=fcr_h)
-        )
         return moments
 
     def _demo_complaints(self, rng, ctx, customers, orders, scored_visits):
@@ -1033,7 +1032,6 @@ class DemoChain:
                     moments.get("response"),
                     moments.get("resolved"),
                     moments.get("closed"),
-                    moments["fcr"],
                     moments.get("promised"),
                     complaint.date_received,
                     last,
@@ -1050,28 +1048,25 @@ class DemoChain:
                 visit_days[visit.id] = resolved.date() + timedelta(days=2)
                 if visit.state == "done" and moments.get("verified"):
                     visit_moments[visit.id] = moments["verified"]
-        ids, responses, resolutions, closings, fcrs, promises, receptions, lasts = zip(
-            *rows, strict=True
-        )
+        ids, responses, resolutions, closings, promises, receptions, lasts = zip(*rows, strict=True)
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE store_complaint c
                    SET date_first_response = t.response, date_resolved = t.resolved,
-                       date_closed = t.closed, first_contact_resolution = t.fcr,
-                       promised_date = t.promised, create_date = t.received, write_date = t.last
+                       date_closed = t.closed, promised_date = t.promised,
+                       create_date = t.received, write_date = t.last
                   FROM unnest(%(ids)s::int[], %(responses)s::timestamp[],
                               %(resolutions)s::timestamp[], %(closings)s::timestamp[],
-                              %(fcrs)s::bool[], %(promises)s::date[], %(receptions)s::timestamp[],
+                              %(promises)s::date[], %(receptions)s::timestamp[],
                               %(lasts)s::timestamp[])
-                       AS t(id, response, resolved, closed, fcr, promised, received, last)
+                       AS t(id, response, resolved, closed, promised, received, last)
                  WHERE c.id = t.id
                 """,
                 ids=list(ids),
                 responses=list(responses),
                 resolutions=list(resolutions),
                 closings=list(closings),
-                fcrs=list(fcrs),
                 promises=list(promises),
                 receptions=list(receptions),
                 lasts=list(lasts),

@@ -41,7 +41,6 @@ class ResCompany(models.Model):
         "res.users", string="Service Manager", domain="[('share', '=', False)]"
     )
     complaint_repeat_days = fields.Integer(string="Repeat Window (days)", default=30)
-    complaint_fcr_hours = fields.Float(string="First-Contact Window (hours)", default=2.0)
     complaint_vip_tier_ids = fields.Many2many(
         "store.loyalty.tier",
         "res_company_complaint_vip_tier_rel",
@@ -219,7 +218,6 @@ class ResCompany(models.Model):
         "complaint_factor_critical",
         "complaint_escalation_delay_hours",
         "complaint_repeat_days",
-        "complaint_fcr_hours",
         "return_visit_max_attempts",
     )
     def _check_service_settings(self):
@@ -238,16 +236,9 @@ class ResCompany(models.Model):
             )
             if any(factor <= 0 for factor in factors):
                 raise ValidationError(self.env._("The severity factors must be positive."))
-            if (
-                company.complaint_escalation_delay_hours < 0
-                or company.complaint_repeat_days < 0
-                or company.complaint_fcr_hours < 0
-            ):
+            if company.complaint_escalation_delay_hours < 0 or company.complaint_repeat_days < 0:
                 raise ValidationError(
-                    self.env._(
-                        "The escalation delay, the repeat window and the first-contact window "
-                        "cannot be negative."
-                    )
+                    self.env._("The escalation delay and the repeat window cannot be negative.")
                 )
             if company.return_visit_max_attempts < 1:
                 raise ValidationError(self.env._("A return visit needs at least one call attempt."))

@@ -41,9 +41,6 @@ class ResConfigSettings(models.TransientModel):
     complaint_repeat_days = fields.Integer(
         related="company_id.complaint_repeat_days", readonly=False, groups=MANAGER_GROUP
     )
-    complaint_fcr_hours = fields.Float(
-        related="company_id.complaint_fcr_hours", readonly=False, groups=MANAGER_GROUP
-    )
     complaint_vip_tier_ids = fields.Many2many(
         related="company_id.complaint_vip_tier_ids", readonly=False, groups=MANAGER_GROUP
     )
