@@ -36,6 +36,64 @@ def visit_through_actions(visit, state, csat=0, nps=None):
     return visit
 
 
+def complaint_through_actions(
+    model,
+    vals,
+    received,
+    responded=None,
+    resolved=None,
+    reopened=(),
+    closed=None,
+    cancelled=None,
+):
+    """Register a complaint at ``received`` and take it through its actions, each at
+    its own time (``freeze_time``): what the staff does, not an SQL UPDATE. The
+    deadlines follow from the SLA settings of the company at ``received``.
+
+    ``responded``: assigned and started (the first response); ``reopened``: pairs
+    (resolved at, reopened at) before the final resolution (a reopen ends one-pass
+    resolution); ``resolved``: the (last) resolution; ``closed``: closed by a manager
+    without verification; ``cancelled``: cancelled with a reason. A complaint to be
+    resolved without a responsibility/resolution type in ``vals`` gets "staff" and
+    "apology"."""
+    with freeze_time(received):
+        complaint = model.create(vals)
+    if not (responded or resolved or reopened or closed):
+        if cancelled:
+            with freeze_time(cancelled):
+                complaint.action_cancel(reason="Registered twice")
+        return complaint
+    with freeze_time(responded or received):
+        complaint.action_assign()
+        complaint.action_start()
+    if resolved or reopened:
+        defaults = {
+            "responsibility": "staff",
+            "resolution_type": "apology",
+            "resolution_note": "Handled with the customer",
+        }
+        missing = {key: value for key, value in defaults.items() if not complaint[key]}
+        if missing:
+            complaint.write(missing)
+    for resolved_at, reopened_at in reopened:
+        with freeze_time(resolved_at):
+            complaint.action_resolve()
+        with freeze_time(reopened_at):
+            complaint.action_reopen()
+    if resolved:
+        with freeze_time(resolved):
+            complaint.action_resolve()
+    if closed:
+        with freeze_time(closed):
+            complaint.with_context(
+                store_complaint_close_reason="Customer confirmed in store"
+            ).action_close()
+    if cancelled:
+        with freeze_time(cancelled):
+            complaint.action_cancel(reason="Registered twice")
+    return complaint
+
+
 def make_users(env):
     """Three internal users: a plain employee, a store clerk and a manager."""
     return {
@@ -72,7 +130,6 @@ class ComplaintCase(TransactionCase):
                 "complaint_sla_working_hours": False,
                 "complaint_escalation_delay_hours": 24.0,
                 "complaint_repeat_days": 30,
-                "complaint_fcr_hours": 2.0,
             }
         )
         # the clerk works in the store (record rules: a clerk sees their stores' complaints)

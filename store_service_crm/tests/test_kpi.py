@@ -11,7 +11,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, tagged
 
-from .common import make_users, visit_through_actions
+from .common import complaint_through_actions, make_users, visit_through_actions
 
 MARCH = ("2024-03-01", "2024-03-31")
 
@@ -36,8 +36,14 @@ class TestKpiEngine(TransactionCase):
                 "kpi_weight_on_time": 25,
                 "kpi_weight_fcr": 20,
                 "kpi_weight_cost": 20,
+                "complaint_response_hours": 4.0,
+                "complaint_resolution_hours": 48.0,
+                "complaint_factor_medium": 1.0,
+                "complaint_sla_working_hours": False,
             }
         )
+        # the verification visits of resolved complaints would add to the visit figures
+        cls.env["store.return.visit.rule"].search([]).active = False
         Team = cls.env["crm.team"]
         cls.store_a = Team.create({"name": "KPI Store A", "company_id": cls.company.id})
         cls.store_b = Team.create({"name": "KPI Store B", "company_id": cls.company.id})
@@ -61,24 +67,28 @@ class TestKpiEngine(TransactionCase):
         cls._order(cls.p2, cls.a, 5000, "2024-03-23 10:00:00", state="cancel")
         cls._order(cls.p3, cls.b, 7000, "2024-04-01 10:00:00")
 
-        # Complaints (received, response deadline, first response, resolution deadline,
-        # resolved, FCR, resolution type, compensation)
+        # Complaints, registered and handled through the workflow actions at the given
+        # times. SLA: answer within 4 h, resolve within 48 h of receipt (medium severity)
+        # (received, first response, [(resolved, reopened)], resolved, resolution type,
+        # compensation); one-pass: resolved, never reopened
         c = cls._complaint
-        c(cls.a, "2024-03-02 08:00", "2024-03-02 10:00", "2024-03-02 09:00",
-          "2024-03-04 08:00", "2024-03-03 12:00", True, "repair", 50.0)  # fmt: skip
-        c(cls.a, "2024-03-05 08:00", "2024-03-05 12:00", "2024-03-05 14:00",
-          "2024-03-07 08:00", "2024-03-08 08:00", False, "refund", 150.0)  # fmt: skip
-        c(cls.a, "2024-03-10 08:00", "2024-03-10 20:00", None,
-          "2024-03-12 08:00", None, False, None, 0.0)  # fmt: skip
-        c(cls.b, "2024-03-15 08:00", "2024-03-15 12:00", "2024-03-15 09:00",
-          "2024-03-16 08:00", "2024-03-15 10:00", True, "exchange", 0.0)  # fmt: skip
+        # #1 answered in 1 h, resolved in 28 h: on time, one pass
+        cls.c1 = c(cls.a, "2024-03-02 08:00", "2024-03-02 09:00", (), "2024-03-03 12:00",
+          "repair", 50.0)  # fmt: skip
+        # #2 answered in 6 h, resolved after 72 h: late; reopened once: not one pass
+        cls.c2 = c(cls.a, "2024-03-05 08:00", "2024-03-05 14:00",
+          [("2024-03-06 08:00", "2024-03-07 09:00")], "2024-03-08 08:00",
+          "refund", 150.0)  # fmt: skip
+        # #3 never answered (still new): both deadlines passed
+        cls.c3 = c(cls.a, "2024-03-10 08:00", None, (), None, None, 0.0)
+        # #4 answered in 1 h, resolved in 2 h: on time, one pass
+        cls.c4 = c(cls.b, "2024-03-15 08:00", "2024-03-15 09:00", (), "2024-03-15 10:00",
+          "exchange", 0.0)  # fmt: skip
         # not counted: cancelled, received in April, received in February
-        c(cls.a, "2024-03-11 08:00", "2024-03-11 12:00", None,
-          "2024-03-13 08:00", None, False, "refund", 999.0, state="cancelled")  # fmt: skip
-        c(cls.a, "2024-04-01 00:30", "2024-04-01 12:00", "2024-04-01 01:00",
-          "2024-04-03 08:00", None, False, None, 0.0)  # fmt: skip
-        c(cls.a, "2024-02-20 08:00", "2024-02-20 12:00", "2024-02-20 09:00",
-          "2024-02-22 08:00", "2024-02-21 08:00", False, None, 0.0)  # fmt: skip
+        c(cls.a, "2024-03-11 08:00", None, (), None, "refund", 999.0,
+          cancelled="2024-03-11 09:00")  # fmt: skip
+        c(cls.a, "2024-04-01 00:30", "2024-04-01 01:00", (), None, None, 0.0)
+        c(cls.a, "2024-02-20 08:00", "2024-02-20 09:00", (), "2024-02-21 08:00", None, 0.0)
 
         # Visits (store, scheduled, state, csat, nps or None)
         v = cls._visit
@@ -113,38 +123,24 @@ class TestKpiEngine(TransactionCase):
         return order
 
     @classmethod
-    def _complaint(cls, team_id, received, resp_deadline, responded, res_deadline, resolved,
-                   fcr, resolution_type, compensation, state=None):  # fmt: skip
-        complaint = cls.env["store.complaint"].create(
+    def _complaint(cls, team_id, received, responded, reopened, resolved, resolution_type,
+                   compensation, cancelled=None):  # fmt: skip
+        return complaint_through_actions(
+            cls.env["store.complaint"],
             {
                 "partner_id": cls.p1.id,
                 "team_id": team_id,
                 "category_id": cls.category.id,
                 "description": "KPI test complaint",
-            }
+                "resolution_type": resolution_type,
+                "compensation_amount": compensation,
+            },
+            received,
+            responded=responded,
+            reopened=reopened,
+            resolved=resolved,
+            cancelled=cancelled,
         )
-        cls.env.flush_all()
-        cls.env.cr.execute(
-            """UPDATE store_complaint
-                  SET date_received = %s, response_deadline = %s, date_first_response = %s,
-                      resolution_deadline = %s, date_resolved = %s,
-                      first_contact_resolution = %s, resolution_type = %s,
-                      compensation_amount = %s, state = %s
-                WHERE id = %s""",
-            (
-                received,
-                resp_deadline,
-                responded,
-                res_deadline,
-                resolved,
-                fcr,
-                resolution_type,
-                compensation,
-                state or ("resolved" if resolved else "in_progress"),
-                complaint.id,
-            ),
-        )
-        return complaint
 
     @classmethod
     def _visit(cls, team_id, scheduled, state, csat, nps):
@@ -200,6 +196,21 @@ class TestKpiEngine(TransactionCase):
         self.assertAlmostEqual(k["service_score"], expected)
         self.assertAlmostEqual(k["service_score"], 72.29, places=2)
         self.assertEqual((k["date_from"], k["date_to"]), MARCH)
+
+    def test_the_figures_come_from_the_workflow(self):
+        """The data set is made by the actions: the deadlines follow the SLA settings,
+        one-pass resolution the reopen, the states the actions taken."""
+        dt = fields.Datetime.to_datetime
+        self.assertEqual(
+            (self.c1.response_deadline, self.c1.resolution_deadline),
+            (dt("2024-03-02 12:00:00"), dt("2024-03-04 08:00:00")),
+        )
+        self.assertEqual(self.c1.date_first_response, dt("2024-03-02 09:00:00"))
+        self.assertEqual(self.c2.date_resolved, dt("2024-03-08 08:00:00"))
+        self.assertEqual(self.c2.reopen_count, 1)
+        complaints = self.c1 | self.c2 | self.c3 | self.c4
+        self.assertEqual(complaints.mapped("first_contact_resolution"), [True, False, False, True])
+        self.assertEqual(complaints.mapped("state"), ["resolved", "resolved", "new", "resolved"])
 
     def test_empty_period_gives_none(self):
         k = self._kpis("2023-01-01", "2023-01-31", team_ids=[self.a, self.b])

@@ -15,7 +15,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools.pdf import PdfFileReader
 
-from .common import make_users, visit_through_actions
+from .common import complaint_through_actions, make_users, visit_through_actions
 
 REPORT = "store_service_crm.action_report_store_scorecard"
 MARCH = {"month": "2024-03"}
@@ -45,8 +45,14 @@ class TestStoreScorecard(TransactionCase):
                 "kpi_weight_on_time": 25,
                 "kpi_weight_fcr": 20,
                 "kpi_weight_cost": 20,
+                "complaint_response_hours": 4.0,
+                "complaint_resolution_hours": 48.0,
+                "complaint_factor_medium": 1.0,
+                "complaint_sla_working_hours": False,
             }
         )
+        # the verification visits of resolved complaints would add to the visit figures
+        cls.env["store.return.visit.rule"].search([]).active = False
         Team = cls.env["crm.team"]
         cls.store = Team.create(
             {"name": "Scorecard Store", "company_id": cls.company.id, "user_id": cls.manager.id}
@@ -73,21 +79,27 @@ class TestStoreScorecard(TransactionCase):
         cls._order(cls.p1, cls.store, 1000, "2024-03-20 10:00:00")
         cls._order(cls.p2, cls.store, 2000, "2024-03-21 10:00:00")
 
+        # Complaints, registered and handled through the workflow actions at the given
+        # times; SLA: answer within 4 h, resolve within 48 h of receipt (medium severity).
+        # (store, category, received, resolved, [(resolved, reopened)], compensation,
+        #  promised date); one-pass: resolved, never reopened
         c = cls._complaint
-        # (store, category, received, resolution deadline, resolved, FCR, compensation,
-        #  promised date, state)
-        cls.c_kept = c(cls.store, cls.quality, "2024-03-02 08:00", "2024-03-04 08:00",
-                       "2024-03-03 12:00", True, 40.0, "2024-03-03", "resolved")  # fmt: skip
-        cls.c_open = c(cls.store, cls.delivery, "2024-03-10 08:00", "2024-03-12 08:00",
-                       None, False, 0.0, "2024-03-11", "in_progress")  # fmt: skip
-        cls.c_late = c(cls.store, cls.quality, "2024-03-12 08:00", "2024-03-14 08:00",
-                       "2024-03-20 10:00", False, 0.0, "2024-03-15", "resolved")  # fmt: skip
+        # resolved in 28 h: on time, one pass, promise of the 3rd kept
+        cls.c_kept = c(cls.store, cls.quality, "2024-03-02 08:00", "2024-03-03 12:00", (),
+                       40.0, "2024-03-03")  # fmt: skip
+        # still in progress, its deadline (the 12th) passed: overdue, promise of the 11th broken
+        cls.c_open = c(cls.store, cls.delivery, "2024-03-10 08:00", None, (), 0.0,
+                       "2024-03-11", user=cls.clerk)  # fmt: skip
+        # resolved the 13th, reopened, resolved again the 20th: late, not one pass, promise
+        # of the 15th broken
+        cls.c_late = c(cls.store, cls.quality, "2024-03-12 08:00", "2024-03-20 10:00",
+                       [("2024-03-13 08:00", "2024-03-14 08:00")], 0.0,
+                       "2024-03-15")  # fmt: skip
         # never shown: cancelled, or another store's
-        cls.c_cancelled = c(cls.store, cls.staff, "2024-03-13 08:00", "2024-03-15 08:00",
-                            None, False, 0.0, "2024-03-14", "cancelled")  # fmt: skip
-        cls.c_other = c(cls.other_store, cls.staff, "2024-03-13 08:00", "2024-03-15 08:00",
-                        None, False, 0.0, "2024-03-14", "in_progress")  # fmt: skip
-        cls.c_open.user_id = cls.clerk
+        cls.c_cancelled = c(cls.store, cls.staff, "2024-03-13 08:00", None, (), 0.0,
+                            "2024-03-14", cancelled="2024-03-13 09:00")  # fmt: skip
+        cls.c_other = c(cls.other_store, cls.staff, "2024-03-13 08:00", None, (), 0.0,
+                        "2024-03-14")  # fmt: skip
 
         # Visits: two done (CSAT 5 and 4), one planned and due.
         cls._visit(cls.store, "2024-03-05", "done", 5)
@@ -115,41 +127,27 @@ class TestStoreScorecard(TransactionCase):
         return order
 
     @classmethod
-    def _complaint(cls, team, category, received, res_deadline, resolved, fcr, compensation,
-                   promised, state):  # fmt: skip
-        complaint = cls.env["store.complaint"].create(
+    def _complaint(cls, team, category, received, resolved, reopened, compensation, promised,
+                   cancelled=None, user=None):  # fmt: skip
+        """Answered when received (an open one is in progress), resolved, reopened and
+        cancelled at the given times."""
+        return complaint_through_actions(
+            cls.env["store.complaint"],
             {
                 "partner_id": cls.p1.id,
                 "team_id": team.id,
                 "category_id": category.id,
                 "description": "Scorecard test complaint",
-            }
+                "user_id": user.id if user else False,
+                "compensation_amount": compensation,
+                "promised_date": promised,
+            },
+            received,
+            responded=None if cancelled else received,
+            reopened=reopened,
+            resolved=resolved,
+            cancelled=cancelled,
         )
-        resolved_day = resolved and fields.Datetime.to_datetime(resolved).date()
-        promise = "broken" if resolved_day and str(resolved_day) > promised else "kept"
-        cls.env.flush_all()
-        cls.env.cr.execute(
-            """UPDATE store_complaint
-                  SET date_received = %s, response_deadline = %s, date_first_response = %s,
-                      resolution_deadline = %s, date_resolved = %s,
-                      first_contact_resolution = %s, compensation_amount = %s,
-                      promised_date = %s, promise_status = %s, state = %s
-                WHERE id = %s""",
-            (
-                received,
-                received,
-                received,
-                res_deadline,
-                resolved,
-                fcr,
-                compensation,
-                promised,
-                promise if resolved else "pending",
-                state,
-                complaint.id,
-            ),
-        )
-        return complaint
 
     @classmethod
     def _visit(cls, team, scheduled, state, csat):
