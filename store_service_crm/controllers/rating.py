@@ -9,10 +9,14 @@ NPS of 0-10:
 * ``POST /rate/<token>/submit_feedback`` records the answer once;
 * a second POST on a consumed token changes nothing and gets the
   "already answered" page with HTTP status 409 (Conflict);
-* an unknown token is a 404 (Odoo's ``_get_rating_and_record``).
-"""
+* an unknown token is a 404 (Odoo's ``_get_rating_and_record``);
+* an answer out of range (or no CSAT) records nothing and shows the form
+  again, with the customer's choices and a message in the customer's
+  language (HTTP status 400), never Odoo's English error page.
 
-from werkzeug.exceptions import BadRequest
+Every page is rendered in the customer's language, the visit (store name)
+read in that language too.
+"""
 
 from odoo import http
 from odoo.http import request
@@ -30,7 +34,7 @@ class StoreServiceRating(Rating):
         if rating.res_model not in RATED_MODELS:
             return super().action_open_rating(token, rate, **kwargs)
         if not 1 <= rate <= 5:
-            raise BadRequest()
+            rate = 0
         return self._store_service_rating_page(rating, record_sudo, token, csat=rate)
 
     @http.route(
@@ -53,14 +57,18 @@ class StoreServiceRating(Rating):
                 {"rating": rating},
                 status=409,
             )
-        try:
-            csat = int(kwargs.get("csat") or rate)
-            nps = kwargs.get("nps")
-            nps = int(nps) if nps not in (None, "") else None
-        except ValueError as exc:
-            raise BadRequest() from exc
-        if not 1 <= csat <= 5 or (nps is not None and not 0 <= nps <= 10):
-            raise BadRequest()
+        csat, nps = self._store_service_parse(kwargs.get("csat") or rate, kwargs.get("nps"))
+        if not csat or nps is False:
+            return self._store_service_rating_page(
+                rating,
+                record_sudo,
+                token,
+                csat=csat or 0,
+                nps=nps,
+                feedback=kwargs.get("feedback") or "",
+                error=True,
+                status=400,
+            )
         record_sudo._apply_customer_rating(rating, csat, nps=nps, feedback=kwargs.get("feedback"))
         return self._store_service_render(
             rating,
@@ -68,24 +76,56 @@ class StoreServiceRating(Rating):
             {"web_base_url": rating.get_base_url(), "rating": rating},
         )
 
-    def _store_service_rating_page(self, rating, record_sudo, token, csat=0):
+    @staticmethod
+    def _store_service_parse(csat, nps):
+        """(CSAT 1-5 or 0 if missing/invalid, NPS 0-10 or None if not given or False if
+        invalid). An NPS of 0 is an answer, not a missing one."""
+        try:
+            csat = int(csat or 0)
+        except (TypeError, ValueError):
+            csat = 0
+        if not 1 <= csat <= 5:
+            csat = 0
+        if nps is None or (isinstance(nps, str) and not nps.strip()):
+            return csat, None
+        try:
+            nps = int(nps)
+        except (TypeError, ValueError):
+            return csat, False
+        return csat, nps if 0 <= nps <= 10 else False
+
+    def _store_service_rating_page(
+        self, rating, record_sudo, token, csat=0, nps=None, feedback="", error=False, status=200
+    ):
         if rating.consumed:
             return self._store_service_render(
                 rating, "store_service_crm.rating_page_already_answered", {"rating": rating}
             )
+        record = record_sudo.with_context(lang=self._store_service_lang(rating))
         return self._store_service_render(
             rating,
             "store_service_crm.rating_page_visit_submit",
             {
                 "rating": rating,
-                "record": record_sudo,
+                "record": record,
                 "token": token,
                 "csat": csat,
-                "company": record_sudo.company_id,
+                "nps": nps if nps is not False else None,
+                "feedback": feedback,
+                "error": error,
+                "company": record.company_id,
             },
+            status=status,
         )
 
+    @staticmethod
+    def _store_service_lang(rating):
+        """The customer's language if it is installed, else the visitor's."""
+        lang = rating.partner_id.lang
+        installed = dict(request.env["res.lang"].get_installed())
+        return lang if lang in installed else get_lang(request.env).code
+
     def _store_service_render(self, rating, template, values, status=200):
-        lang = rating.partner_id.lang or get_lang(request.env).code
+        lang = self._store_service_lang(rating)
         html = request.env["ir.ui.view"].with_context(lang=lang)._render_template(template, values)
         return request.make_response(html, status=status)
