@@ -120,10 +120,12 @@ class StoreServiceRating(Rating):
 
     @staticmethod
     def _store_service_lang(rating):
-        """The customer's language if it is installed, else the visitor's."""
+        """The customer's language if it is installed (English always is: the source
+        terms), else the visitor's."""
         lang = rating.partner_id.lang
-        installed = dict(request.env["res.lang"].get_installed())
-        return lang if lang in installed else get_lang(request.env).code
+        if lang == "en_US" or lang in dict(request.env["res.lang"].get_installed()):
+            return lang
+        return get_lang(request.env).code
 
     def _store_service_render(self, rating, template, values, status=200):
         lang = self._store_service_lang(rating)
