@@ -94,7 +94,10 @@ class TestReaderLanguage(ComplaintCase):
         self.assertTrue(complaint.resolution_deadline)
         body = self._ack_body(complaint)
         local = format_datetime(
-            self.env, complaint.resolution_deadline, tz="Asia/Shanghai", dt_format="short",
+            self.env,
+            complaint.resolution_deadline,
+            tz="Asia/Shanghai",
+            dt_format="short",
             lang_code=complaint.partner_id.lang,
         )
         utc = format_datetime(
@@ -115,7 +118,10 @@ class TestReaderLanguage(ComplaintCase):
         complaint = self._complaint(partner_id=self.customer.id)
         body = self._ack_body(complaint)
         local = format_datetime(
-            self.env, complaint.resolution_deadline, tz="Asia/Shanghai", dt_format="short",
+            self.env,
+            complaint.resolution_deadline,
+            tz="Asia/Shanghai",
+            dt_format="short",
             lang_code=complaint.partner_id.lang,
         )
         self.assertIn(local, body)
