@@ -34,7 +34,8 @@ class StoreServiceRating(Rating):
         if rating.res_model not in RATED_MODELS:
             return super().action_open_rating(token, rate, **kwargs)
         if not 1 <= rate <= 5:
-            rate = 0
+            # a mangled link: the form, nothing chosen, in the customer's language
+            return self._store_service_rating_page(rating, record_sudo, token, status=400)
         return self._store_service_rating_page(rating, record_sudo, token, csat=rate)
 
     @http.route(
