@@ -2,13 +2,14 @@
 """What crons and automatic paths write is in the language of whoever reads it, and
 times in mails are in the reader's time zone (issue 14, part C)."""
 
+import importlib.util
 from datetime import timedelta
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
-from odoo.tools.misc import format_datetime
+from odoo.tools.misc import file_path, format_datetime
 
 from .common import ComplaintCase
 from .test_bad_input import load_chinese
@@ -141,3 +142,41 @@ class TestTierNoteLanguage(LoyaltyCase):
             any("会员等级由" in b and "T-Silver" in b and "（自动）" in b for b in bodies), bodies
         )
         self.assertFalse(any("(automatic)" in b for b in bodies), bodies)
+
+
+@tagged("post_install", "-at_install")
+class TestAckMailMigration(ComplaintCase):
+    """The acknowledgement template is noupdate: the migration fixes the deadline's time
+    zone in place, in every language, and leaves a rewritten template alone."""
+
+    def _migrate(self):
+        path = file_path("store_service_crm/migrations/18.0.2.0.0/post-s14c-ack-mail-timezone.py")
+        spec = importlib.util.spec_from_file_location("post_s14c_ack_mail_timezone", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        self.env.flush_all()
+        module.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        return module
+
+    def test_old_expression_replaced_in_every_language(self):
+        load_chinese(self.env)
+        template = self.env.ref("store_service_crm.mail_template_complaint_acknowledgement")
+        new_body = template.body_html
+        module = self._migrate()  # the module's constants
+        old_body = str(new_body).replace(module.NEW, module.OLD)
+        self.assertNotEqual(old_body, str(new_body))
+        template.with_context(lang="en_US").body_html = old_body
+        template.with_context(lang="zh_CN").body_html = old_body.replace("Dear", "尊敬的")
+        self._migrate()
+        for lang in ("en_US", "zh_CN"):
+            body = str(template.with_context(lang=lang).body_html)
+            self.assertIn(module.NEW, body, lang)
+            self.assertNotIn(module.OLD, body, lang)
+        self.assertIn("尊敬的", str(template.with_context(lang="zh_CN").body_html))
+
+    def test_rewritten_template_left_alone(self):
+        template = self.env.ref("store_service_crm.mail_template_complaint_acknowledgement")
+        template.body_html = "<p>Our own text, no deadline.</p>"
+        self._migrate()
+        self.assertEqual(str(template.body_html), "<p>Our own text, no deadline.</p>")
