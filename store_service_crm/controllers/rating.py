@@ -10,6 +10,9 @@ NPS of 0-10:
 * a second POST on a consumed token changes nothing and gets the
   "already answered" page with HTTP status 409 (Conflict);
 * an unknown token is a 404 (Odoo's ``_get_rating_and_record``);
+* a POST without a valid CSRF token (an expired session) records nothing and
+  shows the form again with the answer filled in and a fresh token (status
+  400), so that the customer only has to send it again;
 * an answer out of range (or no CSAT) records nothing and shows the form
   again, with the customer's choices and a message in the customer's
   language (HTTP status 400), never Odoo's English error page.
@@ -17,6 +20,8 @@ NPS of 0-10:
 Every page is rendered in the customer's language, the visit (store name)
 read in that language too.
 """
+
+from werkzeug.exceptions import BadRequest
 
 from odoo import http
 from odoo.http import request
@@ -44,13 +49,32 @@ class StoreServiceRating(Rating):
         auth="public",
         methods=["post", "get"],
         website=True,
+        csrf=False,  # checked below: a failed check must not lose the customer's answer
     )
     def action_submit_rating(self, token, rate=0, **kwargs):
         rating, record_sudo = self._get_rating_and_record(token)
+        is_post = request.httprequest.method == "POST"
+        csrf_token = kwargs.pop("csrf_token", None)
         if rating.res_model not in RATED_MODELS:
+            if is_post and not request.validate_csrf(csrf_token):
+                raise BadRequest("Session expired (invalid CSRF token)")
             return super().action_submit_rating(token, rate=rate, **kwargs)
-        if request.httprequest.method != "POST":
+        if not is_post:
             return self._store_service_rating_page(rating, record_sudo, token)
+        if not request.validate_csrf(csrf_token):
+            # an expired or missing session (a phone's browser dropped the cookie): the
+            # form again with the answer filled in and a fresh token; nothing recorded
+            csat, nps = self._store_service_parse(kwargs.get("csat") or rate, kwargs.get("nps"))
+            return self._store_service_rating_page(
+                rating,
+                record_sudo,
+                token,
+                csat=csat,
+                nps=nps,
+                feedback=kwargs.get("feedback") or "",
+                error="expired",
+                status=400,
+            )
         if rating.consumed:
             return self._store_service_render(
                 rating,
@@ -67,7 +91,7 @@ class StoreServiceRating(Rating):
                 csat=csat or 0,
                 nps=nps,
                 feedback=kwargs.get("feedback") or "",
-                error=True,
+                error="choose",
                 status=400,
             )
         record_sudo._apply_customer_rating(rating, csat, nps=nps, feedback=kwargs.get("feedback"))
@@ -100,7 +124,10 @@ class StoreServiceRating(Rating):
     ):
         if rating.consumed:
             return self._store_service_render(
-                rating, "store_service_crm.rating_page_already_answered", {"rating": rating}
+                rating,
+                "store_service_crm.rating_page_already_answered",
+                {"rating": rating},
+                status=status,
             )
         record = record_sudo.with_context(lang=self._store_service_lang(rating))
         return self._store_service_render(

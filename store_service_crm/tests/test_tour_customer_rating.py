@@ -89,3 +89,30 @@ class TestTourCustomerRating(HttpCase):
             self.env.invalidate_all()
             self.assertEqual(self.visit.state, "planned", data)
             self.assertFalse(self.visit.nps_given, data)
+
+    def test_expired_session_keeps_the_answer_to_send_again(self):
+        self.url_open(f"/rate/{self.token}/4", timeout=30)
+        url = f"/rate/{self.token}/submit_feedback"
+        response = self.url_open(
+            url,
+            data={"csat": "2", "nps": "0", "feedback": "太慢了", "csrf_token": "stale"},
+            timeout=30,
+        )
+        self.assertEqual(response.status_code, 400)
+        page = response.text
+        self.assertIn("请再提交一次", page, "told in the customer's language")
+        self.assertRegex(page, r'<input[^>]*id="csat_2"[^>]*checked')
+        self.assertRegex(page, r'<input[^>]*id="nps_0"[^>]*checked', "the NPS 0 is kept")
+        self.assertIn("太慢了", page)
+        self.env.invalidate_all()
+        self.assertEqual(self.visit.state, "planned", "nothing recorded")
+        # sent again with the fresh token of that page: recorded
+        response = self.url_open(
+            url,
+            data={"csat": "2", "nps": "0", "feedback": "太慢了", "csrf_token": self._csrf(page)},
+            timeout=30,
+        )
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual((self.visit.csat_score, self.visit.nps_score), (2, 0))
+        self.assertTrue(self.visit.nps_given)
