@@ -20,6 +20,8 @@ class TestTourCustomerRating(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         load_chinese(cls.env)
+        # the thank-you page is the rating module's
+        cls.env["ir.module.module"]._load_module_terms(["rating"], ["zh_CN"], overwrite=True)
         cls.store = cls.env["crm.team"].create({"name": "Flagship Store"})
         cls.store.with_context(lang="zh_CN").name = "旗舰店"
         cls.customer = cls.env["res.partner"].create(
