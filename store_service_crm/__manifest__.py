@@ -54,6 +54,9 @@
         "web.assets_backend": [
             "store_service_crm/static/src/dashboard/**/*",
         ],
+        "web.assets_frontend": [
+            "store_service_crm/static/src/rating/**/*",
+        ],
         "web.assets_tests": [
             "store_service_crm/static/tests/tours/**/*",
         ],

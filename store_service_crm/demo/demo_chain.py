@@ -989,7 +989,9 @@ class DemoChain:
         reopened = resolved_once.filtered(lambda c: timelines[c.id].get("reopened"))
         run(reopened, "action_reopen")
         run(reopened.filtered(lambda c: "resolved" in timelines[c.id]), "action_resolve")
-        run(cancelled, "action_cancel", {"reason": self.env._("Registered twice by mistake.")})
+        # the reason is read by the store's staff: in the company's language
+        staff_env = self.env(context=dict(self.env.context, lang=self.env.company.partner_id.lang))
+        run(cancelled, "action_cancel", {"reason": staff_env._("Registered twice by mistake.")})
         # verification: the visit planned by the rule "verify 2 days after a resolved complaint"
         to_close = having("closed", override=False)
         overridden = having("closed", override=True)

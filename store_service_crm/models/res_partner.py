@@ -79,7 +79,12 @@ class ResPartner(models.Model):
         "B the next share, C the rest.",
     )
     customer_lifecycle = fields.Selection(
-        [("new", "New"), ("active", "Active"), ("at_risk", "At Risk"), ("lost", "Lost")],
+        [
+            ("new", "New customer"),
+            ("active", "Active customer"),
+            ("at_risk", "At Risk"),
+            ("lost", "Lost"),
+        ],
         string="Lifecycle",
         copy=False,
         readonly=True,

@@ -623,20 +623,33 @@ class ResPartner(models.Model):
             range_filter = SQL("AND rp.commercial_partner_id >= %s", low)
             if high is not None:
                 range_filter = SQL("%s AND rp.commercial_partner_id < %s", range_filter, high)
-        lang = ctx["lang"]
-        template = str(
-            escape(self.env._("Loyalty tier changed from %(old)s to %(new)s (automatic)."))
+        # The note is read by the store's staff: written in the language of the customer's
+        # salesperson, else of the customer's company, else the customer's, else the
+        # current one (a cron has none: the current company's).
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        default_lang = next(
+            (
+                code
+                for code in (self.env.lang, self.env.company.partner_id.lang, ctx["lang"])
+                if code in installed
+            ),
+            installed[0] if installed else "en_US",
         )
-        none_label = str(escape(self.env._("none")))
+        lang_rows = []
+        for code in installed or [default_lang]:
+            env = self.with_context(lang=code).env
+            template = str(
+                escape(env._("Loyalty tier changed from %(old)s to %(new)s (automatic)."))
+            )
+            lang_rows.append(SQL("(%s, %s, %s)", code, template, str(escape(env._("none")))))
+        langs = SQL(", ").join(lang_rows)
 
         def tier_label(alias):
             return SQL(
-                "COALESCE(replace(replace(replace(COALESCE(%s.name->>%s, %s.name->>'en_US'),"
-                " '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), %s)",
+                "COALESCE(replace(replace(replace(COALESCE(%s.name->>lg.code, %s.name->>'en_US'),"
+                " '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), lg.none_label)",
                 SQL.identifier(alias),
-                lang,
                 SQL.identifier(alias),
-                none_label,
             )
 
         subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
@@ -646,6 +659,7 @@ class ResPartner(models.Model):
             SQL(
                 """
                 WITH n AS MATERIALIZED (%(figures)s),
+                langs (code, template, none_label) AS (VALUES %(langs)s),
                 changed AS (
                     SELECT n.partner_id, n.company_id, p.loyalty_tier_id AS old_tier_id,
                            n.tier_id AS new_tier_id, n.spend, n.cnt
@@ -666,10 +680,20 @@ class ResPartner(models.Model):
                         (model, res_id, message_type, subtype_id, body, author_id, date,
                          is_internal, create_uid, create_date, write_uid, write_date)
                     SELECT 'res.partner', ch.partner_id, 'notification', %(subtype)s,
-                           '<p>' || replace(replace(%(template)s, %(old_ph)s, %(old_label)s),
+                           '<p>' || replace(replace(lg.template, %(old_ph)s, %(old_label)s),
                                             %(new_ph)s, %(new_label)s) || '</p>',
                            %(author)s, %(now)s, FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM changed ch
+                      JOIN res_partner cust ON cust.id = ch.partner_id
+                 LEFT JOIN res_users sp ON sp.id = cust.user_id
+                 LEFT JOIN res_partner spp ON spp.id = sp.partner_id
+                 LEFT JOIN res_company co ON co.id = ch.company_id
+                 LEFT JOIN res_partner cop ON cop.id = co.partner_id
+                      JOIN langs lg ON lg.code = COALESCE(
+                               (SELECT l.code FROM langs l WHERE l.code = spp.lang),
+                               (SELECT l.code FROM langs l WHERE l.code = cop.lang),
+                               (SELECT l.code FROM langs l WHERE l.code = cust.lang),
+                               %(default_lang)s)
                  LEFT JOIN store_loyalty_tier ot ON ot.id = ch.old_tier_id
                  LEFT JOIN store_loyalty_tier nt ON nt.id = ch.new_tier_id
                     RETURNING id
@@ -707,7 +731,8 @@ class ResPartner(models.Model):
                 now=ctx["now"],
                 uid=uid,
                 subtype=subtype,
-                template=template,
+                langs=langs,
+                default_lang=default_lang,
                 old_ph="%(old)s",
                 new_ph="%(new)s",
                 old_label=tier_label("ot"),

@@ -1239,6 +1239,14 @@ class StoreComplaint(models.Model):
             return self.team_id.user_id or self.company_id.complaint_service_manager_id
         return self.company_id.complaint_service_manager_id or self.team_id.user_id
 
+    def _escalation_summary(self, level, user):
+        """The escalation to-do's summary, in ``user``'s language."""
+        self.ensure_one()
+        env = self.with_context(lang=user.lang or self.env.lang).env
+        if level == 1:
+            return env._("SLA breached: %s", self.name)
+        return env._("SLA still breached, escalated: %s", self.name)
+
     def _create_escalation_activities(self, level):
         activity_type = self.env.ref(
             "store_service_crm.mail_activity_type_complaint_escalation", raise_if_not_found=False
@@ -1257,11 +1265,8 @@ class StoreComplaint(models.Model):
                     "activity_type_id": activity_type.id if activity_type else False,
                     "user_id": user.id,
                     "date_deadline": today,
-                    "summary": (
-                        self.env._("SLA breached: %s", complaint.name)
-                        if level == 1
-                        else self.env._("SLA still breached, escalated: %s", complaint.name)
-                    ),
+                    # in the language of the person who reads it (a cron has none)
+                    "summary": complaint._escalation_summary(level, user),
                 }
             )
         if vals_list:

@@ -563,7 +563,9 @@ class StoreReturnVisit(models.Model):
         if self.state in ("planned", "unreachable"):
             vals.update(state="done", date_done=fields.Datetime.now())
         self.write(vals)
-        self._visit_activities().action_feedback(feedback=self.env._("Rated by the customer."))
+        # the note is read by the assignee, not by the customer who answered
+        reader_env = self.with_context(lang=self.user_id.lang or self.env.lang).env
+        self._visit_activities().action_feedback(feedback=reader_env._("Rated by the customer."))
 
     # ------------------------------------------------------------------
     # Helpers
@@ -600,10 +602,12 @@ class StoreReturnVisit(models.Model):
         if not activity_type:
             return
         for visit in self.sudo().filtered(lambda v: v.state == "planned" and v.user_id.active):
+            # the summary in the language of the person who reads it
+            reader_type = activity_type.with_context(lang=visit.user_id.lang or self.env.lang)
             visit.activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=visit.scheduled_date,
-                summary=activity_type.summary or activity_type.name,
+                summary=reader_type.summary or reader_type.name,
                 user_id=visit.user_id.id,
                 automated=True,
             )
@@ -640,6 +644,7 @@ class StoreReturnVisit(models.Model):
                   JOIN res_partner p ON p.id = v.partner_id
                   JOIN res_users u ON u.id = v.user_id AND u.active
                   JOIN res_partner up ON up.id = u.partner_id
+                  JOIN mail_activity_type t ON t.id = %(type)s
                  WHERE v.id = ANY(%(ids)s) AND v.state = 'planned'
                    AND %(not_existing)s
                 """,
@@ -655,7 +660,11 @@ class StoreReturnVisit(models.Model):
                 model_id=self.env["ir.model"]._get_id(self._name),
                 model=self._name,
                 type=activity_type.id,
-                summary=activity_type.summary or activity_type.name,
+                # the summary in the assignee's language (a cron has none)
+                summary=SQL(
+                    "COALESCE(t.summary->>up.lang, t.summary->>'en_US',"
+                    " t.name->>up.lang, t.name->>'en_US')"
+                ),
                 uid=self.env.uid,
                 ids=list(visit_ids),
             )

@@ -24,3 +24,5 @@ from . import test_demo
 from . import test_scorecard
 from . import test_tour_scorecard
 from . import test_hostile_rpc
+from . import test_tour_customer_rating
+from . import test_reader_language

@@ -14,7 +14,8 @@ class TestReturnVisitRating(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Ms. Zhang", "email": "zhang@example.com", "customer_rank": 1}
+            # English whatever the database's default language (the pages speak hers)
+            {"name": "Ms. Zhang", "email": "zhang@example.com", "customer_rank": 1, "lang": "en_US"}
         )
         cls.visit = cls.env["store.return.visit"].create(
             {
