@@ -58,7 +58,7 @@ class TestTourClerkDay(HttpCase):
             ["base", "web", "mail", "sale", MODULE], ["zh_CN"], overwrite=True
         )
         cls.store = env["crm.team"].create({"name": "导览门店"})
-        env["store.complaint.category"].create({"name": "导览类别"})
+        category = env["store.complaint.category"].create({"name": "导览类别", "code": "TOUR"})
         cls.clerk = new_test_user(
             env,
             login="ssc_tour_clerk",
@@ -100,6 +100,7 @@ class TestTourClerkDay(HttpCase):
                 "team_id": cls.store.id,
                 "user_id": cls.clerk.id,
                 "description": "等待客户确认",
+                "category_id": category.id,
             }
         )
         waiting.action_assign()

@@ -207,7 +207,7 @@ registry.category("web_tour.tours").add("store_service_crm_clerk_day", {
         },
         {
             content: "A complaint is offered at once",
-            trigger: ".o_form_view .alert-warning:contains('不满意')",
+            trigger: ".o_form_view .alert-warning[role=alert]:visible",
         },
         shot("8_unhappy_visit"),
         {
