@@ -4,7 +4,7 @@ unhappy visit offering a complaint, the queue's folded columns, the home action 
 the reasons of a customer at risk."""
 
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import ComplaintCase
@@ -154,10 +154,12 @@ class TestClerkScreens(ComplaintCase):
     # ---- the customer's orders ---------------------------------------------------
     def test_order_field_offers_the_customers_orders_of_my_store_only(self):
         Order = self.env["sale.order"].with_user(self.clerk)
-        # sale's "own documents" rule hides the order from the clerk
-        self.assertFalse(Order.search([("id", "=", self.order.id)]))
-        plain = Order.name_search(self.order.name)
-        self.assertNotIn(self.order.id, [oid for oid, _name in plain])
+        # sold by someone else in the clerk's store: readable, not writable
+        self.assertEqual(Order.search([("partner_id", "=", self.customer.id)]), self.order)
+        with self.assertRaises(AccessError):
+            self.order.with_user(self.clerk).write({"note": "mine"})
+        # another store's order of the same customer stays hidden
+        self.assertFalse(Order.search([("id", "=", self.foreign_order.id)]))
         offered = Order.with_context(
             store_complaint_order_partner_id=self.customer.id
         ).name_search("")
@@ -165,6 +167,16 @@ class TestClerkScreens(ComplaintCase):
         self.assertIn(self.order.id, ids)
         self.assertNotIn(self.other_order.id, ids, "another customer's order leaked")
         self.assertNotIn(self.foreign_order.id, ids, "another store's order leaked")
+
+    def test_sales_button_and_service_tab_agree(self):
+        self.env["store.loyalty.pending"]._cron_recompute_pending()
+        customer = self.customer.with_user(self.clerk)
+        customer.invalidate_recordset()
+        self.assertEqual(customer.sale_order_count, 1)
+        self.assertEqual(customer.loyalty_order_count, 1)
+        # the salesman of another store's order keeps it to themselves
+        self.foreign_order.action_confirm()
+        self.assertEqual(self.customer.with_user(self.clerk).sale_order_count, 1)
 
     def test_clerk_links_an_order_sold_by_someone_else(self):
         Complaint = self.env["store.complaint"].with_user(self.clerk)
