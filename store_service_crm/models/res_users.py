@@ -18,7 +18,9 @@ class ResUsers(models.Model):
             return
         if users is None:
             users = group.sudo().users
-        users = users.sudo().filtered(lambda u: not u.action_id and not u.share and group in u.groups_id)
+        users = users.sudo().filtered(
+            lambda u: not u.action_id and not u.share and group in u.groups_id
+        )
         if users:
             users.write({"action_id": action.id})
 

@@ -319,10 +319,14 @@ class StoreComplaint(models.Model):
         return [key for key, _label in self._fields["state"].selection]
 
     @api.model
-    def _web_read_group(self, domain, fields, groupby, limit=None, offset=0, orderby=False, lazy=True):
+    def _web_read_group(
+        self, domain, fields, groupby, limit=None, offset=0, orderby=False, lazy=True
+    ):
         """The queue grouped by state: the empty columns come folded (they keep their
         place in the workflow without taking the width)."""
-        groups = super()._web_read_group(domain, fields, groupby, limit, offset, orderby, lazy)
+        groups = super()._web_read_group(  # pylint: disable=no-member
+            domain, fields, groupby, limit, offset, orderby, lazy
+        )
         first = groupby[0] if isinstance(groupby, (list, tuple)) and groupby else groupby
         if first == "state":
             for group in groups:

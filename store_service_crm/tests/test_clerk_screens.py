@@ -1,3 +1,4 @@
+# pylint: disable=unsubscriptable-object
 """The clerk's screens without dead ends (issue 14, part A): the resolve and assign
 dialogs, the close/verify step, the customer's orders offered on a complaint, an
 unhappy visit offering a complaint, the queue's folded columns, the home action and
@@ -17,7 +18,9 @@ class TestClerkScreens(ComplaintCase):
         super().setUpClass()
         cls.clerk.groups_id = [Command.link(cls.env.ref("sales_team.group_sale_salesman").id)]
         cls.salesman = new_test_user(
-            cls.env, login="ssc_s14a_salesman", groups="base.group_user,sales_team.group_sale_salesman"
+            cls.env,
+            login="ssc_s14a_salesman",
+            groups="base.group_user,sales_team.group_sale_salesman",
         )
         cls.order.user_id = cls.salesman
         cls.other_customer = cls.env["res.partner"].create({"name": "Mr. Li", "customer_rank": 1})
@@ -45,7 +48,9 @@ class TestClerkScreens(ComplaintCase):
         self.assertEqual(action["res_model"], "store.complaint.resolve.wizard")
         self.assertEqual(action["target"], "new")
         return Form(
-            self.env[action["res_model"]].with_user(user or self.clerk).with_context(action["context"])
+            self.env[action["res_model"]]
+            .with_user(user or self.clerk)
+            .with_context(**action["context"])
         )
 
     def test_resolve_dialog_asks_everything_and_resolves(self):
@@ -136,7 +141,9 @@ class TestClerkScreens(ComplaintCase):
         self.store.member_ids = [Command.link(colleague.id)]
         complaint = self._complaint()
         action = complaint.with_user(self.clerk).action_open_assign_wizard()
-        Wizard = self.env[action["res_model"]].with_user(self.clerk).with_context(action["context"])
+        Wizard = (
+            self.env[action["res_model"]].with_user(self.clerk).with_context(**action["context"])
+        )
         form = Form(Wizard)
         self.assertEqual(form.user_id, self.clerk)
         wizard = form.save()
@@ -160,9 +167,9 @@ class TestClerkScreens(ComplaintCase):
             self.order.with_user(self.clerk).write({"note": "mine"})
         # another store's order of the same customer stays hidden
         self.assertFalse(Order.search([("id", "=", self.foreign_order.id)]))
-        offered = Order.with_context(
-            store_complaint_order_partner_id=self.customer.id
-        ).name_search("")
+        offered = Order.with_context(store_complaint_order_partner_id=self.customer.id).name_search(
+            ""
+        )
         ids = [oid for oid, _name in offered]
         self.assertIn(self.order.id, ids)
         self.assertNotIn(self.other_order.id, ids, "another customer's order leaked")
@@ -254,12 +261,16 @@ class TestClerkScreens(ComplaintCase):
         self.assertEqual(self.manager.action_id.id, queue)
         employee = new_test_user(self.env, login="ssc_s14a_employee", groups="base.group_user")
         self.assertFalse(employee.action_id)
-        employee.groups_id = [Command.link(self.env.ref("store_service_crm.group_store_service_user").id)]
+        employee.groups_id = [
+            Command.link(self.env.ref("store_service_crm.group_store_service_user").id)
+        ]
         self.assertEqual(employee.action_id.id, queue)
         # a home action chosen for someone is kept
         discuss = self.env.ref("mail.action_discuss").id
         employee.action_id = discuss
-        employee.groups_id = [Command.link(self.env.ref("store_service_crm.group_store_service_manager").id)]
+        employee.groups_id = [
+            Command.link(self.env.ref("store_service_crm.group_store_service_manager").id)
+        ]
         self.assertEqual(employee.action_id.id, discuss)
 
     # ---- the customer's reasons --------------------------------------------------

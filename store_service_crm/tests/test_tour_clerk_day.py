@@ -1,3 +1,4 @@
+# pylint: disable=unsubscriptable-object
 """A store clerk's day in Chinese, in headless Chromium (issue 14, part A).
 
 Set ``SSC_SCREENSHOTS`` to a directory (e.g. ``docs/screenshots``) to save a
@@ -93,7 +94,9 @@ class TestTourClerkDay(HttpCase):
         )
         cls.order.action_confirm()
         # a resolved complaint waiting for the customer's confirmation
-        waiting_customer = env["res.partner"].create({"name": "导览客户 待确认", "customer_rank": 1})
+        waiting_customer = env["res.partner"].create(
+            {"name": "导览客户 待确认", "customer_rank": 1}
+        )
         waiting = env["store.complaint"].create(
             {
                 "partner_id": waiting_customer.id,

@@ -14,16 +14,15 @@ class StoreComplaintResolveWizard(models.TransientModel):
 
     complaint_id = fields.Many2one("store.complaint", required=True, readonly=True)
     responsibility = fields.Selection(
-        selection=lambda self: self.env["store.complaint"]
-        ._fields["responsibility"]
-        ._description_selection(self.env),
-        string="Responsibility",
+        selection=lambda self: (
+            self.env["store.complaint"]._fields["responsibility"]._description_selection(self.env)
+        ),
         required=True,
     )
     resolution_type = fields.Selection(
-        selection=lambda self: self.env["store.complaint"]
-        ._fields["resolution_type"]
-        ._description_selection(self.env),
+        selection=lambda self: (
+            self.env["store.complaint"]._fields["resolution_type"]._description_selection(self.env)
+        ),
         string="Resolution",
         required=True,
     )
@@ -34,9 +33,11 @@ class StoreComplaintResolveWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         res = super().default_get(fields_list)
-        complaint = self.env["store.complaint"].browse(
-            res.get("complaint_id") or self.env.context.get("active_id")
-        ).exists()
+        complaint = (
+            self.env["store.complaint"]
+            .browse(res.get("complaint_id") or self.env.context.get("active_id"))
+            .exists()
+        )
         if complaint:
             res["complaint_id"] = complaint.id
             for name in ("responsibility", "resolution_type", "root_cause", "resolution_note"):
@@ -52,7 +53,9 @@ class StoreComplaintResolveWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if not self.responsibility or not self.resolution_type:
-            raise UserError(self.env._("Choose who is responsible and how the complaint was resolved."))
+            raise UserError(
+                self.env._("Choose who is responsible and how the complaint was resolved.")
+            )
         root_cause = (self.root_cause or "").strip()
         if self.root_cause_required and not root_cause:
             raise UserError(
