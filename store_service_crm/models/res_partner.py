@@ -128,10 +128,9 @@ class ResPartner(models.Model):
     @api.depends("customer_lifecycle", "loyalty_last_order_date", "last_visit_csat")
     def _compute_attention_reason(self):
         """The reasons behind "Needs attention" and "At Risk", in words."""
-        attention = self.filtered("needs_attention")
         overdue_counts = {}
-        if attention and "store.complaint" in self.env:
-            commercial = attention.commercial_partner_id  # pylint: disable=no-member
+        if self.ids and "store.complaint" in self.env:
+            commercial = self.commercial_partner_id  # pylint: disable=no-member
             overdue_counts = dict(
                 self.env["store.complaint"]
                 .sudo()
