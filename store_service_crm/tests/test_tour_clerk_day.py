@@ -93,6 +93,7 @@ class TestTourClerkDay(HttpCase):
             }
         )
         cls.order.action_confirm()
+        env["store.loyalty.pending"]._cron_recompute_pending()
         # a resolved complaint waiting for the customer's confirmation
         waiting_customer = env["res.partner"].create(
             {"name": "导览客户 待确认", "customer_rank": 1}

@@ -63,6 +63,19 @@ registry.category("web_tour.tours").add("store_service_crm_clerk_day", {
         },
         shot("2_customer"),
         {
+            content: "Open the customer service tab",
+            trigger: ".o_notebook .nav-link[name='store_service']",
+            run: "click",
+        },
+        {
+            content: "No satisfaction given yet: said in words, no 0.00; the order is counted",
+            trigger: ".o_notebook .tab-pane.active:not(:has(.o_field_widget[name='satisfaction_avg'])) .o_field_widget[name='loyalty_order_count']",
+            run() {
+                this.anchor.scrollIntoView({ block: "center" });
+            },
+        },
+        shot("2b_customer_service_tab"),
+        {
             content: "Register a complaint from the customer",
             trigger: ".o_form_view button[name='action_register_complaint']",
             run: "click",
