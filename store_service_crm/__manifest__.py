@@ -24,6 +24,7 @@
         "report/store_scorecard_templates.xml",
         "data/store_scorecard_data.xml",
         "wizard/store_complaint_close_wizard_views.xml",
+        "wizard/store_complaint_resolve_wizard_views.xml",
         "wizard/store_scorecard_wizard_views.xml",
         "views/store_complaint_category_views.xml",
         "views/store_complaint_views.xml",
@@ -42,6 +43,7 @@
         "report/store_staff_performance_report_views.xml",
         "report/store_repurchase_report_views.xml",
         "views/menus.xml",
+        "data/res_users_data.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

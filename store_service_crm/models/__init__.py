@@ -2,6 +2,7 @@
 from . import res_company
 from . import res_config_settings
 from . import crm_team
+from . import res_users
 from . import store_complaint_category
 from . import store_complaint
 from . import store_loyalty_tier

@@ -123,6 +123,56 @@ class ResPartner(models.Model):
         "or at risk of leaving.",
     )
 
+    attention_reason = fields.Text(
+        compute="_compute_attention_reason",
+        string="Why",
+        help="Why the customer needs attention or is at risk of leaving.",
+    )
+
+    @api.depends_context("lang")
+    @api.depends("customer_lifecycle", "loyalty_last_order_date", "last_visit_csat")
+    def _compute_attention_reason(self):
+        """The reasons behind "Needs attention" and "At Risk", in words."""
+        overdue_counts = {}
+        if self.ids and "store.complaint" in self.env:
+            commercial = self.commercial_partner_id  # pylint: disable=no-member
+            overdue_counts = dict(
+                self.env["store.complaint"]
+                .sudo()
+                ._read_group(
+                    [("commercial_partner_id", "in", commercial.ids), ("is_overdue", "=", True)],
+                    ["commercial_partner_id"],
+                    ["__count"],
+                )
+            )
+        today = fields.Date.context_today(self)
+        for partner in self:
+            reasons = []
+            commercial = partner.commercial_partner_id
+            if 0 < partner.last_visit_csat <= 2:
+                reasons.append(
+                    self.env._(
+                        "Last return visit: satisfaction %(score)s out of 5.",
+                        score=partner.last_visit_csat,
+                    )
+                )
+            overdue = overdue_counts.get(commercial, 0)
+            if overdue:
+                reasons.append(
+                    self.env._("%(count)s complaint(s) past their deadline.", count=overdue)
+                )
+            if commercial.customer_lifecycle in ("at_risk", "lost") and (
+                commercial.loyalty_last_order_date
+            ):
+                reasons.append(
+                    self.env._(
+                        "No purchase for %(days)s days (last order on %(date)s).",
+                        days=(today - commercial.loyalty_last_order_date).days,
+                        date=fields.Date.to_string(commercial.loyalty_last_order_date),
+                    )
+                )
+            partner.attention_reason = "\n".join(reasons) or False
+
     def _compute_complaint_count(self):
         """Active, not cancelled complaints of the customer's commercial entity. Counted
         in superuser mode, as the former stored counter was readable by anyone who reads

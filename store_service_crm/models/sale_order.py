@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.osv import expression
 
 # Order fields that move a customer's loyalty figures.
 LOYALTY_ORDER_FIELDS = {"state", "date_order", "partner_id", "company_id", "currency_rate"}
@@ -17,6 +18,50 @@ class SaleOrder(models.Model):
     complaint_count = fields.Integer(
         compute="_compute_complaint_count", groups="store_service_crm.group_store_service_user"
     )
+
+    @api.model
+    def _store_complaint_order_domain(self, partner_id):
+        """The orders a store user may link to a complaint of the customer ``partner_id``:
+        that customer's orders (not cancelled) of the user's stores or their own, whoever
+        the salesperson is; a service manager: all of the customer's orders."""
+        partner = self.env["res.partner"].sudo().browse(partner_id).exists()
+        if not partner:
+            return expression.FALSE_DOMAIN
+        domain = [
+            ("partner_id", "child_of", partner.commercial_partner_id.id),
+            ("state", "!=", "cancel"),
+            ("company_id", "in", self.env.companies.ids),
+        ]
+        Team = self.env["crm.team"]
+        if not Team._store_service_is_manager():
+            domain += [
+                "|",
+                ("user_id", "=", self.env.uid),
+                ("team_id", "in", Team._store_service_user_teams().ids),
+            ]
+        return domain
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """A complaint's order field (context ``store_complaint_order_partner_id``) offers
+        the customer's orders of the clerk's store even when the salesperson is someone
+        else (sale's "own documents" rule); never the orders of another customer."""
+        partner_id = self.env.context.get("store_complaint_order_partner_id")
+        if (
+            not partner_id
+            or not isinstance(partner_id, int)
+            or not self.env.user.has_group("store_service_crm.group_store_service_user")
+        ):
+            return super().name_search(name=name, args=args, operator=operator, limit=limit)
+        domain = expression.AND(
+            [
+                [("display_name", operator, name)] if name else [],
+                args or [],
+                self._store_complaint_order_domain(partner_id),
+            ]
+        )
+        orders = self.sudo().search(domain, limit=limit)
+        return [(order.id, order.display_name) for order in orders]
 
     def _compute_complaint_count(self):
         counts = dict(

@@ -204,6 +204,11 @@ class StoreComplaint(models.Model):
         "2: escalated to the service manager.",
     )
     date_escalated = fields.Datetime(string="Last Escalation", readonly=True, copy=False)
+    can_close = fields.Boolean(
+        compute="_compute_can_close",
+        help="Technical: the complaint is resolved and the customer confirmed the "
+        "resolution, so that closing it succeeds.",
+    )
     responsibility = fields.Selection(
         [
             ("product", "Product"),
@@ -313,10 +318,29 @@ class StoreComplaint(models.Model):
     def _group_expand_states(self, states, domain):
         return [key for key, _label in self._fields["state"].selection]
 
+    @api.model
+    def _web_read_group(
+        self, domain, fields, groupby, limit=None, offset=0, orderby=False, lazy=True
+    ):
+        """The queue grouped by state: the empty columns come folded (they keep their
+        place in the workflow without taking the width)."""
+        groups = super()._web_read_group(  # pylint: disable=no-member
+            domain, fields, groupby, limit, offset, orderby, lazy
+        )
+        first = groupby[0] if isinstance(groupby, (list, tuple)) and groupby else groupby
+        if first == "state":
+            for group in groups:
+                count = group.get("state_count", group.get("__count"))
+                if not count:
+                    group["__fold"] = True
+        return groups
+
     @api.depends("sale_order_id")
     def _compute_order_product_ids(self):
         for complaint in self:
-            complaint.order_product_ids = complaint.sale_order_id.order_line.product_id
+            # the customer's order may belong to another salesperson: its products
+            # are shown to the store clerk who files the complaint
+            complaint.order_product_ids = complaint.sale_order_id.sudo().order_line.product_id
 
     @api.depends("partner_id", "company_id")
     def _compute_loyalty_tier_id(self):
@@ -515,7 +539,7 @@ class StoreComplaint(models.Model):
     @api.constrains("product_id", "sale_order_id")
     def _check_product_in_order(self):
         for complaint in self:
-            order = complaint.sale_order_id
+            order = complaint.sale_order_id.sudo()
             if (
                 order
                 and complaint.product_id
@@ -532,7 +556,7 @@ class StoreComplaint(models.Model):
     @api.constrains("sale_order_id", "partner_id")
     def _check_order_customer(self):
         for complaint in self:
-            order = complaint.sale_order_id
+            order = complaint.sale_order_id.sudo()
             if (
                 order
                 and complaint.partner_id
@@ -548,7 +572,9 @@ class StoreComplaint(models.Model):
 
     @api.onchange("sale_order_id")
     def _onchange_sale_order_id(self):
-        order = self.sale_order_id
+        # the order may belong to another salesperson (sale's "own documents" rule):
+        # the complaint's form only reads its customer, store and products
+        order = self.sale_order_id.sudo()
         if not order:
             return
         if not self.partner_id:
@@ -571,8 +597,10 @@ class StoreComplaint(models.Model):
         # a kanban grouped by state passes its column as default: always register as new
         for vals in vals_list:
             vals.setdefault("state", "new")
-        orders = self.env["sale.order"].browse(
-            [vals["sale_order_id"] for vals in vals_list if vals.get("sale_order_id")]
+        orders = (
+            self.env["sale.order"]
+            .browse([vals["sale_order_id"] for vals in vals_list if vals.get("sale_order_id")])
+            .sudo()
         )
         Team = self.env["crm.team"]
         for vals in vals_list:
@@ -953,6 +981,70 @@ class StoreComplaint(models.Model):
             "target": "new",
             "context": {"default_complaint_ids": self.ids},
         }
+
+    def action_open_resolve_wizard(self):
+        """The Resolve button: one dialog asking responsibility, resolution and root
+        cause up front, which then calls :meth:`action_resolve`."""
+        self.ensure_one()
+        self._check_state(("in_progress",), self.env._("Resolve"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Resolve complaint"),
+            "res_model": "store.complaint.resolve.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_complaint_id": self.id},
+        }
+
+    def action_open_assign_wizard(self):
+        """The Assign button: choose the handler among the store's members (default: me)."""
+        self._check_state(("new",), self.env._("Assign"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Assign complaint"),
+            "res_model": "store.complaint.assign.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_complaint_ids": self.ids},
+        }
+
+    @api.depends("state", "date_resolved", "return_visit_ids.state", "return_visit_ids.date_done")
+    def _compute_can_close(self):
+        for complaint in self:
+            complaint.can_close = complaint.state == "resolved" and complaint._is_verified()
+
+    def action_open_verification_visit(self):
+        """The primary step of a resolved complaint not verified yet: the visit asking
+        the customer to confirm the resolution."""
+        self.ensure_one()
+        visits = self._verification_visits().filtered(
+            lambda v: v.state in ("planned", "unreachable")
+        )
+        action = {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Verification visits"),
+            "res_model": "store.return.visit",
+            "target": "current",
+        }
+        if len(visits) == 1:
+            action.update({"res_id": visits.id, "view_mode": "form", "views": [(False, "form")]})
+            return action
+        action.update(
+            {
+                "view_mode": "list,form",
+                "views": [(False, "list"), (False, "form")],
+                "domain": [("complaint_id", "=", self.id)],
+                "context": {
+                    "default_complaint_id": self.id,
+                    "default_partner_id": self.partner_id.id,
+                    "default_origin": "complaint",
+                    "default_team_id": self.team_id.id,
+                },
+            }
+        )
+        return action
 
     def action_create_credit_note(self):
         """Create a draft customer credit note for the compensation, linked to the complaint."""

@@ -168,10 +168,26 @@ class StoreReturnVisit(models.Model):
             date = fields.Date.to_string(visit.scheduled_date) or ""
             visit.display_name = f"{visit.partner_id.display_name or ''} - {date}"
 
-    @api.depends("csat_score", "opened_complaint_ids")
+    @api.depends("csat_score", "nps_score", "nps_given", "opened_complaint_ids")
     def _compute_suggest_complaint(self):
+        """An unhappy answer (CSAT 2 or less, or a detractor's NPS: 6 or less, 0 included)
+        and no complaint opened from the visit yet: the complaint is offered at once."""
         for visit in self:
-            visit.suggest_complaint = 0 < visit.csat_score <= 2 and not visit.opened_complaint_ids
+            unhappy = 0 < visit.csat_score <= 2 or (visit.nps_given and visit.nps_score <= 6)
+            visit.suggest_complaint = unhappy and not visit.opened_complaint_ids
+
+    def action_open_visit(self):
+        """Open the visit's form: the outcome is logged there, through Done, which records
+        the scores and offers a complaint when the customer is unhappy."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "store.return.visit",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
 
     @api.depends_context("uid")
     @api.depends("state")

@@ -1,2 +1,3 @@
 from . import store_complaint_close_wizard
 from . import store_scorecard_wizard
+from . import store_complaint_resolve_wizard

@@ -40,7 +40,16 @@ registry.category("web_tour.tours").add("store_service_crm_complaint_from_sale_o
         },
         {
             content: "Assign it",
-            trigger: ".o_form_view button[name='action_assign']",
+            trigger: ".o_form_view button[name='action_open_assign_wizard']",
+            run: "click",
+        },
+        {
+            content: "The dialog proposes me as the handler: confirm",
+            trigger: ".modal .o_field_widget[name='user_id'] input",
+        },
+        {
+            content: "Confirm the handler",
+            trigger: ".modal button[name='action_confirm']",
             run: "click",
         },
         {
@@ -57,23 +66,23 @@ registry.category("web_tour.tours").add("store_service_crm_complaint_from_sale_o
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains('In Progress')",
         },
         {
-            content: "Open the cause and resolution tab",
-            trigger: ".o_notebook .nav-link:contains('Cause and Resolution')",
+            content: "Resolve: one dialog asks everything",
+            trigger: ".o_form_view button[name='action_open_resolve_wizard']",
             run: "click",
         },
         {
             content: "Who is responsible",
-            trigger: ".o_field_widget[name='responsibility'] select",
+            trigger: ".modal .o_field_widget[name='responsibility'] select",
             run: 'select "logistics"',
         },
         {
             content: "How it was resolved",
-            trigger: ".o_field_widget[name='resolution_type'] select",
+            trigger: ".modal .o_field_widget[name='resolution_type'] select",
             run: 'select "replace"',
         },
         {
             content: "Resolve",
-            trigger: ".o_form_view button[name='action_resolve']",
+            trigger: ".modal button[name='action_confirm']",
             run: "click",
         },
         {
