@@ -282,14 +282,15 @@ QUICK_RESOLUTION_HOURS = 2.0
 SEVERITIES = (("low", 20), ("medium", 50), ("high", 22), ("critical", 8))
 CHANNELS = (("store", 35), ("phone", 35), ("online", 12), ("social", 6), ("email", 12))
 # Complaints whose state and age (hours) are fixed, so that every state and every case
-# (overdue, reopened, broken promise...) is there whatever the day.
+# (overdue, reopened, broken promise...) is there whatever the day; most open ones are
+# within their deadlines, as in a store that works its queue.
 SPECIALS = (
     (1.5, "new", {}),
-    (30, "new", {}),
+    (0.5, "new", {}),
     (52, "new", {"severity": "high"}),
-    (5, "assigned", {}),
-    (40, "assigned", {}),
-    (3, "in_progress", {"severity": "critical"}),
+    (0.7, "assigned", {}),
+    (2, "in_progress", {}),
+    (1, "in_progress", {"severity": "critical"}),
     (100, "in_progress", {"promise_days": 1}),
     (200, "in_progress", {"reopen": True}),
     (26, "resolved", {}),
@@ -758,6 +759,21 @@ class DemoChain:
                 (0.90, "in_progress", {"reopen": True}),
                 (0.95, "cancelled", {}),
                 (1.00, "assigned", {}),
+            )
+        elif age_hours >= 24:
+            # a store works its queue: a day-old complaint is handled; the open ones
+            # that are late are the SPECIALS (every overdue case, whatever the day)
+            table = (
+                (0.50, "closed", {}),
+                (0.90, "resolved", {}),
+                (1.00, "cancelled", {}),
+            )
+        elif age_hours >= 8:
+            # answered within the working day; some already resolved
+            table = (
+                (0.60, "in_progress", {}),
+                (0.95, "resolved", {}),
+                (1.00, "cancelled", {}),
             )
         else:
             table = (
