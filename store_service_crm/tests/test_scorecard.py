@@ -49,10 +49,17 @@ class TestStoreScorecard(TransactionCase):
         )
         Team = cls.env["crm.team"]
         cls.store = Team.create(
-            {"name": "Scorecard Store", "company_id": cls.company.id, "user_id": cls.manager.id}
+            {
+                "is_store": True,
+                "name": "Scorecard Store",
+                "company_id": cls.company.id,
+                "user_id": cls.manager.id,
+            }
         )
         cls.store.member_ids = cls.clerk
-        cls.other_store = Team.create({"name": "Other Store", "company_id": cls.company.id})
+        cls.other_store = Team.create(
+            {"is_store": True, "name": "Other Store", "company_id": cls.company.id}
+        )
         Partner = cls.env["res.partner"]
         cls.p1, cls.p2 = Partner.create(
             [{"name": f"Scorecard Customer {i}", "customer_rank": 1} for i in (1, 2)]
