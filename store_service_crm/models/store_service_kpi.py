@@ -438,9 +438,7 @@ class StoreServiceKpi(models.AbstractModel):
                 month += relativedelta(months=1)
             result["months"] = months
         if compare:
-            previous = self.compute_kpis(
-                *self._kpi_previous_period(date_from, date_to), team_ids
-            )
+            previous = self.compute_kpis(*self._kpi_previous_period(date_from, date_to), team_ids)
             result["previous"] = previous
         return result
 
@@ -485,6 +483,6 @@ class StoreServiceKpi(models.AbstractModel):
 
     @api.model
     def _kpi_period_label(self, date_from, date_to):
-        """"12/01/2026 – 12/31/2026" in the user's date format."""
+        """ "12/01/2026 – 12/31/2026" in the user's date format."""
         date_from, date_to, _start, _stop = self._kpi_period(date_from, date_to)
         return f"{format_date(self.env, date_from)} – {format_date(self.env, date_to)}"

@@ -80,13 +80,16 @@ class StoreScorecardWizard(models.TransientModel):
             raise UserError(
                 self.env._(
                     "%(teams)s is not a store: scorecards are printed for stores only "
-                    "(tick \"Store\" on the sales team to make it one).",
+                    '(tick "Store" on the sales team to make it one).',
                     teams=", ".join(not_stores.mapped("display_name")),
                 )
             )
         report = self.env.ref("store_service_crm.action_report_store_scorecard")
+        # config=False: an internal report, printed in its own layout, never opens the
+        # company's document layout configurator
         return report.report_action(
             self.team_ids,
+            config=False,
             data={
                 "date_from": fields.Date.to_string(self.date_from),
                 "team_ids": self.team_ids.ids,  # pylint: disable=no-member
