@@ -5,7 +5,7 @@ from werkzeug.urls import url_parse
 from odoo import fields, http
 from odoo.http import content_disposition, request
 
-from odoo.addons.web.controllers.report import ReportController
+from odoo.addons.web.controllers.report import ReportController  # pylint: disable=import-error
 
 SCORECARD_REPORT = "store_service_crm.report_store_scorecard"
 

@@ -24,3 +24,5 @@ from . import test_demo
 from . import test_scorecard
 from . import test_tour_scorecard
 from . import test_hostile_rpc
+from . import test_manager_screens
+from . import test_tour_manager_day

@@ -75,7 +75,7 @@ class StoreScorecardWizard(models.TransientModel):
             raise UserError(self.env._("Choose a month and a valid year."))
         if not self.team_ids:
             raise UserError(self.env._("Choose at least one store."))
-        not_stores = self.team_ids.filtered(lambda team: not team.is_store)
+        not_stores = self.team_ids.filtered(lambda team: not team.is_store)  # pylint: disable=no-member
         if not_stores:
             raise UserError(
                 self.env._(
