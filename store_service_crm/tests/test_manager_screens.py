@@ -196,6 +196,13 @@ class TestManagerScreens(TransactionCase):
         self.assertEqual(action["type"], "ir.actions.report")
         self.assertEqual(action["report_name"], "store_service_crm.report_store_scorecard")
 
+    def test_monthly_scorecard_email_goes_to_stores_only(self):
+        self.store.user_id = self.manager
+        self.sales.user_id = self.manager
+        logs = self.env["store.scorecard.log"]._send_monthly_scorecards(month="2026-11-15")
+        self.assertIn(self.store, logs.team_id)
+        self.assertNotIn(self.sales, logs.team_id)
+
 
 def json_domain(value):
     """A domain or context given as a string (Python literal) or a list."""

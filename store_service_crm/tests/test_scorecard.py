@@ -376,7 +376,10 @@ class TestStoreScorecard(TransactionCase):
         self.assertIn(self.manager.partner_id, mail.recipient_ids)
         self.assertIn("Scorecard Store", mail.subject)
         self.assertIn("March 2024", mail.subject)
-        self.assertEqual(mail.attachment_ids.mapped("name"), ["Scorecard - Scorecard Store.pdf"])
+        # named after the store and the month it reports (not the month it is sent in)
+        self.assertEqual(
+            mail.attachment_ids.mapped("name"), ["Scorecard - Scorecard Store - 2024-03.pdf"]
+        )
         mail_count = self.env["mail.mail"].search_count([])
         # rerun: nothing sent twice
         logs_again, months_again = self._send()
