@@ -78,8 +78,10 @@ class CrmTeam(models.Model):
 
     @api.model
     def _store_service_allowed(self, team):
-        """The store ``team`` if the current user may file records in it, else an empty
-        recordset (managers: any store; others: their own stores)."""
+        """The store ``team`` if it is a store and the current user may file records in
+        it, else an empty recordset (managers: any store; others: their own stores). A
+        sales team that is not a store (an order's "Sales" team) gives no store."""
+        team = team.filtered("is_store")
         if not team or self._store_service_is_manager():
             return team
         return team & self._store_service_user_teams()

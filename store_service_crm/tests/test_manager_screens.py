@@ -52,6 +52,14 @@ class TestManagerScreens(TransactionCase):
             with self.subTest(model=model):
                 self.assertEqual(Team.search(domain), self.store)
 
+    def test_a_sales_team_that_is_not_a_store_gives_no_store(self):
+        """An order of the "Sales" team files its complaint or visit in no store."""
+        Team = self.env["crm.team"]
+        self.assertEqual(Team._store_service_allowed(self.sales), Team)
+        self.assertEqual(Team._store_service_allowed(self.store), self.store)
+        self.assertEqual(Team.with_user(self.clerk)._store_service_allowed(self.sales), Team)
+        self.assertEqual(Team.with_user(self.clerk)._store_service_allowed(self.store), self.store)
+
     def test_default_store_is_the_users_store_not_their_sales_team(self):
         self.clerk.sale_team_id = self.sales
         Complaint = self.env["store.complaint"].with_user(self.clerk)

@@ -1,10 +1,11 @@
 """A store is a sales team marked as a store (``crm.team.is_store``, new in 18.0.2.0.0).
 
 Before, every sales team was offered, ranked and printed as a store. The teams that
-already work as stores are marked: those with complaints or return visits, and those
-whose leader or an active member is a store user (not a store manager: managers
-sit in the "Sales" team too). Other sales teams ("Sales",
-"Pre-Sales", ...) stay unmarked; a manager can tick "Store" on the team form.
+already work as stores are marked: those with complaints, and those whose leader or
+an active member is a store user (not a store manager: managers sit in the "Sales"
+team too). Return visits do not count: the visit rules filed them in the team of the
+order, "Sales" included. Other sales teams ("Sales", "Pre-Sales", ...) stay unmarked;
+a manager can tick "Store" on the team form.
 """
 
 import logging
@@ -38,7 +39,6 @@ def migrate(cr, version):
          WHERE team.is_store IS NOT TRUE
            AND (
                 EXISTS (SELECT 1 FROM store_complaint c WHERE c.team_id = team.id)
-             OR EXISTS (SELECT 1 FROM store_return_visit v WHERE v.team_id = team.id)
              OR team.user_id IN (SELECT uid FROM store_users)
              OR EXISTS (
                     SELECT 1
