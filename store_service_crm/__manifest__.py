@@ -26,6 +26,7 @@
         "wizard/store_complaint_close_wizard_views.xml",
         "wizard/store_complaint_resolve_wizard_views.xml",
         "wizard/store_scorecard_wizard_views.xml",
+        "views/crm_team_views.xml",
         "views/store_complaint_category_views.xml",
         "views/store_complaint_views.xml",
         "data/store_complaint_vip_data.xml",

@@ -1,2 +1,3 @@
 from . import rating
 from . import rpc
+from . import scorecard_report

@@ -56,7 +56,7 @@ class StoreComplaint(models.Model):
     _check_company_auto = True
 
     def _default_team_id(self):
-        return self.env.user.sale_team_id
+        return self.env["crm.team"]._store_service_default_store()
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, index="trigram", default="/"
@@ -120,6 +120,7 @@ class StoreComplaint(models.Model):
         tracking=True,
         default=lambda self: self._default_team_id(),
         check_company=True,
+        domain=lambda self: self.env["crm.team"]._store_service_selectable_domain(),
     )
     user_id = fields.Many2one(
         "res.users",

@@ -102,7 +102,13 @@ class StoreReturnVisit(models.Model):
         tracking=True,
         default=lambda self: self.env.user,
     )
-    team_id = fields.Many2one("crm.team", string="Store", index=True, check_company=True)
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Store",
+        index=True,
+        check_company=True,
+        domain=lambda self: self.env["crm.team"]._store_service_selectable_domain(),
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )

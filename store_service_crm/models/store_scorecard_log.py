@@ -48,8 +48,14 @@ class StoreScorecardLog(models.Model):
         )
         if not template:
             return self.browse()
-        teams = self.env["crm.team"].search(
-            [("user_id", "!=", False), ("user_id.email", "!=", False)], order="id"
+        Team = self.env["crm.team"]
+        teams = Team.search(
+            [
+                *Team._store_service_store_domain(),
+                ("user_id", "!=", False),
+                ("user_id.email", "!=", False),
+            ],
+            order="id",
         )
         sent = self.search([("month", "=", month), ("team_id", "in", teams.ids)]).team_id
         todo = teams - sent

@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from .store_service_kpi_definitions import (
     COMPLAINT,
@@ -145,6 +146,20 @@ class StoreServiceKpi(models.AbstractModel):
 
         return date_from, date_to, utc(date_from), utc(date_to + timedelta(days=1))
 
+    @api.model
+    def _kpi_previous_period(self, date_from, date_to):
+        """The period a period is compared with: whole calendar months (a month, a
+        quarter, a year) are compared with as many calendar months just before (December
+        with November, Q4 with Q3); any other range with the range of the same length
+        just before it."""
+        if date_from.day == 1 and (date_to + timedelta(days=1)).day == 1:
+            delta = relativedelta(date_to + timedelta(days=1), date_from)
+            months = delta.years * 12 + delta.months
+            previous_from = date_from - relativedelta(months=months)
+            return previous_from, date_from - timedelta(days=1)
+        length = (date_to - date_from).days + 1
+        return date_from - timedelta(days=length), date_from - timedelta(days=1)
+
     def _kpi_tz(self):
         tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
         return tz if tz in pytz.all_timezones_set else "UTC"
@@ -158,19 +173,22 @@ class StoreServiceKpi(models.AbstractModel):
         """Stores the current user works in (member or leader), in the session's companies."""
         return (
             self.env["crm.team"]
-            ._store_service_user_teams()
+            ._store_service_user_stores()
             .filtered(lambda team: team.company_id in self.env.companies or not team.company_id)
         )
 
     @api.model
     def _kpi_teams(self, team_ids):
-        """The stores to report on: None means every store (managers only)."""
+        """The stores to report on: None means every store (crm.team marked as a store)
+        of the session's companies for managers, the user's stores for the others."""
         if team_ids is not None and not isinstance(team_ids, list | tuple):
             team_ids = [team_ids]
         if team_ids is not None and not all(isinstance(tid, int) for tid in team_ids):
             raise UserError(self.env._("Stores must be given as a list of store ids."))
         if self._kpi_is_manager():
-            return list(team_ids) if team_ids is not None else None
+            if team_ids is None:
+                return self.env["crm.team"]._store_service_stores().ids
+            return list(team_ids)
         allowed = self._kpi_user_teams()
         if team_ids is None:
             return allowed.ids
@@ -368,8 +386,8 @@ class StoreServiceKpi(models.AbstractModel):
         :param team_ids: store (crm.team) ids; None: every store the user may see
         :param group_by: None, 'team' (adds ``teams``, ranked by service score) or
             'month' (adds ``months``, in calendar order)
-        :param compare: adds ``previous``: the same KPIs for the period of the same
-            length just before
+        :param compare: adds ``previous``: the same KPIs for the previous period
+            (``_kpi_previous_period``)
         :return: dict of KPI values (None when a rate has no denominator) and counts
         """
         if group_by not in (None, False, "team", "month"):
@@ -420,10 +438,7 @@ class StoreServiceKpi(models.AbstractModel):
                 month += relativedelta(months=1)
             result["months"] = months
         if compare:
-            length = (date_to - date_from).days + 1
-            previous = self.compute_kpis(
-                date_from - timedelta(days=length), date_from - timedelta(days=1), team_ids
-            )
+            previous = self.compute_kpis(*self._kpi_previous_period(date_from, date_to), team_ids)
             result["previous"] = previous
         return result
 
@@ -447,11 +462,27 @@ class StoreServiceKpi(models.AbstractModel):
         model = {COMPLAINT: "store.complaint", VISIT: "store.return.visit"}.get(
             records.source, "sale.order"
         )
+        label = kpi_label(self.env, kpi)
+        period = self._kpi_period_label(date_from, date_to)
+        facet = (
+            self.env._("%(kpi)s: %(records)s", kpi=label, records=self.env._(records.label))
+            if records.label
+            else label
+        )
         return {
             "type": "ir.actions.act_window",
-            "name": kpi_label(self.env, kpi),
+            "name": self.env._("%(kpi)s · %(period)s", kpi=label, period=period),
             "res_model": model,
             "views": [(False, "list"), (False, "form")],
             "domain": domain,
             "target": "current",
+            # the dashboard shows the domain as this named, removable facet of the
+            # search bar (a dynamic filter) instead of a hidden domain
+            "store_service_facet": {"description": f"{facet} ({period})", "domain": domain},
         }
+
+    @api.model
+    def _kpi_period_label(self, date_from, date_to):
+        """ "12/01/2026 – 12/31/2026" in the user's date format."""
+        date_from, date_to, _start, _stop = self._kpi_period(date_from, date_to)
+        return f"{format_date(self.env, date_from)} – {format_date(self.env, date_to)}"

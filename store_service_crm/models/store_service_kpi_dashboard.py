@@ -85,9 +85,7 @@ class StoreServiceKpi(models.AbstractModel):
     def _dashboard_team_domain(self):
         """Domain of the stores the store selector offers: all for managers, else the
         stores the user leads or is a member of (the ones compute_kpis accepts)."""
-        if self._kpi_is_manager():
-            return []
-        return [("id", "in", self._kpi_user_teams().ids)]
+        return self.env["crm.team"]._store_service_selectable_domain()
 
     @api.model
     def _dashboard_period_label(self, date_from, date_to):

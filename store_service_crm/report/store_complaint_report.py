@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.store_service_kpi_definitions import (
@@ -10,6 +10,22 @@ from ..models.store_service_kpi_definitions import (
     kpi_report_fields,
     sum_report_column,
 )
+
+
+def _no_data_is_empty(model, groups):
+    """An average over no value (a rate without a denominator, a score nobody gave) is
+    NULL in SQL and ``None`` in ``read_group``; the web client shows ``None`` as 0.00 but
+    ``False`` as an empty cell: no data shows empty, not 0."""
+    averaged = [
+        name
+        for name, field in model._fields.items()
+        if field.type in ("float", "monetary", "integer") and field.aggregator == "avg"
+    ]
+    for group in groups:
+        for name in averaged:
+            if name in group and group[name] is None:
+                group[name] = False
+    return groups
 
 
 def _selection_of(model, field):
@@ -32,6 +48,14 @@ class StoreComplaintReport(models.Model):
     _name = "store.complaint.report"
     _description = "Complaint Analysis"
     _auto = False
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        groups = super().read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
+        )
+        return _no_data_is_empty(self, groups)
+
     _rec_name = "name"
     _order = "date_received desc"
 

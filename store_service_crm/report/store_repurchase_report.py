@@ -1,8 +1,8 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.store_service_kpi_definitions import SUMS, KpiRow
-from .store_complaint_report import _selection_of
+from .store_complaint_report import _no_data_is_empty, _selection_of
 
 CSAT_LEVELS = [
     ("1", "1 - Very dissatisfied"),
@@ -30,6 +30,14 @@ class StoreRepurchaseReport(models.Model):
     _name = "store.repurchase.report"
     _description = "Satisfaction and Repurchase"
     _auto = False
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        groups = super().read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
+        )
+        return _no_data_is_empty(self, groups)
+
     _order = "date desc"
 
     visit_id = fields.Many2one("store.return.visit", string="Return Visit", readonly=True)

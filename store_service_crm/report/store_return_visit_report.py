@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.store_service_kpi_definitions import (
@@ -10,7 +10,7 @@ from ..models.store_service_kpi_definitions import (
     nps_value,
     sum_report_column,
 )
-from .store_complaint_report import _selection_of
+from .store_complaint_report import _no_data_is_empty, _selection_of
 
 
 class StoreReturnVisitReport(models.Model):
@@ -26,6 +26,14 @@ class StoreReturnVisitReport(models.Model):
     _name = "store.return.visit.report"
     _description = "Return Visit Analysis"
     _auto = False
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        groups = super().read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
+        )
+        return _no_data_is_empty(self, groups)
+
     _order = "scheduled_date desc"
 
     visit_id = fields.Many2one("store.return.visit", string="Return Visit", readonly=True)

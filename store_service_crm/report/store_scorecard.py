@@ -93,6 +93,15 @@ class StoreScorecardReport(models.AbstractModel):
         date_from = day.replace(day=1)
         return date_from, date_from + relativedelta(months=1, days=-1)
 
+    @api.model
+    def _get_scorecard_file_name(self, teams, date_from):
+        """The PDF's file name, without extension: "Scorecard - Downtown Store -
+        2026-12" (one store), "Scorecards - 2026-12" (several)."""
+        month = date_from.strftime("%Y-%m")
+        if len(teams) == 1:
+            return self.env._("Scorecard - %(store)s - %(month)s", store=teams.name, month=month)
+        return self.env._("Scorecards - %(month)s", month=month)
+
     # ------------------------------------------------------------------
     # One store's scorecard
     # ------------------------------------------------------------------
@@ -281,9 +290,14 @@ class StoreScorecardReport(models.AbstractModel):
     @api.model
     def _trend_mark(self, key, value, previous):
         """An arrow telling whether the KPI got better (▲ green) or worse (▼ red) than
-        the previous month: ("▲", "good")."""
-        if value is None or previous is None or value == previous:
+        the previous month: ("▲", "good"); "=" when both print the same."""
+        if value is None or previous is None:
             return None
+        unit = KPIS[key].unit if key in KPIS else "score"
+        fmt = KpiFormat(self.env)
+        if value == previous or fmt(unit, value) == fmt(unit, previous):
+            # the same value as printed: no arrow beside two equal figures
+            return ("=", "flat")
         up = value > previous
         better = up == KPIS[key].higher_is_better
         return ("\u25b2" if up else "\u25bc", "good" if better else "bad")

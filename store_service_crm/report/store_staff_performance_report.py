@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.store_service_kpi_definitions import (
@@ -10,6 +10,7 @@ from ..models.store_service_kpi_definitions import (
     kpi_report_nulls,
     sum_report_column,
 )
+from .store_complaint_report import _no_data_is_empty
 
 # the KPIs shown per handler, declared with the KPI
 COMPLAINT_KPIS = (
@@ -33,6 +34,14 @@ class StoreStaffPerformanceReport(models.Model):
     _name = "store.staff.performance.report"
     _description = "Staff Performance"
     _auto = False
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        groups = super().read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
+        )
+        return _no_data_is_empty(self, groups)
+
     _order = "date desc"
 
     date = fields.Date(readonly=True, help="Day the complaint was received or the visit scheduled.")

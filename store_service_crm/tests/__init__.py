@@ -26,3 +26,5 @@ from . import test_tour_scorecard
 from . import test_hostile_rpc
 from . import test_tour_customer_rating
 from . import test_reader_language
+from . import test_manager_screens
+from . import test_tour_manager_day

@@ -135,6 +135,7 @@ class ComplaintCase(TransactionCase):
         # the clerk works in the store (record rules: a clerk sees their stores' complaints)
         cls.store = cls.env["crm.team"].create(
             {
+                "is_store": True,
                 "name": "Test Store",
                 "user_id": cls.manager.id,
                 "company_id": cls.company.id,
@@ -218,7 +219,7 @@ class VisitCase(TransactionCase):
         # rules, each test sees its own orders only.
         cls.startClassPatcher(freeze_time(fields.Datetime.now() + timedelta(days=400)))
         cls.store = cls.env["crm.team"].create(
-            {"name": "Visit Test Store", "user_id": cls.manager.id}
+            {"is_store": True, "name": "Visit Test Store", "user_id": cls.manager.id}
         )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Ms. Zhang", "email": "zhang@example.com", "customer_rank": 1}

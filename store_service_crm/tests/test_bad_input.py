@@ -109,7 +109,9 @@ class TestBadInputOrm(BadInputMixin, TransactionCase):
         cls.partner_b = env["res.partner"].create(
             {"name": "Mr. Sun (B)", "company_id": cls.company_b.id}
         )
-        cls.team_b = env["crm.team"].create({"name": "Store B", "company_id": cls.company_b.id})
+        cls.team_b = env["crm.team"].create(
+            {"is_store": True, "name": "Store B", "company_id": cls.company_b.id}
+        )
         product = env["product.product"].create({"name": "Fridge", "type": "consu"})
         cls.order = env["sale.order"].create(
             {
@@ -723,7 +725,7 @@ class TestBadInputRpc(BadInputMixin, HttpCase):
         self.assertNotIn("<script>", bodies)
 
     def test_script_in_names_and_feedback_is_escaped_on_the_rating_page(self):
-        team = self.env["crm.team"].create({"name": f"Store {SCRIPT}"})
+        team = self.env["crm.team"].create({"is_store": True, "name": f"Store {SCRIPT}"})
         self.visit.team_id = team
         token = self._token()
         page = self.url_open(f"/rate/{token}/5", timeout=30)

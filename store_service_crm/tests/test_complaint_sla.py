@@ -95,7 +95,7 @@ class TestComplaintSla(ComplaintCase):
         self.assertGreater(complaint.response_deadline - friday, timedelta(hours=4))
 
     def test_vip_customer_is_flagged_and_routed(self):
-        vip_team = self.env["crm.team"].create({"name": "VIP Desk"})
+        vip_team = self.env["crm.team"].create({"is_store": True, "name": "VIP Desk"})
         self.company.complaint_vip_team_id = vip_team
         complaint = self._complaint(partner_id=self.vip_customer.id)
         self.assertTrue(complaint.is_vip)

@@ -33,9 +33,16 @@ class TestDashboard(TransactionCase):
         cls.manager = cls.users["manager"]
         cls.today = fields.Date.context_today(cls.env["store.service.kpi"])
         cls.good = cls.env["crm.team"].create(
-            {"name": "Good Store", "user_id": cls.manager.id, "member_ids": [cls.clerk.id]}
+            {
+                "is_store": True,
+                "name": "Good Store",
+                "user_id": cls.manager.id,
+                "member_ids": [cls.clerk.id],
+            }
         )
-        cls.poor = cls.env["crm.team"].create({"name": "Poor Store", "user_id": cls.manager.id})
+        cls.poor = cls.env["crm.team"].create(
+            {"is_store": True, "name": "Poor Store", "user_id": cls.manager.id}
+        )
         cls.customer = cls.env["res.partner"].create({"name": "Ms. Dashboard", "customer_rank": 1})
         cls._visit(cls.good, 5)
         cls._visit(cls.good, 5)
@@ -162,14 +169,14 @@ class TestDashboard(TransactionCase):
 
     def test_manager_selects_any_store(self):
         data = self._data(user=self.manager)
-        self.assertEqual(data["team_domain"], [])
+        self.assertEqual(data["team_domain"], [("is_store", "=", True)])
         names = {row["team_name"] for row in data["teams"]}
         self.assertTrue({"Good Store", "Poor Store"} <= names)
 
     def test_same_query_count_for_one_and_five_stores(self):
         stores = self.good | self.poor
         for i in range(3):
-            stores |= self.env["crm.team"].create({"name": f"Extra Store {i}"})
+            stores |= self.env["crm.team"].create({"is_store": True, "name": f"Extra Store {i}"})
             self._visit(stores[-1], 3 + i % 3)
         kpi = self.env["store.service.kpi"]
         cr = self.env.cr

@@ -80,6 +80,7 @@ class HostileClientCase(HttpCase):
         cls.employee = new_test_user(env, login="ssc_hostile_employee", groups="base.group_user")
         cls.store = env["crm.team"].create(
             {
+                "is_store": True,
                 "name": "Hostile Store",
                 "user_id": cls.manager.id,
                 "member_ids": [fields.Command.set([cls.clerk.id, cls.clerk2.id])],

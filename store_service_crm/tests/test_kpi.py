@@ -45,8 +45,12 @@ class TestKpiEngine(TransactionCase):
         # the verification visits of resolved complaints would add to the visit figures
         cls.env["store.return.visit.rule"].search([]).active = False
         Team = cls.env["crm.team"]
-        cls.store_a = Team.create({"name": "KPI Store A", "company_id": cls.company.id})
-        cls.store_b = Team.create({"name": "KPI Store B", "company_id": cls.company.id})
+        cls.store_a = Team.create(
+            {"is_store": True, "name": "KPI Store A", "company_id": cls.company.id}
+        )
+        cls.store_b = Team.create(
+            {"is_store": True, "name": "KPI Store B", "company_id": cls.company.id}
+        )
         cls.store_a.member_ids = cls.users["clerk"]
         Partner = cls.env["res.partner"]
         cls.p1, cls.p2, cls.p3 = Partner.create(
@@ -282,9 +286,9 @@ class TestKpiEngine(TransactionCase):
         )  # Feb, Mar, the April 1st one
         self.assertEqual(months["2024-04"]["order_count"], 1)
         k = self._kpis(team_ids=[self.a], compare=True)
-        # March has 31 days: the previous period is Jan 30 - Feb 29 (one complaint)
+        # a calendar month is compared with the previous calendar month (one complaint)
         previous = k["previous"]
-        self.assertEqual((previous["date_from"], previous["date_to"]), ("2024-01-30", "2024-02-29"))
+        self.assertEqual((previous["date_from"], previous["date_to"]), ("2024-02-01", "2024-02-29"))
         self.assertEqual(previous["complaint_count"], 1)
         self.assertEqual(k["complaint_count"], 3)
 

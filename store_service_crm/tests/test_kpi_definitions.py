@@ -42,6 +42,7 @@ class TestKpiDefinitions(TransactionCase):
         )
         cls.store = cls.env["crm.team"].create(
             {
+                "is_store": True,
                 "name": "KPI Definitions Store",
                 "company_id": cls.company.id,
                 "member_ids": [fields.Command.link(cls.users["clerk"].id)],

@@ -143,7 +143,7 @@ class TestKpiOneDefinition(TransactionCase):
         """In Shanghai (UTC+8), a complaint received on the 1st at 00:30 local time
         (the last day of the previous month in UTC) belongs to the month; archived and
         cancelled complaints are in no list."""
-        store = self.env["crm.team"].create({"name": "Scorecard Bounds Store"})
+        store = self.env["crm.team"].create({"is_store": True, "name": "Scorecard Bounds Store"})
         category = self.env.ref(f"{MODULE}.complaint_category_product_quality")
         customer = self.env["res.partner"].create({"name": "Mr. Bounds", "customer_rank": 1})
 

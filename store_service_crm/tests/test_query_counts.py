@@ -53,9 +53,11 @@ class TestHotScreenQueryCounts(TransactionCase):
         # one store only, unless multi-membership is on: a second membership archives the
         # first, and the record rules read the active memberships)
         cls.store = cls.env["crm.team"].create(
-            {"name": "Query Count Store", "user_id": cls.clerk.id}
+            {"is_store": True, "name": "Query Count Store", "user_id": cls.clerk.id}
         )
-        cls.other_store = cls.env["crm.team"].create({"name": "Query Count Store 10x"})
+        cls.other_store = cls.env["crm.team"].create(
+            {"is_store": True, "name": "Query Count Store 10x"}
+        )
         cls.other_store.member_ids = cls.clerk
         cls.category = cls.env.ref("store_service_crm.complaint_category_product_quality")
         cls.product = cls.env["product.product"].create({"name": "QC Kettle", "list_price": 40.0})

@@ -67,10 +67,17 @@ class TestReports(TransactionCase):
             }
         )
         Team = cls.env["crm.team"]
-        cls.store_a = Team.create({"name": "Report Store A", "company_id": cls.company.id})
+        cls.store_a = Team.create(
+            {"is_store": True, "name": "Report Store A", "company_id": cls.company.id}
+        )
         cls.store_a.member_ids = [(4, cls.clerk.id)]
         cls.store_b = Team.create(
-            {"name": "Report Store B", "user_id": cls.manager.id, "company_id": cls.company.id}
+            {
+                "is_store": True,
+                "name": "Report Store B",
+                "user_id": cls.manager.id,
+                "company_id": cls.company.id,
+            }
         )
         cls.stores = cls.store_a | cls.store_b
         cls.other_company = cls.env["res.company"].create({"name": "Other Chain"})

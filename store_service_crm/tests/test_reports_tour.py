@@ -12,7 +12,7 @@ class TestReportsTour(HttpCase):
             name="Tour Report Clerk",
             groups="base.group_user,store_service_crm.group_store_service_user",
         )
-        store = self.env["crm.team"].create({"name": "Tour Report Store"})
+        store = self.env["crm.team"].create({"is_store": True, "name": "Tour Report Store"})
         store.member_ids = [(4, clerk.id)]
         customer = self.env["res.partner"].create(
             {"name": "Tour Report Customer", "customer_rank": 1}

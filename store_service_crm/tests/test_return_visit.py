@@ -204,9 +204,13 @@ class TestReturnVisit(VisitCase):
     # --------------------------------------------------------------- access
     def test_store_user_sees_own_and_own_store_visits(self):
         clerk_store = self.env["crm.team"].create(
-            {"name": "Clerk's Store", "member_ids": [fields.Command.link(self.clerk.id)]}
+            {
+                "is_store": True,
+                "name": "Clerk's Store",
+                "member_ids": [fields.Command.link(self.clerk.id)],
+            }
         )
-        other_store = self.env["crm.team"].create({"name": "Elsewhere"})
+        other_store = self.env["crm.team"].create({"is_store": True, "name": "Elsewhere"})
         mine = self._visit(user_id=self.clerk.id, team_id=other_store.id)
         my_store = self._visit(user_id=self.manager.id, team_id=clerk_store.id)
         others = self._visit(user_id=self.manager.id, team_id=other_store.id)

@@ -55,10 +55,17 @@ class TestStoreScorecard(TransactionCase):
         cls.env["store.return.visit.rule"].search([]).active = False
         Team = cls.env["crm.team"]
         cls.store = Team.create(
-            {"name": "Scorecard Store", "company_id": cls.company.id, "user_id": cls.manager.id}
+            {
+                "is_store": True,
+                "name": "Scorecard Store",
+                "company_id": cls.company.id,
+                "user_id": cls.manager.id,
+            }
         )
         cls.store.member_ids = cls.clerk
-        cls.other_store = Team.create({"name": "Other Store", "company_id": cls.company.id})
+        cls.other_store = Team.create(
+            {"is_store": True, "name": "Other Store", "company_id": cls.company.id}
+        )
         Partner = cls.env["res.partner"]
         cls.p1, cls.p2 = Partner.create(
             [{"name": f"Scorecard Customer {i}", "customer_rank": 1} for i in (1, 2)]
@@ -367,7 +374,10 @@ class TestStoreScorecard(TransactionCase):
         self.assertIn(self.manager.partner_id, mail.recipient_ids)
         self.assertIn("Scorecard Store", mail.subject)
         self.assertIn("March 2024", mail.subject)
-        self.assertEqual(mail.attachment_ids.mapped("name"), ["Scorecard - Scorecard Store.pdf"])
+        # named after the store and the month it reports (not the month it is sent in)
+        self.assertEqual(
+            mail.attachment_ids.mapped("name"), ["Scorecard - Scorecard Store - 2024-03.pdf"]
+        )
         mail_count = self.env["mail.mail"].search_count([])
         # rerun: nothing sent twice
         logs_again, months_again = self._send()

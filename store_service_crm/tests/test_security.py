@@ -47,6 +47,7 @@ class SecurityCase(TransactionCase):
         Team = cls.env["crm.team"]
         cls.store_a = Team.create(
             {
+                "is_store": True,
                 "name": "Store A (security)",
                 "company_id": cls.company_a.id,
                 "member_ids": [Command.link(cls.clerk_a.id)],
@@ -54,6 +55,7 @@ class SecurityCase(TransactionCase):
         )
         cls.store_b = Team.create(
             {
+                "is_store": True,
                 "name": "Store B (security)",
                 "company_id": cls.company_a.id,
                 "user_id": cls.leader_b.id,
@@ -62,6 +64,7 @@ class SecurityCase(TransactionCase):
         )
         cls.store_c = Team.create(
             {
+                "is_store": True,
                 "name": "Store C (security)",
                 "company_id": cls.company_b.id,
                 "member_ids": [Command.link(cls.clerk_c.id)],
@@ -594,7 +597,7 @@ class TestRatingPageSecurity(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.store = cls.env["crm.team"].create({"name": "Rating Store"})
+        cls.store = cls.env["crm.team"].create({"is_store": True, "name": "Rating Store"})
         cls.customer = cls.env["res.partner"].create(
             {"name": "Ms. Rated", "email": "rated@example.com", "phone": "+86 139 0000 1111"}
         )

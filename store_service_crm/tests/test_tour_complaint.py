@@ -45,7 +45,7 @@ class TestTourComplaint(HttpCase):
         )
         # the clerk's store: a clerk sees the complaints of their stores (record rules)
         store = self.env["crm.team"].create(
-            {"name": "Tour Store", "member_ids": [Command.link(clerk.id)]}
+            {"is_store": True, "name": "Tour Store", "member_ids": [Command.link(clerk.id)]}
         )
         category = self.env.ref("store_service_crm.complaint_category_staff")
         Complaint = self.env["store.complaint"]

@@ -11,7 +11,7 @@ class TestTourDashboard(HttpCase):
         targets, focuses a store and opens the complaints behind a card."""
         users = make_users(self.env)
         store = self.env["crm.team"].create(
-            {"name": "Tour Dashboard Store", "user_id": users["manager"].id}
+            {"is_store": True, "name": "Tour Dashboard Store", "user_id": users["manager"].id}
         )
         customer = self.env["res.partner"].create(
             {"name": "Tour dashboard customer", "customer_rank": 1}

@@ -10,7 +10,7 @@ class TestTourScorecard(HttpCase):
         a store's scorecard for this month and prints it."""
         users = make_users(self.env)
         store = self.env["crm.team"].create(
-            {"name": "Tour Scorecard Store", "user_id": users["manager"].id}
+            {"is_store": True, "name": "Tour Scorecard Store", "user_id": users["manager"].id}
         )
         customer = self.env["res.partner"].create(
             {"name": "Tour scorecard customer", "customer_rank": 1}

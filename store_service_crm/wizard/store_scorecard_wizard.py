@@ -13,6 +13,11 @@ class StoreScorecardWizard(models.TransientModel):
     _description = "Print Store Scorecards"
 
     def _default_team_ids(self):
+        """Managers: every store; store users: their stores (never a sales team that
+        is not a store)."""
+        Team = self.env["crm.team"]
+        if Team._store_service_is_manager():
+            return Team._store_service_stores()
         return self._get_user_teams()
 
     month = fields.Selection(
@@ -40,7 +45,7 @@ class StoreScorecardWizard(models.TransientModel):
         string="Stores",
         required=True,
         default=lambda self: self._default_team_ids(),
-        domain="[] if is_manager else [('id', 'in', allowed_team_ids)]",
+        domain=lambda self: self.env["crm.team"]._store_service_selectable_domain(),
     )
 
     @api.model
@@ -62,7 +67,7 @@ class StoreScorecardWizard(models.TransientModel):
     def _get_user_teams(self):
         """The stores the user belongs to or leads (the definition of the record rules
         and of the KPI engine)."""
-        return self.env["crm.team"]._store_service_user_teams()
+        return self.env["crm.team"]._store_service_user_stores()
 
     def action_print(self):
         self.ensure_one()
@@ -70,9 +75,21 @@ class StoreScorecardWizard(models.TransientModel):
             raise UserError(self.env._("Choose a month and a valid year."))
         if not self.team_ids:
             raise UserError(self.env._("Choose at least one store."))
+        not_stores = self.team_ids.filtered(lambda team: not team.is_store)  # pylint: disable=no-member
+        if not_stores:
+            raise UserError(
+                self.env._(
+                    "%(teams)s is not a store: scorecards are printed for stores only "
+                    '(tick "Store" on the sales team to make it one).',
+                    teams=", ".join(not_stores.mapped("display_name")),
+                )
+            )
         report = self.env.ref("store_service_crm.action_report_store_scorecard")
+        # config=False: an internal report, printed in its own layout, never opens the
+        # company's document layout configurator
         return report.report_action(
             self.team_ids,
+            config=False,
             data={
                 "date_from": fields.Date.to_string(self.date_from),
                 "team_ids": self.team_ids.ids,  # pylint: disable=no-member

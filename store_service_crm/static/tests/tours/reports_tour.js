@@ -41,10 +41,10 @@ registry.category("web_tour.tours").add("store_service_crm_reports", {
         },
         ...openReport(
             "menu_store_service_reporting_complaints",
-            ".o_pivot_view th:contains('Product quality')"
+            ".o_pivot_view th:contains('Tour Report Store')"
         ),
         ...switchTo("graph", ".o_graph_view canvas"),
-        ...switchTo("list", ".o_list_view .o_data_row:contains('Tour Report Customer')"),
+        ...switchTo("list", ".o_list_view .o_group_name:contains('Tour Report Store')"),
         ...openReport(
             "menu_store_service_reporting_visits",
             ".o_pivot_view th:contains('Tour Report Store')"
@@ -54,12 +54,12 @@ registry.category("web_tour.tours").add("store_service_crm_reports", {
             "menu_store_service_reporting_staff",
             ".o_pivot_view th:contains('Tour Report Clerk')"
         ),
-        ...switchTo("list", ".o_list_view .o_data_row:contains('Tour Report Customer')"),
+        ...switchTo("list", ".o_list_view .o_group_name:contains('Tour Report Store')"),
         ...openReport(
             "menu_store_service_reporting_repurchase",
-            ".o_pivot_view th:contains('5 - Very satisfied')"
+            ".o_pivot_view th:contains('Tour Report Store')"
         ),
         ...switchTo("graph", ".o_graph_view canvas"),
-        ...switchTo("list", ".o_list_view .o_data_row:contains('Tour Report Customer')"),
+        ...switchTo("list", ".o_list_view .o_group_name:contains('Tour Report Store')"),
     ],
 });
