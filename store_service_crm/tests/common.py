@@ -8,6 +8,24 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
+
+
+def table_checksums(env, tables):
+    """Row count and md5 of every row of each of ``tables``: a refused change must
+    leave them equal."""
+    env.flush_all()
+    state = {}
+    for table in tables:
+        env.cr.execute(
+            SQL(
+                "SELECT count(*), md5(COALESCE(string_agg(t::text, ',' ORDER BY t.id), ''))"
+                " FROM %s t",
+                SQL.identifier(table),
+            )
+        )
+        state[table] = env.cr.fetchone()
+    return state
 
 
 def visit_through_actions(visit, state, csat=0, nps=None):

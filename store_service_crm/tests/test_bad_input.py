@@ -16,10 +16,10 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
-from odoo.tools import SQL, mute_logger
+from odoo.tools import mute_logger
 
 from ..tools import TEXT_MAX_LENGTH
-from .common import make_users
+from .common import make_users, table_checksums
 
 MODULE = "store_service_crm"
 CJK = re.compile("[\u4e00-\u9fff]")
@@ -46,19 +46,7 @@ ESCAPED = "&lt;script&gt;alert("
 
 
 def db_state(env):
-    """Row count and md5 of every row of TABLES."""
-    env.flush_all()
-    state = {}
-    for table in TABLES:
-        env.cr.execute(
-            SQL(
-                "SELECT count(*), md5(COALESCE(string_agg(t::text, ',' ORDER BY t.id), ''))"
-                " FROM %s t",
-                SQL.identifier(table),
-            )
-        )
-        state[table] = env.cr.fetchone()
-    return state
+    return table_checksums(env, TABLES)
 
 
 def load_chinese(env):

@@ -16,7 +16,9 @@ import xmlrpc.client
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import SQL, mute_logger
+from odoo.tools import mute_logger
+
+from .common import table_checksums as _table_checksums
 
 MODULE = "odoo.addons.store_service_crm"
 TABLES = (
@@ -49,19 +51,7 @@ LEGACY_CTX = {"store_complaint_workflow": True}
 
 
 def table_checksums(env):
-    """Row count and md5 of every row of TABLES."""
-    env.flush_all()
-    state = {}
-    for table in TABLES:
-        env.cr.execute(
-            SQL(
-                "SELECT count(*), md5(COALESCE(string_agg(t::text, ',' ORDER BY t.id), ''))"
-                " FROM %s t",
-                SQL.identifier(table),
-            )
-        )
-        state[table] = env.cr.fetchone()
-    return state
+    return _table_checksums(env, TABLES)
 
 
 class HostileClientCase(HttpCase):
