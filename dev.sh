@@ -287,6 +287,9 @@ cmd_lint() {
     "$VENV/bin/ruff" format --check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts" "$PROJECT_DIR/benchmarks"
     say "README.rst up to date (oca-gen-addon-readme)"
     check_readme || die "$ADDON's README.rst is out of date"
+    say "no method over 80 lines without a reason (scripts/long_methods.py)"
+    (cd "$PROJECT_DIR" && "$VENV/bin/python" scripts/long_methods.py >/dev/null) \
+        || { (cd "$PROJECT_DIR" && "$VENV/bin/python" scripts/long_methods.py | grep "NO REASON") >&2; die "a method over 80 lines gives no reason in its docstring (\"Long on purpose: ...\")"; }
     say "pylint-odoo (OCA's checks, .pylintrc)"
     (cd "$PROJECT_DIR" && "$VENV/bin/pylint" --rcfile=.pylintrc "$ADDON")
 }

@@ -148,6 +148,8 @@ class TestBadInputOrm(BadInputMixin, TransactionCase):
         self.env["res.config.settings"].create(values).execute()
 
     def _cases(self):
+        """Every refused ORM input as (label, call, expected error). Long on purpose: one
+        table of cases, read top to bottom, one line a case."""
         s = self
         Complaint = s.env["store.complaint"]
         Visit = s.env["store.return.visit"]
@@ -521,6 +523,8 @@ class TestBadInputRpc(BadInputMixin, HttpCase):
         )
 
     def _rpc_cases(self):
+        """Every refused XML-RPC input as (label, model, method, args). Long on purpose: one
+        table of cases, read top to bottom."""
         c, v = self.complaint.id, self.visit.id
         complaint = {
             "partner_id": self.partner.id,

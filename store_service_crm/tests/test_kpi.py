@@ -20,6 +20,8 @@ MARCH = ("2024-03-01", "2024-03-31")
 class TestKpiEngine(TransactionCase):
     @classmethod
     def setUpClass(cls):
+        """The hand-computed data set of the KPI tests. Long on purpose: each complaint,
+        visit and order is written out with the figure it stands for."""
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tz="UTC", tracking_disable=True))
         cls.users = make_users(cls.env)

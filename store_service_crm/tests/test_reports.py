@@ -49,6 +49,8 @@ class TestReports(TransactionCase):
 
     @classmethod
     def setUpClass(cls):
+        """The hand-computed data set of the report tests. Long on purpose: each
+        record is written out with the row of the report it stands for."""
         super().setUpClass()
         cls.env = cls.env(
             context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True)

@@ -25,6 +25,8 @@ MARCH = {"month": "2024-03"}
 class TestStoreScorecard(TransactionCase):
     @classmethod
     def setUpClass(cls):
+        """Two stores and a month of hand-computed figures. Long on purpose: each
+        record is written out with the scorecard line it stands for."""
         super().setUpClass()
         cls.env = cls.env(
             context=dict(cls.env.context, tz="UTC", lang="en_US", tracking_disable=True)

@@ -23,6 +23,8 @@ class SecurityCase(TransactionCase):
 
     @classmethod
     def setUpClass(cls):
+        """Two stores, their users and one record of each kind in each store.
+        Long on purpose: every record an access test reads or writes is written out here."""
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         users = make_users(cls.env)
