@@ -2,7 +2,7 @@
     "name": "Store Service CRM",
     "summary": "Customer service for retail stores: loyalty tiers, complaints, "
     "return visits and satisfaction KPIs",
-    "version": "18.0.2.0.0",
+    "version": "18.0.3.0.0",
     "category": "Sales/Customer Service",
     "website": "https://github.com/store-service-crm/store_service_crm",
     "author": "store_service_crm developers",
