@@ -56,6 +56,7 @@
     "assets": {
         "web.assets_backend": [
             "store_service_crm/static/src/dashboard/**/*",
+            "store_service_crm/static/src/fields/**/*",
         ],
         "web.assets_frontend": [
             "store_service_crm/static/src/rating/**/*",

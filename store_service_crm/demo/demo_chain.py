@@ -23,7 +23,9 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 SEED = 42
 MONTHS = 14  # this month and the 13 before
@@ -101,28 +103,28 @@ CSAT_WEIGHTS = ((5, 55), (4, 30), (3, 8), (2, 5), (1, 2))
 VERIFY_CSAT_WEIGHTS = ((5, 45), (4, 35), (3, 12), (2, 6), (1, 2))
 FEEDBACK = {
     5: (
-        "Very happy with the delivery and the installation.",
-        "The installer was careful and cleaned up afterwards.",
-        "Great service, we will come back.",
-        "Everything arrived on time, thank you.",
+        _lt("Very happy with the delivery and the installation."),
+        _lt("The installer was careful and cleaned up afterwards."),
+        _lt("Great service, we will come back."),
+        _lt("Everything arrived on time, thank you."),
     ),
     4: (
-        "Good overall; the delivery window was a bit long.",
-        "Satisfied, the salesman was helpful.",
-        "Fine, but the manual is only in English.",
+        _lt("Good overall; the delivery window was a bit long."),
+        _lt("Satisfied, the salesman was helpful."),
+        _lt("Fine, but the manual is only in English."),
     ),
     3: (
-        "Average: we had to call twice to confirm the delivery time.",
-        "The product is fine but the installation was late.",
+        _lt("Average: we had to call twice to confirm the delivery time."),
+        _lt("The product is fine but the installation was late."),
     ),
     2: (
-        "The delivery was two days late and nobody called.",
-        "The installer left the packaging everywhere.",
-        "Two tiles arrived cracked.",
+        _lt("The delivery was two days late and nobody called."),
+        _lt("The installer left the packaging everywhere."),
+        _lt("Two tiles arrived cracked."),
     ),
     1: (
-        "Very unhappy: the fridge stopped cooling after a week.",
-        "Rude staff at the counter and nobody solved my problem.",
+        _lt("Very unhappy: the fridge stopped cooling after a week."),
+        _lt("Rude staff at the counter and nobody solved my problem."),
     ),
 }
 # category xml id -> (description, customer request, [(responsibility, root cause,
@@ -130,132 +132,133 @@ FEEDBACK = {
 COMPLAINTS = {
     "complaint_category_product_quality": (
         (
-            "The appliance makes a loud noise at night.",
-            "Repair it or replace it.",
+            _lt("The appliance makes a loud noise at night."),
+            _lt("Repair it or replace it."),
         ),
         (
-            "The door seal came loose after two weeks.",
-            "A technician this week.",
+            _lt("The door seal came loose after two weeks."),
+            _lt("A technician this week."),
         ),
         (
-            "Some tiles of the batch have a different shade.",
-            "Exchange the boxes of the wrong shade.",
+            _lt("Some tiles of the batch have a different shade."),
+            _lt("Exchange the boxes of the wrong shade."),
         ),
         (
-            ("product", "Defective part from the factory.", "repair", "Part replaced.", (0, 0)),
-            ("product", "Batch defect, confirmed by the maker.", "replace", "Replaced.", (0, 0)),
-            ("product", "A batch of another shade.", "exchange", "Boxes exchanged.", (0, 0)),
-            ("product", "Unit dead on arrival.", "refund", "Refunded at the counter.", (300, 900)),
+            ("product", _lt("Defective part from the factory."), "repair", _lt("Part replaced."), (0, 0)),
+            ("product", _lt("Batch defect, confirmed by the maker."), "replace", _lt("Replaced."), (0, 0)),
+            ("product", _lt("A batch of another shade."), "exchange", _lt("Boxes exchanged."), (0, 0)),
+            ("product", _lt("Unit dead on arrival."), "refund", _lt("Refunded at the counter."), (300, 900)),
         ),
     ),
     "complaint_category_installation": (
         (
-            "The air conditioner installed yesterday leaks water on the floor.",
-            "A technician today.",
+            _lt("The air conditioner installed yesterday leaks water on the floor."),
+            _lt("A technician today."),
         ),
         (
-            "The range hood was mounted crooked.",
-            "Mount it again properly.",
+            _lt("The range hood was mounted crooked."),
+            _lt("Mount it again properly."),
         ),
         (
             (
                 "installation",
-                "Drain pipe not sloped by the installer.",
+                _lt("Drain pipe not sloped by the installer."),
                 "repair",
-                "Installer came back and fixed the drain.",
+                _lt("Installer came back and fixed the drain."),
                 (0, 0),
             ),
             (
                 "installation",
-                "Wrong bracket used by the subcontractor.",
+                _lt("Wrong bracket used by the subcontractor."),
                 "compensation",
-                "Remounted; voucher for the inconvenience.",
+                _lt("Remounted; voucher for the inconvenience."),
                 (100, 300),
             ),
         ),
     ),
     "complaint_category_delivery": (
         (
-            "Three boxes of tiles arrived broken.",
-            "Replace the broken boxes before the tiler comes.",
+            _lt("Three boxes of tiles arrived broken."),
+            _lt("Replace the broken boxes before the tiler comes."),
         ),
         (
-            "The delivery came two days late without a call.",
-            "An apology and the delivery fee back.",
+            _lt("The delivery came two days late without a call."),
+            _lt("An apology and the delivery fee back."),
         ),
         (
-            ("logistics", "", "replace", "Broken boxes replaced the next day.", (0, 0)),
-            ("logistics", "", "compensation", "Delivery fee refunded.", (50, 150)),
-            ("logistics", "", "apology", "Store manager called to apologise.", (0, 0)),
+            ("logistics", "", "replace", _lt("Broken boxes replaced the next day."), (0, 0)),
+            ("logistics", "", "compensation", _lt("Delivery fee refunded."), (50, 150)),
+            ("logistics", "", "apology", _lt("Store manager called to apologise."), (0, 0)),
         ),
     ),
     "complaint_category_staff": (
         (
-            "The salesman was impatient and did not explain the warranty.",
-            "An apology and a clear explanation of the warranty.",
+            _lt("The salesman was impatient and did not explain the warranty."),
+            _lt("An apology and a clear explanation of the warranty."),
         ),
         (
-            "Nobody answered the phone at the store for two days.",
-            "A call back.",
+            _lt("Nobody answered the phone at the store for two days."),
+            _lt("A call back."),
         ),
         (
-            ("staff", "", "apology", "Apologised and explained the warranty terms.", (0, 0)),
-            ("staff", "", "explanation", "Called back and answered the questions.", (0, 0)),
+            ("staff", "", "apology", _lt("Apologised and explained the warranty terms."), (0, 0)),
+            ("staff", "", "explanation", _lt("Called back and answered the questions."), (0, 0)),
         ),
     ),
     "complaint_category_price": (
         (
-            "Charged twice for the delivery fee.",
-            "Refund of the second fee.",
+            _lt("Charged twice for the delivery fee."),
+            _lt("Refund of the second fee."),
         ),
         (
-            "The promotion price was not applied at the till.",
-            "The difference back.",
+            _lt("The promotion price was not applied at the till."),
+            _lt("The difference back."),
         ),
         (
-            ("staff", "", "refund", "Second fee refunded at the counter.", (30, 80)),
-            ("customer", "", "explanation", "Promotion ended the day before: explained.", (0, 0)),
+            ("staff", "", "refund", _lt("Second fee refunded at the counter."), (30, 80)),
+            ("customer", "", "explanation", _lt("Promotion ended the day before: explained."), (0, 0)),
         ),
     ),
     "complaint_category_environment": (
         (
-            "No parking space at the store on Saturday.",
-            "Better parking.",
+            _lt("No parking space at the store on Saturday."),
+            _lt("Better parking."),
         ),
         (
-            ("unknown", "", "apology", "Apologised; extra parking signposted.", (0, 0)),
+            ("unknown", "", "apology", _lt("Apologised; extra parking signposted."), (0, 0)),
         ),
     ),
     "complaint_category_after_sales": (
         (
-            "The washing machine shows an error code after the repair.",
-            "Fix it for good.",
+            _lt("The washing machine shows an error code after the repair."),
+            _lt("Fix it for good."),
         ),
         (
-            "The warranty repair was cancelled twice.",
-            "A firm appointment.",
+            _lt("The warranty repair was cancelled twice."),
+            _lt("A firm appointment."),
         ),
         (
             (
                 "product",
-                "Control board fault, not the pump.",
+                _lt("Control board fault, not the pump."),
                 "repair",
-                "Control board replaced under warranty.",
+                _lt("Control board replaced under warranty."),
                 (0, 0),
             ),
-            ("staff", "", "compensation", "Appointment kept; voucher given.", (100, 200)),
+            ("staff", "", "compensation", _lt("Appointment kept; voucher given."), (100, 200)),
         ),
     ),
     "complaint_category_other": (
         (
-            "The invoice shows the wrong company name.",
-            "A corrected invoice.",
+            _lt("The invoice shows the wrong company name."),
+            _lt("A corrected invoice."),
         ),
         (
-            ("customer", "", "other", "Invoice corrected.", (0, 0)),
+            ("customer", "", "other", _lt("Invoice corrected."), (0, 0)),
         ),
     ),
 }  # fmt: skip
+# the category of a complaint opened from a visit's feedback (keyed by the English text)
 FEEDBACK_CATEGORY = {
     "The delivery was two days late and nobody called.": "complaint_category_delivery",
     "The installer left the packaging everywhere.": "complaint_category_installation",
@@ -302,6 +305,15 @@ SPECIALS = (
 )
 
 
+def demo_lang(env):
+    """The demo chain's language: a chain of Chinese stores speaks Chinese when it is
+    installed (its customers' language, their words, the staff's notes), otherwise the
+    company's language."""
+    if env["res.lang"]._lang_get("zh_CN"):
+        return "zh_CN"
+    return env.company.partner_id.lang or "en_US"
+
+
 def _weighted(rng, pairs):
     values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights)[0]
@@ -311,7 +323,32 @@ class DemoChain:
     """Builds the demo chain in ``env`` (without mails, tracking or subscriptions)."""
 
     def __init__(self, env):
-        self.env = env(context=dict(env.context, **NO_MAIL_CTX))
+        self.lang = demo_lang(env)
+        self.env = env(context=dict(env.context, lang=self.lang, **NO_MAIL_CTX))
+        # the customers' words and the staff's notes, in the chain's language
+        self.feedback = {
+            csat: tuple(self._text(t) for t in texts) for csat, texts in FEEDBACK.items()
+        }
+        self.feedback_category = {
+            self._text(text): FEEDBACK_CATEGORY[text._source]
+            for texts in FEEDBACK.values()
+            for text in texts
+            if text._source in FEEDBACK_CATEGORY
+        }
+        self.complaints = {
+            category: (
+                *((self._text(d), self._text(r)) for d, r in texts[:-1]),
+                tuple(
+                    (resp, self._text(cause), res, self._text(note), amounts)
+                    for resp, cause, res, note, amounts in texts[-1]
+                ),
+            )
+            for category, texts in COMPLAINTS.items()
+        }
+
+    def _text(self, text):
+        """``text`` (a lazy translation, or "") in the chain's language."""
+        return text._translate(self.lang) if text else text
 
     def build(self):
         """Create the demo chain once; return False when it exists already."""
@@ -408,6 +445,7 @@ class DemoChain:
             "city": rng.choice(CITIES),
             "country_id": self.env.ref("base.cn").id,
             "phone": f"+86 139 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}",
+            "lang": self.lang,
         }
         if is_company or rng.random() < 0.65:
             local = name.lower().replace(" ", ".").replace(",", "").rstrip(".")
@@ -618,7 +656,7 @@ class DemoChain:
             if rng.random() < 0.75:
                 nps = {5: (9, 10), 4: (7, 9), 3: (5, 7), 2: (2, 6), 1: (0, 4)}[csat]
                 nps = rng.randint(*nps)
-            feedback = rng.choice(FEEDBACK[csat]) if csat <= 3 or rng.random() < 0.5 else False
+            feedback = rng.choice(self.feedback[csat]) if csat <= 3 or rng.random() < 0.5 else False
             groups.setdefault((csat, nps, feedback), []).append(visit.id)
         Visit = self.env["store.return.visit"]
         for (csat, nps, feedback), ids in groups.items():
@@ -673,7 +711,9 @@ class DemoChain:
             nps = rng.randint(*{5: (9, 10), 4: (7, 9), 3: (5, 7), 2: (2, 6), 1: (0, 4)}[csat])
             token = visit._rating_get_access_token()
             rating = visit.rating_ids.filtered(lambda r, t=token: r.access_token == t)
-            visit._apply_customer_rating(rating, csat, nps=nps, feedback=rng.choice(FEEDBACK[csat]))
+            visit._apply_customer_rating(
+                rating, csat, nps=nps, feedback=rng.choice(self.feedback[csat])
+            )
             moments[visit.id] = self._demo_done_moment(
                 rng, ctx, visit.scheduled_date + timedelta(days=rng.randrange(0, 2))
             )
@@ -792,7 +832,7 @@ class DemoChain:
 
     def _demo_complaint_spec(self, rng, ctx, partner, order, received, categories, **extra):
         category = extra.pop("category", None) or _weighted(rng, categories)
-        texts = COMPLAINTS[category]
+        texts = self.complaints[category]
         description, request = rng.choice(texts[:-1])
         if order:
             team = order.team_id
@@ -867,7 +907,7 @@ class DemoChain:
                     visit.sale_order_id,
                     received,
                     ORDER_CATEGORIES,
-                    category=FEEDBACK_CATEGORY.get(visit.feedback),
+                    category=self.feedback_category.get(visit.feedback),
                     description=visit.feedback,
                     origin_visit_id=visit.id,
                     channel={"visit": "store"}.get(visit.channel, "phone"),
@@ -1005,9 +1045,7 @@ class DemoChain:
         reopened = resolved_once.filtered(lambda c: timelines[c.id].get("reopened"))
         run(reopened, "action_reopen")
         run(reopened.filtered(lambda c: "resolved" in timelines[c.id]), "action_resolve")
-        # the reason is read by the store's staff: in the company's language
-        staff_env = self.env(context=dict(self.env.context, lang=self.env.company.partner_id.lang))
-        run(cancelled, "action_cancel", {"reason": staff_env._("Registered twice by mistake.")})
+        run(cancelled, "action_cancel", {"reason": self.env._("Registered twice by mistake.")})
         # verification: the visit planned by the rule "verify 2 days after a resolved complaint"
         to_close = having("closed", override=False)
         overridden = having("closed", override=True)

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.misc import format_date
 
 MANAGER_GROUP = "store_service_crm.group_store_service_manager"
 
@@ -168,7 +169,7 @@ class ResPartner(models.Model):
                     self.env._(
                         "No purchase for %(days)s days (last order on %(date)s).",
                         days=(today - commercial.loyalty_last_order_date).days,
-                        date=fields.Date.to_string(commercial.loyalty_last_order_date),
+                        date=format_date(self.env, commercial.loyalty_last_order_date),
                     )
                 )
             partner.attention_reason = "\n".join(reasons) or False

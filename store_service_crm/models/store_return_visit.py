@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index
+from odoo.tools.misc import format_date
 
 from ..tools import check_text_fields
 from .store_return_visit_rule import VISIT_CHANNELS
@@ -171,7 +172,7 @@ class StoreReturnVisit(models.Model):
     @api.depends("partner_id", "scheduled_date")
     def _compute_display_name(self):
         for visit in self:
-            date = fields.Date.to_string(visit.scheduled_date) or ""
+            date = format_date(self.env, visit.scheduled_date) if visit.scheduled_date else ""
             visit.display_name = f"{visit.partner_id.display_name or ''} - {date}"
 
     @api.depends("csat_score", "nps_score", "nps_given", "opened_complaint_ids")
@@ -459,7 +460,7 @@ class StoreReturnVisit(models.Model):
                     body=self.env._(
                         "Attempt %(count)s: customer not reached, rescheduled to %(date)s.",
                         count=attempts,
-                        date=fields.Date.to_string(new_date),
+                        date=format_date(self.env, new_date),
                     )
                 )
         return True
@@ -504,7 +505,7 @@ class StoreReturnVisit(models.Model):
                 "description": self.feedback
                 or self.env._(
                     "Customer unhappy during the return visit of %(date)s.",
-                    date=fields.Date.to_string(self.scheduled_date),
+                    date=format_date(self.env, self.scheduled_date),
                 ),
                 "origin_visit_id": self.id,
             }

@@ -474,11 +474,17 @@ class StoreServiceKpi(models.AbstractModel):
             "name": self.env._("%(kpi)s · %(period)s", kpi=label, period=period),
             "res_model": model,
             "views": [(False, "list"), (False, "form")],
-            "domain": domain,
             "target": "current",
-            # the dashboard shows the domain as this named, removable facet of the
-            # search bar (a dynamic filter) instead of a hidden domain
-            "store_service_facet": {"description": f"{facet} ({period})", "domain": domain},
+            # the records as a named, removable facet of the search bar (a dynamic
+            # filter, made by static/src/dashboard/kpi_facet.js) instead of a hidden
+            # domain; in the action's context, so that a browser reload keeps it
+            "context": {
+                "store_service_kpi_facet": {
+                    "description": f"{facet} ({period})",
+                    "domain": domain,
+                    "model": model,
+                },
+            },
         }
 
     @api.model

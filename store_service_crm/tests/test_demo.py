@@ -241,3 +241,29 @@ class TestDemoChain(TransactionCase):
             self.assertGreaterEqual(len(scored), 5, f"few scores in {first:%Y-%m}")
         rated = self.customers.filtered("satisfaction_avg")
         self.assertGreaterEqual(len(rated), 30)
+
+    def test_demo_texts_speak_the_chains_language(self):
+        """The chain is a Chinese one: with Chinese installed its customers speak Chinese
+        (their language, their words, the staff's notes); without it, the company's."""
+        from ..demo.demo_chain import DemoChain, demo_lang
+
+        if not self.env["res.lang"]._lang_get("zh_CN"):
+            # the database of the README's test command: no Chinese, English texts
+            english = DemoChain(self.env)
+            self.assertEqual(demo_lang(self.env), self.env.company.partner_id.lang)
+            self.assertEqual(english.feedback[2][2], "Two tiles arrived cracked.")
+        self.env["res.lang"]._activate_lang("zh_CN")
+        chinese = DemoChain(self.env)
+        self.assertEqual(chinese.lang, "zh_CN")
+        self.assertEqual(chinese.feedback[2][2], "有两块瓷砖送到时已经裂了。")
+        description, request = chinese.complaints["complaint_category_delivery"][0]
+        self.assertEqual(description, "有三箱瓷砖送到时已破损。")
+        self.assertEqual(request, "在瓦工上门前把破损的几箱换掉。")
+        # a complaint opened from an unhappy visit keeps its category in any language
+        self.assertEqual(
+            chinese.feedback_category["有两块瓷砖送到时已经裂了。"],
+            "complaint_category_delivery",
+        )
+        for texts in chinese.feedback.values():
+            for text in texts:
+                self.assertFalse(text.isascii(), f"untranslated demo text: {text}")

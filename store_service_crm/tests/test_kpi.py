@@ -335,13 +335,22 @@ class TestKpiEngine(TransactionCase):
     def test_drill_down_opens_the_records_behind_a_kpi(self):
         action = self.Kpi.action_open_kpi_records("return_rate", *MARCH, team_ids=[self.a, self.b])
         self.assertEqual(action["res_model"], "store.complaint")
-        records = self.env["store.complaint"].search(action["domain"])
+        records = self.env["store.complaint"].search(
+            action["context"]["store_service_kpi_facet"]["domain"]
+        )
         self.assertEqual(sorted(records.mapped("resolution_type")), ["exchange", "refund"])
         action = self.Kpi.action_open_kpi_records("csat_avg", *MARCH, team_ids=[self.a, self.b])
-        visits = self.env["store.return.visit"].search(action["domain"])
+        visits = self.env["store.return.visit"].search(
+            action["context"]["store_service_kpi_facet"]["domain"]
+        )
         self.assertEqual(sorted(visits.mapped("csat_score")), [2, 4, 5])
         action = self.Kpi.action_open_kpi_records("repurchase_rate", *MARCH, team_ids=[self.a])
-        self.assertEqual(self.env["sale.order"].search_count(action["domain"]), 3)
+        self.assertEqual(
+            self.env["sale.order"].search_count(
+                action["context"]["store_service_kpi_facet"]["domain"]
+            ),
+            3,
+        )
 
     def test_targets_status_and_score_formula(self):
         targets = self.Kpi.get_targets()

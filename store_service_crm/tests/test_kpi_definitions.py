@@ -253,7 +253,9 @@ class TestKpiDefinitions(TransactionCase):
         self.assertEqual(kpis["return_count"], 3)
         with freeze_time("2025-03-03 08:00:00"):
             action = self.Kpi.action_open_kpi_records("return_rate", *MARCH, self.store.ids)
-        complaints = self.env["store.complaint"].search(action["domain"])
+        complaints = self.env["store.complaint"].search(
+            action["context"]["store_service_kpi_facet"]["domain"]
+        )
         self.assertEqual(
             sorted(complaints.mapped("resolution_type")), ["exchange", "refund", "replace"]
         )
@@ -289,7 +291,12 @@ class TestKpiDefinitions(TransactionCase):
         self.assertAlmostEqual(kpis["service_cost_ratio"], 190.0 / 2000.0)
         with freeze_time("2025-03-03 08:00:00"):
             action = self.Kpi.action_open_kpi_records("service_cost_ratio", *MARCH, self.store.ids)
-        self.assertEqual(self.env["store.complaint"].search_count(action["domain"]), 3)
+        self.assertEqual(
+            self.env["store.complaint"].search_count(
+                action["context"]["store_service_kpi_facet"]["domain"]
+            ),
+            3,
+        )
         # a draft credit note is not money paid yet: the compensation counts
         refunded.refund_move_id.button_draft()
         with freeze_time("2025-03-03 08:00:00"):

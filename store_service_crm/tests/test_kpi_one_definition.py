@@ -105,7 +105,9 @@ class TestKpiOneDefinition(TransactionCase):
                         action = self.Kpi.action_open_kpi_records(
                             key, self.date_from, self.date_to, store.ids
                         )
-                        count = self.env[action["res_model"]].search_count(action["domain"])
+                        count = self.env[action["res_model"]].search_count(
+                            action["context"]["store_service_kpi_facet"]["domain"]
+                        )
                         self.assertEqual(count, sums[kpi.records])
                     # the analysis report's pivot
                     if kpi.report_field:

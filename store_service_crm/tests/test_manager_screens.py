@@ -124,12 +124,20 @@ class TestManagerScreens(TransactionCase):
             "complaint_rate", "2026-12-01", "2026-12-31", [self.store.id]
         )
         self.assertEqual(action["name"], "Complaints per 100 Orders · 12/01/2026 – 12/31/2026")
-        facet = action["store_service_facet"]
+        # the facet travels in the action (restored on a browser reload), not as a
+        # hidden domain: removing the facet widens the list
+        self.assertNotIn("domain", action)
+        facet = action["context"]["store_service_kpi_facet"]
         self.assertEqual(
             facet["description"],
             "Complaints per 100 Orders: Complaints Received (12/01/2026 – 12/31/2026)",
         )
-        self.assertEqual(facet["domain"], action["domain"])
+        self.assertEqual(facet["model"], "store.complaint")
+        listed = self.env["store.complaint"].search(facet["domain"])
+        self.assertEqual(
+            len(listed),
+            self.Kpi.compute_kpis("2026-12-01", "2026-12-31", [self.store.id])["complaint_count"],
+        )
 
     # ------------------------------------------------------------------ reports
     def test_report_average_without_data_is_empty(self):

@@ -191,16 +191,8 @@ export class KpiDashboard extends Component {
             teamIds.length ? teamIds : null,
         ]);
         if (action) {
-            // the KPI's records as a named facet of the search bar, not a hidden domain
-            const { store_service_facet: facet, ...windowAction } = action;
-            if (facet) {
-                await this.action.doAction(
-                    { ...windowAction, domain: [] },
-                    { props: { dynamicFilters: [facet] } }
-                );
-            } else {
-                await this.action.doAction(windowAction);
-            }
+            // the KPI's records come as a named facet in the action's context (kpi_facet.js)
+            await this.action.doAction(action);
         }
     }
 

@@ -54,6 +54,22 @@ registry.category("web_tour.tours").add("store_service_crm_manager_day", {
                 trigger: ".o_list_view .o_data_row:contains('Manager day customer')",
             },
             {
+                content: "Reload the page",
+                trigger: ".o_list_view",
+                run() {
+                    window.location.reload();
+                },
+                expectUnloadPage: true,
+            },
+            {
+                content: "After a reload the list keeps its KPI facet",
+                trigger: ".o_searchview_facet:contains('Service Score: Complaints Received')",
+            },
+            {
+                content: "and its records",
+                trigger: ".o_list_view .o_data_row:contains('Manager day customer')",
+            },
+            {
                 content: "Open the Reporting menu",
                 trigger: '.o_main_navbar [data-menu-xmlid="store_service_crm.menu_store_service_reporting"]',
                 run: "click",
