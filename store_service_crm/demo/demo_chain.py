@@ -258,6 +258,43 @@ COMPLAINTS = {
         ),
     ),
 }  # fmt: skip
+# the texts of the demo records of demo/*.xml (XML data cannot hold a translation of a
+# plain text field): written again in the chain's language when it is not English
+XML_TEXTS = {
+    "demo_complaint_new": {
+        "description": _lt("The salesman was impatient and did not explain the warranty."),
+        "customer_request": _lt("An apology and a clear explanation of the warranty."),
+    },
+    "demo_complaint_overdue": {
+        "description": _lt("Three boxes of tiles arrived broken."),
+        "customer_request": _lt("Replace the broken boxes before the tiler comes on Saturday."),
+    },
+    "demo_complaint_in_progress": {
+        "description": _lt("The air conditioner installed yesterday leaks water on the floor."),
+        "customer_request": _lt("A technician today."),
+    },
+    "demo_complaint_resolved": {
+        "description": _lt("The fridge makes a loud noise at night."),
+        "customer_request": _lt("Repair or replace the fridge."),
+        "root_cause": _lt("Loose compressor mount from the factory."),
+        "resolution_note": _lt("Technician fixed the compressor mount at home."),
+    },
+    "demo_complaint_closed": {
+        "description": _lt("Charged twice for the delivery fee."),
+        "customer_request": _lt("Refund of the second fee."),
+        "resolution_note": _lt("Second fee refunded at the counter."),
+    },
+    "demo_complaint_cancelled": {"description": _lt("Registered twice by mistake.")},
+    "return_visit_demo_done_happy": {
+        "feedback": _lt("Delivery on time, installer was careful and tidy."),
+    },
+    "return_visit_demo_done_unhappy": {
+        "feedback": _lt("Two tiles arrived broken and nobody called back about the replacement."),
+    },
+    "return_visit_demo_done_ok": {
+        "feedback": _lt("Happy with the fridge; asked for the maintenance schedule."),
+    },
+}
 # the category of a complaint opened from a visit's feedback (keyed by the English text)
 FEEDBACK_CATEGORY = {
     "The delivery was two days late and nobody called.": "complaint_category_delivery",
@@ -364,6 +401,7 @@ class DemoChain:
             "start": datetime.combine(start, time(8, 0)),
             "stores": self._demo_stores(),
         }
+        self._demo_xml_texts()
         customers = self._demo_customers(random.Random(SEED), ctx)
         orders = self._demo_orders(random.Random(SEED + 1), ctx, customers)
         visits = self._demo_sale_visits(random.Random(SEED + 2), ctx, orders)
@@ -371,6 +409,16 @@ class DemoChain:
         self.env["store.complaint"]._cron_escalate()
         self.env["res.partner"]._recompute_loyalty_all(full_history=True)
         return True
+
+    def _demo_xml_texts(self):
+        """The texts of the XML demo records, in the chain's language."""
+        if self.lang == "en_US":
+            return
+        for xmlid, texts in XML_TEXTS.items():
+            record = self.env.ref(f"store_service_crm.{xmlid}", raise_if_not_found=False)
+            if record:
+                values = {field: self._text(text) for field, text in texts.items()}
+                record.sudo().write(values)
 
     # ------------------------------------------------------------------
     # Stores and customers

@@ -64,10 +64,11 @@ class ResPartner(models.Model):
         "currency; orders of the company's contacts are included.",
     )
     loyalty_order_count = fields.Integer(
-        string="Orders",
+        string="Confirmed Orders",
         copy=False,
         readonly=True,
-        help="Confirmed orders over the evaluation window.",
+        help="Confirmed orders over the evaluation window (the Sales button also counts "
+        "quotations and cancelled orders).",
     )
     loyalty_last_order_date = fields.Date(string="Last Order", copy=False, readonly=True)
     loyalty_first_order_date = fields.Date(string="Customer Since", copy=False, readonly=True)
