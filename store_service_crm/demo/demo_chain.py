@@ -144,10 +144,34 @@ COMPLAINTS = {
             _lt("Exchange the boxes of the wrong shade."),
         ),
         (
-            ("product", _lt("Defective part from the factory."), "repair", _lt("Part replaced."), (0, 0)),
-            ("product", _lt("Batch defect, confirmed by the maker."), "replace", _lt("Replaced."), (0, 0)),
-            ("product", _lt("A batch of another shade."), "exchange", _lt("Boxes exchanged."), (0, 0)),
-            ("product", _lt("Unit dead on arrival."), "refund", _lt("Refunded at the counter."), (300, 900)),
+            (
+                "product",
+                _lt("Defective part from the factory."),
+                "repair",
+                _lt("Part replaced."),
+                (0, 0),
+            ),
+            (
+                "product",
+                _lt("Batch defect, confirmed by the maker."),
+                "replace",
+                _lt("Replaced."),
+                (0, 0),
+            ),
+            (
+                "product",
+                _lt("A batch of another shade."),
+                "exchange",
+                _lt("Boxes exchanged."),
+                (0, 0),
+            ),
+            (
+                "product",
+                _lt("Unit dead on arrival."),
+                "refund",
+                _lt("Refunded at the counter."),
+                (300, 900),
+            ),
         ),
     ),
     "complaint_category_installation": (
@@ -216,7 +240,13 @@ COMPLAINTS = {
         ),
         (
             ("staff", "", "refund", _lt("Second fee refunded at the counter."), (30, 80)),
-            ("customer", "", "explanation", _lt("Promotion ended the day before: explained."), (0, 0)),
+            (
+                "customer",
+                "",
+                "explanation",
+                _lt("Promotion ended the day before: explained."),
+                (0, 0),
+            ),
         ),
     ),
     "complaint_category_environment": (
