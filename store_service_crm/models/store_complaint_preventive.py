@@ -2,18 +2,27 @@ from odoo import api, fields, models
 
 from .store_preventive_action import PREVENTIVE_COMPLAINT_STATES, PREVENTIVE_RESPONSIBILITIES
 
+# salespeople register complaints from their orders but do not work them
+USER_GROUP = "store_service_crm.group_store_service_user"
+
 
 class StoreComplaint(models.Model):
     _inherit = "store.complaint"
 
     preventive_action_ids = fields.One2many(
-        "store.preventive.action", "complaint_id", string="Preventive Actions"
+        "store.preventive.action", "complaint_id", string="Preventive Actions", groups=USER_GROUP
     )
-    preventive_action_count = fields.Integer(compute="_compute_preventive_action_count")
+    preventive_action_count = fields.Integer(
+        compute="_compute_preventive_action_count", groups=USER_GROUP
+    )
     preventive_open_count = fields.Integer(
-        string="Open Preventive Actions", compute="_compute_preventive_action_count"
+        string="Open Preventive Actions",
+        compute="_compute_preventive_action_count",
+        groups=USER_GROUP,
     )
-    can_add_preventive_action = fields.Boolean(compute="_compute_can_add_preventive_action")
+    can_add_preventive_action = fields.Boolean(
+        compute="_compute_can_add_preventive_action", groups=USER_GROUP
+    )
 
     def _compute_preventive_action_count(self):
         counts = {}
