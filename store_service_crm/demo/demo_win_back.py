@@ -160,7 +160,10 @@ def _demo_preventive_actions(env, rng, ctx):
                 "complaint_id": complaint.id,
                 "name": name,
                 "user_id": (complaint.team_id.user_id or complaint.user_id or env.user).id,
-                "date_deadline": resolved + timedelta(days=days),
+                # the third one is late
+                "date_deadline": today - timedelta(days=2)
+                if index == 2
+                else resolved + timedelta(days=days),
                 "description": complaint.root_cause or False,
             }
         )

@@ -76,6 +76,13 @@ class StoreLostReasonReport(models.Model):
         )
         if any(spec.split(":")[0] == "share" for spec in fields):
             self._fill_share(domain, groupby, groups, lazy)
+        groupby_names = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        if "lost_reason_id" not in [name.split(":")[0] for name in groupby_names]:
+            # the manuals' share is a figure of one reason: an average over several
+            # reasons means nothing (the total row shows none)
+            for group in groups:
+                if "reference_share" in group:
+                    group["reference_share"] = False
         return _no_data_is_empty(self, groups)
 
     def _fill_share(self, domain, groupby, groups, lazy):

@@ -12,6 +12,9 @@ CSAT_LEVELS = [
     ("5", "5 - Very satisfied"),
 ]
 WINDOWS = (30, 90, 180)
+# a visit without a complaint of its own is matched with the customer's last complaint
+# resolved in the days before it (a call a year later says nothing about that remedy)
+REMEDY_DAYS = 90
 # compensation granted on the complaint before the visit (company currency)
 COMPENSATION_BANDS = [
     ("none", "No compensation"),
@@ -35,7 +38,7 @@ class StoreRepurchaseReport(models.Model):
 
     What wins a customer back: each visit also carries the remedy of the complaint
     before it (the complaint the visit verifies, else the customer's last complaint
-    resolved before the visit): its resolution type and compensation band, so that
+    resolved in the 90 days before the visit): its resolution type and compensation band, so that
     the rates grouped by remedy show whether a replacement or a voucher keeps
     customers. Visits without a complaint before them have no remedy.
     """
@@ -70,7 +73,7 @@ class StoreRepurchaseReport(models.Model):
         string="Complaint Before",
         readonly=True,
         help="The complaint the visit verifies, else the customer's last complaint resolved "
-        "before the visit.",
+        "in the 90 days before the visit.",
     )
     resolution_type = fields.Selection(
         _selection_of("store.complaint", "resolution_type"),
@@ -194,7 +197,8 @@ class StoreRepurchaseReport(models.Model):
                           AND c.company_id = v.company_id
                           AND c.active
                           AND c.state IN ('resolved', 'closed')
-                          AND c.date_resolved <= %(visit_at)s)
+                          AND c.date_resolved <= %(visit_at)s
+                          AND c.date_resolved > %(visit_at)s - %(remedy_days)s)
                 ORDER BY c.date_resolved DESC NULLS LAST, c.id DESC
                    LIMIT 1
               ) remedy ON TRUE
@@ -211,6 +215,7 @@ class StoreRepurchaseReport(models.Model):
             """,
             visit_at=visit_at,
             now=now,
+            remedy_days=SQL("INTERVAL %s", f"{REMEDY_DAYS} days"),
             rates=SQL(", ").join(rates),
             # the rated visits of the CSAT KPI
             rated=SUMS["csat_count"].where(KpiRow("v")),

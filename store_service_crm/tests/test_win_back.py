@@ -9,7 +9,6 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
-
 from odoo.tests import TransactionCase
 
 from .common import complaint_through_actions, make_users, table_checksums
