@@ -36,7 +36,7 @@ class StorePreventiveAction(models.Model):
     company_id = fields.Many2one(related="complaint_id.company_id", store=True)
     user_id = fields.Many2one(
         "res.users",
-        string="Who",
+        string="Carried Out By",
         required=True,
         tracking=True,
         domain="[('share', '=', False)]",
