@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     win_back_days = fields.Integer(
         string="Win-back Window (days)",

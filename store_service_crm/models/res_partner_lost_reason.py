@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     lost_reason_id = fields.Many2one(
         "store.lost.reason",

@@ -101,7 +101,7 @@ class StorePreventiveAction(models.Model):
         )
         complaints.check_access("write")
         actions = super().create(vals_list)
-        actions._schedule_preventive_activity()
+        actions._schedule_preventive_activity()  # pylint: disable=no-member
         for action in actions:
             action.complaint_id.message_post(
                 body=self.env._(
@@ -172,7 +172,9 @@ class StorePreventiveAction(models.Model):
 
     def _preventive_activities(self):
         todo = self.env.ref("mail.mail_activity_data_todo")
-        return self.activity_ids.filtered(lambda a: a.activity_type_id == todo)
+        return self.activity_ids.filtered(  # pylint: disable=no-member
+            lambda a: a.activity_type_id == todo
+        )
 
     def _schedule_preventive_activity(self):
         """One to-do per open action, for its owner, due on its deadline."""

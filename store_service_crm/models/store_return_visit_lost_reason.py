@@ -31,7 +31,6 @@ class StoreReturnVisit(models.Model):
         "again (the denominator of the win-back rate).",
     )
     won_back = fields.Boolean(
-        string="Won Back",
         compute="_compute_win_back",
         search="_search_won_back",
         help="The customer confirmed an order within the win-back window after this care visit.",
@@ -69,7 +68,7 @@ class StoreReturnVisit(models.Model):
         return self._search_win_back("win_back_count", operator, value)
 
     def _check_visit_update(self, vals, creating=False):
-        super()._check_visit_update(vals, creating=creating)
+        super()._check_visit_update(vals, creating=creating)  # pylint: disable=no-member
         if creating or "lost_reason_id" not in vals:
             return
         closed = self.filtered(lambda v: v.state in ("done", "cancelled"))
@@ -86,7 +85,9 @@ class StoreReturnVisit(models.Model):
         """``action_done`` with the customer's reason for leaving, when they gave one (an
         id of ``store.lost.reason``); the reason is copied to the customer."""
         if lost_reason_id is not None and lost_reason_id is not False:
-            self._check_state(("planned", "unreachable"), self.env._("Marking done"))
+            self._check_state(  # pylint: disable=no-member
+                ("planned", "unreachable"), self.env._("Marking done")
+            )
             reason = self.env["store.lost.reason"]
             if isinstance(lost_reason_id, int) and not isinstance(lost_reason_id, bool):
                 reason = reason.browse(lost_reason_id).exists()
@@ -97,7 +98,9 @@ class StoreReturnVisit(models.Model):
                     )
                 )
             self.write({"lost_reason_id": reason.id})
-        res = super().action_done(csat_score=csat_score, nps_score=nps_score, feedback=feedback)
+        res = super().action_done(  # pylint: disable=no-member
+            csat_score=csat_score, nps_score=nps_score, feedback=feedback
+        )
         self._copy_lost_reason_to_customer()
         return res
 

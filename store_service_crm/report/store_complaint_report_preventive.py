@@ -19,5 +19,5 @@ class StoreComplaintReport(models.Model):
             COALESCE((SELECT COUNT(*) FROM store_preventive_action pa
                        WHERE pa.complaint_id = c.id AND pa.state = 'open'), 0)
                 AS preventive_open_count""",
-            super()._select(),
+            super()._select(),  # pylint: disable=no-member
         )

@@ -166,14 +166,7 @@ class StoreRepurchaseReport(models.Model):
                    v.csat_score::varchar AS csat_level,
                    v.csat_score::numeric AS csat_score,
                    1 AS visit_count,
-                   remedy.id AS complaint_id,
-                   remedy.resolution_type AS resolution_type,
-                   CASE WHEN remedy.id IS NULL THEN NULL
-                        WHEN COALESCE(remedy.compensation_amount, 0.0) <= 0 THEN 'none'
-                        WHEN remedy.compensation_amount < 100 THEN 'low'
-                        WHEN remedy.compensation_amount < 500 THEN 'medium'
-                        ELSE 'high'
-                   END AS compensation_band,
+                   %(remedy_columns)s,
                    MIN(so.date_order) AS next_order_date,
                    EXTRACT(EPOCH FROM MIN(so.date_order) - %(visit_at)s) / 86400.0
                        AS days_to_next_order,
@@ -188,20 +181,7 @@ class StoreRepurchaseReport(models.Model):
               JOIN res_partner p ON p.id = v.partner_id
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
               JOIN res_company rc ON rc.id = v.company_id
-              LEFT JOIN LATERAL (
-                  SELECT c.id, c.resolution_type, c.compensation_amount
-                    FROM store_complaint c
-                   WHERE c.id = v.complaint_id
-                      OR (v.complaint_id IS NULL
-                          AND c.commercial_partner_id = p.commercial_partner_id
-                          AND c.company_id = v.company_id
-                          AND c.active
-                          AND c.state IN ('resolved', 'closed')
-                          AND c.date_resolved <= %(visit_at)s
-                          AND c.date_resolved > %(visit_at)s - %(remedy_days)s)
-                ORDER BY c.date_resolved DESC NULLS LAST, c.id DESC
-                   LIMIT 1
-              ) remedy ON TRUE
+              %(remedy_join)s
               LEFT JOIN res_partner sp ON sp.commercial_partner_id = p.commercial_partner_id
               LEFT JOIN sale_order so ON so.partner_id = sp.id
                                      AND so.state = 'sale'
@@ -215,10 +195,46 @@ class StoreRepurchaseReport(models.Model):
             """,
             visit_at=visit_at,
             now=now,
-            remedy_days=SQL("INTERVAL %s", f"{REMEDY_DAYS} days"),
+            remedy_columns=self._remedy_columns(),
+            remedy_join=self._remedy_join(visit_at),
             rates=SQL(", ").join(rates),
             # the rated visits of the CSAT KPI
             rated=SUMS["csat_count"].where(KpiRow("v")),
+        )
+
+    def _remedy_columns(self):
+        """The complaint before the visit, its resolution type and compensation band."""
+        return SQL(
+            """remedy.id AS complaint_id,
+               remedy.resolution_type AS resolution_type,
+               CASE WHEN remedy.id IS NULL THEN NULL
+                    WHEN COALESCE(remedy.compensation_amount, 0.0) <= 0 THEN 'none'
+                    WHEN remedy.compensation_amount < 100 THEN 'low'
+                    WHEN remedy.compensation_amount < 500 THEN 'medium'
+                    ELSE 'high'
+               END AS compensation_band"""
+        )
+
+    def _remedy_join(self, visit_at):
+        """``remedy``: the complaint the visit verifies, else the customer's last complaint
+        resolved in the ``REMEDY_DAYS`` before the visit (one index lookup per visit)."""
+        return SQL(
+            """LEFT JOIN LATERAL (
+                  SELECT c.id, c.resolution_type, c.compensation_amount
+                    FROM store_complaint c
+                   WHERE c.id = v.complaint_id
+                      OR (v.complaint_id IS NULL
+                          AND c.commercial_partner_id = p.commercial_partner_id
+                          AND c.company_id = v.company_id
+                          AND c.active
+                          AND c.state IN ('resolved', 'closed')
+                          AND c.date_resolved <= %(visit_at)s
+                          AND c.date_resolved > %(visit_at)s - %(remedy_days)s)
+                ORDER BY c.date_resolved DESC NULLS LAST, c.id DESC
+                   LIMIT 1
+              ) remedy ON TRUE""",
+            visit_at=visit_at,
+            remedy_days=SQL("INTERVAL %s", f"{REMEDY_DAYS} days"),
         )
 
     def init(self):
