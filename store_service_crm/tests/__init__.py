@@ -30,3 +30,4 @@ from . import test_manager_screens
 from . import test_tour_manager_day
 from . import test_win_back
 from . import test_preventive_action
+from . import test_win_back_rpc
