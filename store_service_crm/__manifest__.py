@@ -45,6 +45,11 @@
         "report/store_repurchase_report_views.xml",
         "views/menus.xml",
         "data/res_users_data.xml",
+        "data/store_lost_reason_data.xml",
+        "security/store_preventive_security.xml",
+        "views/store_lost_reason_views.xml",
+        "views/store_preventive_action_views.xml",
+        "report/store_lost_reason_report_views.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

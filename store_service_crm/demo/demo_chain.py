@@ -27,6 +27,8 @@ from odoo.tools import SQL, LazyTranslate
 
 _lt = LazyTranslate(__name__)
 
+from .demo_win_back import build_win_back_demo
+
 SEED = 42
 MONTHS = 14  # this month and the 13 before
 DEMO_REF = "SSC-DEMO-"  # res.partner.ref of the chain's customers
@@ -436,6 +438,7 @@ class DemoChain:
         orders = self._demo_orders(random.Random(SEED + 1), ctx, customers)
         visits = self._demo_sale_visits(random.Random(SEED + 2), ctx, orders)
         self._demo_complaints(random.Random(SEED + 3), ctx, customers, orders, visits)
+        build_win_back_demo(self, random.Random(SEED + 4), ctx, orders)
         self.env["store.complaint"]._cron_escalate()
         self.env["res.partner"]._recompute_loyalty_all(full_history=True)
         return True

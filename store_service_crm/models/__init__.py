@@ -21,3 +21,10 @@ from . import store_service_kpi
 from . import store_service_kpi_dashboard
 from . import store_scorecard_log
 from . import ir_actions_report
+from . import store_lost_reason
+from . import res_company_win_back
+from . import res_config_settings_win_back
+from . import res_partner_lost_reason
+from . import store_return_visit_lost_reason
+from . import store_preventive_action
+from . import store_complaint_preventive

@@ -156,6 +156,53 @@ def _now_str(now):
     return fields.Datetime.to_string(now)
 
 
+def _win_back_days(r):
+    """The win-back window (days) of the visit's company."""
+    return SQL(
+        "(SELECT wb_company.win_back_days FROM res_company wb_company WHERE wb_company.id = %s)",
+        r("company_id"),
+    )
+
+
+def _care_done(r):
+    """A done care visit: planned for a customer at risk, or one where the customer gave a
+    reason for leaving."""
+    return SQL(
+        "(%s = 'done' AND (COALESCE(%s, FALSE) OR %s IS NOT NULL))",
+        r("state"),
+        r("care_visit"),
+        r("lost_reason_id"),
+    )
+
+
+def _won_back(r):
+    """The customer (any contact of the commercial entity) confirmed an order of the
+    visit's company within the win-back window after the visit."""
+    return SQL(
+        """EXISTS (SELECT 1
+                     FROM sale_order wb_so
+                     JOIN res_partner wb_partner ON wb_partner.id = wb_so.partner_id
+                    WHERE wb_so.state = 'sale'
+                      AND wb_so.company_id = %(company)s
+                      AND wb_partner.commercial_partner_id = (
+                          SELECT commercial_partner_id FROM res_partner WHERE id = %(partner)s)
+                      AND wb_so.date_order > %(done)s
+                      AND wb_so.date_order <= %(done)s + INTERVAL '1 day' * %(days)s)""",
+        company=r("company_id"),
+        partner=r("partner_id"),
+        done=r("date_done"),
+        days=_win_back_days(r),
+    )
+
+
+_CARE_DOMAIN = [
+    ("state", "=", "done"),
+    "|",
+    ("care_visit", "=", True),
+    ("lost_reason_id", "!=", False),
+]
+
+
 SUMS = {
     s.key: s
     for s in (
@@ -324,6 +371,28 @@ SUMS = {
                 nps_value(r),
                 nps_value(r),
             ),
+        ),
+        # done care visits whose customer ordered again within the win-back window
+        Sum(
+            "win_back_due",
+            VISIT,
+            where=lambda r: SQL(
+                "(%s AND (%s OR %s + INTERVAL '1 day' * %s < %s))",
+                _care_done(r),
+                _won_back(r),
+                r("date_done"),
+                _win_back_days(r),
+                r.now,
+            ),
+            domain=lambda d: [*_CARE_DOMAIN, ("win_back_due", "=", True)],
+            label=_lt("Care Visits"),
+        ),
+        Sum(
+            "win_back_count",
+            VISIT,
+            where=lambda r: SQL("(%s AND %s)", _care_done(r), _won_back(r)),
+            domain=lambda d: [*_CARE_DOMAIN, ("won_back", "=", True)],
+            label=_lt("Customers Won Back"),
         ),
         # confirmed orders of the period (the engine's order query)
         Sum("order_count", ORDER, domain=lambda d: [], label=_lt("Confirmed Orders")),
@@ -605,6 +674,21 @@ KPIS = {
             "customer_count",
             records="order_count",
         ),
+        Kpi(
+            "win_back_rate",
+            _lt("Win-back Rate"),
+            _lt("Win-back"),
+            _lt(
+                "Care visits (planned for a customer at risk, or where the customer gave a "
+                "reason for leaving) after which the customer confirmed an order within the "
+                "win-back window (90 days by default), over the done care visits whose "
+                "window is over or whose customer ordered again."
+            ),
+            "percent",
+            "win_back_count",
+            "win_back_due",
+            records="win_back_due",
+        ),
     )
 }
 # counts shown beside the KPIs (store ranking columns, compute_kpis keys)
@@ -622,6 +706,8 @@ COUNT_KEYS = (
     "visit_done_count",
     "csat_count",
     "nps_count",
+    "win_back_due",
+    "win_back_count",
 )
 SCORE_KPIS = tuple(key for key, kpi in KPIS.items() if kpi.weight_field)
 TARGET_FIELDS = tuple(kpi.target_field for kpi in KPIS.values() if kpi.target_field)

@@ -4,3 +4,5 @@ from . import store_return_visit_report
 from . import store_staff_performance_report
 from . import store_repurchase_report
 from . import store_scorecard
+from . import store_lost_reason_report
+from . import store_complaint_report_preventive

@@ -12,6 +12,16 @@ CSAT_LEVELS = [
     ("5", "5 - Very satisfied"),
 ]
 WINDOWS = (30, 90, 180)
+# a visit without a complaint of its own is matched with the customer's last complaint
+# resolved in the days before it (a call a year later says nothing about that remedy)
+REMEDY_DAYS = 90
+# compensation granted on the complaint before the visit (company currency)
+COMPENSATION_BANDS = [
+    ("none", "No compensation"),
+    ("low", "Under 100"),
+    ("medium", "100 to 500"),
+    ("high", "500 and more"),
+]
 
 
 class StoreRepurchaseReport(models.Model):
@@ -25,6 +35,12 @@ class StoreRepurchaseReport(models.Model):
     score, the rates answer "do 5-score customers rebuy more than 4-score ones?".
     Revenue is untaxed, in the company currency (``amount_untaxed / currency_rate``,
     as the KPIs).
+
+    What wins a customer back: each visit also carries the remedy of the complaint
+    before it (the complaint the visit verifies, else the customer's last complaint
+    resolved in the 90 days before the visit): its resolution type and compensation band, so that
+    the rates grouped by remedy show whether a replacement or a voucher keeps
+    customers. Visits without a complaint before them have no remedy.
     """
 
     _name = "store.repurchase.report"
@@ -52,6 +68,24 @@ class StoreRepurchaseReport(models.Model):
     csat_level = fields.Selection(CSAT_LEVELS, string="CSAT Score", readonly=True)
     csat_score = fields.Float(string="CSAT (1-5)", readonly=True, aggregator="avg")
     visit_count = fields.Integer(string="Rated Visits", readonly=True)
+    complaint_id = fields.Many2one(
+        "store.complaint",
+        string="Complaint Before",
+        readonly=True,
+        help="The complaint the visit verifies, else the customer's last complaint resolved "
+        "in the 90 days before the visit.",
+    )
+    resolution_type = fields.Selection(
+        _selection_of("store.complaint", "resolution_type"),
+        string="Remedy",
+        readonly=True,
+        help="Resolution type of the complaint before the visit.",
+    )
+    compensation_band = fields.Selection(
+        COMPENSATION_BANDS,
+        readonly=True,
+        help="Compensation granted on the complaint before the visit (company currency).",
+    )
     next_order_date = fields.Datetime(
         string="Next Order", readonly=True, help="First confirmed order after the visit."
     )
@@ -132,6 +166,7 @@ class StoreRepurchaseReport(models.Model):
                    v.csat_score::varchar AS csat_level,
                    v.csat_score::numeric AS csat_score,
                    1 AS visit_count,
+                   %(remedy_columns)s,
                    MIN(so.date_order) AS next_order_date,
                    EXTRACT(EPOCH FROM MIN(so.date_order) - %(visit_at)s) / 86400.0
                        AS days_to_next_order,
@@ -146,6 +181,7 @@ class StoreRepurchaseReport(models.Model):
               JOIN res_partner p ON p.id = v.partner_id
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
               JOIN res_company rc ON rc.id = v.company_id
+              %(remedy_join)s
               LEFT JOIN res_partner sp ON sp.commercial_partner_id = p.commercial_partner_id
               LEFT JOIN sale_order so ON so.partner_id = sp.id
                                      AND so.state = 'sale'
@@ -154,13 +190,51 @@ class StoreRepurchaseReport(models.Model):
              WHERE %(rated)s
              GROUP BY v.id, v.company_id, rc.currency_id, v.team_id, v.user_id,
                       p.commercial_partner_id, cp.loyalty_tier_id, v.origin, v.csat_score,
-                      %(visit_at)s::date
+                      %(visit_at)s::date, remedy.id, remedy.resolution_type,
+                      remedy.compensation_amount
             """,
             visit_at=visit_at,
             now=now,
+            remedy_columns=self._remedy_columns(),
+            remedy_join=self._remedy_join(visit_at),
             rates=SQL(", ").join(rates),
             # the rated visits of the CSAT KPI
             rated=SUMS["csat_count"].where(KpiRow("v")),
+        )
+
+    def _remedy_columns(self):
+        """The complaint before the visit, its resolution type and compensation band."""
+        return SQL(
+            """remedy.id AS complaint_id,
+               remedy.resolution_type AS resolution_type,
+               CASE WHEN remedy.id IS NULL THEN NULL
+                    WHEN COALESCE(remedy.compensation_amount, 0.0) <= 0 THEN 'none'
+                    WHEN remedy.compensation_amount < 100 THEN 'low'
+                    WHEN remedy.compensation_amount < 500 THEN 'medium'
+                    ELSE 'high'
+               END AS compensation_band"""
+        )
+
+    def _remedy_join(self, visit_at):
+        """``remedy``: the complaint the visit verifies, else the customer's last complaint
+        resolved in the ``REMEDY_DAYS`` before the visit (one index lookup per visit)."""
+        return SQL(
+            """LEFT JOIN LATERAL (
+                  SELECT c.id, c.resolution_type, c.compensation_amount
+                    FROM store_complaint c
+                   WHERE c.id = v.complaint_id
+                      OR (v.complaint_id IS NULL
+                          AND c.commercial_partner_id = p.commercial_partner_id
+                          AND c.company_id = v.company_id
+                          AND c.active
+                          AND c.state IN ('resolved', 'closed')
+                          AND c.date_resolved <= %(visit_at)s
+                          AND c.date_resolved > %(visit_at)s - %(remedy_days)s)
+                ORDER BY c.date_resolved DESC NULLS LAST, c.id DESC
+                   LIMIT 1
+              ) remedy ON TRUE""",
+            visit_at=visit_at,
+            remedy_days=SQL("INTERVAL %s", f"{REMEDY_DAYS} days"),
         )
 
     def init(self):
