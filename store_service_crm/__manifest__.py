@@ -45,6 +45,7 @@
         "report/store_repurchase_report_views.xml",
         "views/menus.xml",
         "data/res_users_data.xml",
+        "views/tier_benefits_views.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

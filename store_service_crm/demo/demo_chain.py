@@ -25,6 +25,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
+from .demo_tier_benefits import demo_tier_pricelists
+
 SEED = 42
 MONTHS = 14  # this month and the 13 before
 DEMO_REF = "SSC-DEMO-"  # res.partner.ref of the chain's customers
@@ -327,6 +329,7 @@ class DemoChain:
             "start": datetime.combine(start, time(8, 0)),
             "stores": self._demo_stores(),
         }
+        demo_tier_pricelists(self.env)
         customers = self._demo_customers(random.Random(SEED), ctx)
         orders = self._demo_orders(random.Random(SEED + 1), ctx, customers)
         visits = self._demo_sale_visits(random.Random(SEED + 2), ctx, orders)

@@ -21,3 +21,7 @@ from . import store_service_kpi
 from . import store_service_kpi_dashboard
 from . import store_scorecard_log
 from . import ir_actions_report
+from . import store_loyalty_tier_pricelist
+from . import res_partner_tier_pricelist
+from . import sale_order_tier_benefits
+from . import store_complaint_service_cost
