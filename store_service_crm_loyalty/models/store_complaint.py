@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero, float_round
+from odoo.tools import float_is_zero, float_round, format_amount
 
 from .store_loyalty_tier import COUPON_TYPES
 
@@ -94,7 +94,7 @@ class StoreComplaint(models.Model):
                 "Compensation: %(program)s %(code)s worth %(amount)s given to the customer.",
                 program=program.name,
                 code=card.code,
-                amount=f"{amount:.{currency.decimal_places}f} {currency.symbol or currency.name}",
+                amount=format_amount(self.env, amount, currency),
             ),
             subtype_xmlid="mail.mt_note",
         )
