@@ -14,6 +14,7 @@ commercial entity (``_company_dependent_commercial_fields``).
 """
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 PRICELIST_COLUMN = "specific_property_product_pricelist"
@@ -54,7 +55,16 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         return [*super()._commercial_fields(), "loyalty_pricelist_id"]  # pylint: disable=no-member
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._loyalty_check_pricelist_given(vals, self.browse())
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "loyalty_pricelist_id" in vals:
+            for partner in self:
+                self._loyalty_check_pricelist_given(vals, partner)
         if "loyalty_tier_id" not in vals:
             return super().write(vals)
         commercial = self.mapped("commercial_partner_id")
@@ -67,6 +77,23 @@ class ResPartner(models.Model):
         if self._loyalty_sync_pricelists(partner_ids=commercial.ids):
             self._loyalty_log_manual_pricelists(commercial, before)
         return res
+
+    @api.model
+    def _loyalty_check_pricelist_given(self, vals, partner):
+        """Only the tier gives a pricelist: a client may not record one as given (it
+        would be taken back on the next tier change). The commercial fields sync may
+        copy the value of the commercial entity onto one of its contacts."""
+        if "loyalty_pricelist_id" not in vals or self.env.su:
+            return
+        new = vals["loyalty_pricelist_id"] or False
+        if new == (partner.loyalty_pricelist_id.id or False):
+            return
+        parent = self.browse(vals["parent_id"]) if vals.get("parent_id") else partner.parent_id
+        if parent and new == (parent.commercial_partner_id.loyalty_pricelist_id.id or False):
+            return
+        raise AccessError(
+            self.env._("The pricelist given by a loyalty tier is set by the tier only.")
+        )
 
     @api.model
     def _loyalty_tier_company(self, partner):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
 from .test_loyalty import LoyaltyCase
@@ -201,3 +202,17 @@ class TestTierPricelist(LoyaltyCase):
         self.assertEqual(form.property_product_pricelist, self.silver_prices)
         arch = self.env["sale.order"].get_view(view_type="form")["arch"]
         self.assertIn('name="partner_loyalty_pricelist_id"', arch)
+
+    def test_nobody_records_a_pricelist_as_given_by_the_tier(self):
+        customer, _order = self._silver_customer("Mr. Sly")
+        for user in (self.users["clerk"], self.users["manager"]):
+            with self.assertRaisesRegex(AccessError, "set by the tier only"):
+                customer.with_user(user).write({"loyalty_pricelist_id": self.hand_prices.id})
+        self.assertEqual(customer.loyalty_pricelist_id, self.silver_prices)
+        # a contact added by a clerk under the customer gets the company's values
+        contact = (
+            self.Partner.with_user(self.users["clerk"])
+            .create({"name": "Sly's buyer", "parent_id": customer.id})
+            .sudo()
+        )
+        self.assertEqual(contact.loyalty_pricelist_id, self.silver_prices)
