@@ -1,5 +1,9 @@
 """Tier benefits on the order: the points multiplier of the customer's tier programme."""
 
+# pylint: disable=no-member
+# (the fields and methods come from store_service_crm and sale_loyalty, which pylint
+# does not see through _inherit)
+
 from odoo import fields, models
 from odoo.tools import float_round
 

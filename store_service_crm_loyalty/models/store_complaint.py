@@ -1,5 +1,9 @@
 """Compensation as a coupon or gift card (Odoo's loyalty.card) from a complaint."""
 
+# pylint: disable=no-member
+# (the fields and methods come from store_service_crm and sale_loyalty, which pylint
+# does not see through _inherit)
+
 from markupsafe import Markup
 
 from odoo import fields, models

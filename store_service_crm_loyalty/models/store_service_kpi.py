@@ -1,6 +1,10 @@
 """The value of compensation coupons in the service cost, through the KPI layer's
 extension point (store_service_crm: store_service_kpi_definitions.EXTRA_COST_FUNCTION)."""
 
+# pylint: disable=no-member
+# (the fields and methods come from store_service_crm and sale_loyalty, which pylint
+# does not see through _inherit)
+
 from odoo import api, models
 from odoo.tools import SQL
 

@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.store_service_crm.tests.common import ComplaintCase
+from odoo.addons.store_service_crm.tests.common import ComplaintCase  # pylint: disable=import-error
 
 
 @tagged("post_install", "-at_install")

@@ -6,7 +6,7 @@ from datetime import date
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.store_service_crm.tests.test_loyalty import LoyaltyCase
+from odoo.addons.store_service_crm.tests.test_loyalty import LoyaltyCase  # pylint: disable=import-error
 
 
 @tagged("post_install", "-at_install")
