@@ -41,15 +41,12 @@ class ResPartner(models.Model):
         "hand and the tier does not change it.",
     )
 
-    @api.depends("loyalty_pricelist_id", "loyalty_tier_id", PRICELIST_COLUMN)
+    @api.depends("loyalty_pricelist_id", PRICELIST_COLUMN)
     @api.depends_context("company")
     def _compute_loyalty_pricelist_manual(self):
         for partner in self:
-            partner.loyalty_pricelist_manual = partner[
-                PRICELIST_COLUMN
-            ] != partner.loyalty_pricelist_id and bool(
-                partner[PRICELIST_COLUMN] or partner.loyalty_tier_id.pricelist_id
-            )
+            own = partner[PRICELIST_COLUMN]
+            partner.loyalty_pricelist_manual = bool(own) and own != partner.loyalty_pricelist_id
 
     @api.model
     def _commercial_fields(self):

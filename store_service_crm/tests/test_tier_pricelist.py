@@ -199,7 +199,7 @@ class TestTierPricelist(LoyaltyCase):
         customer, _order = self._silver_customer("Ms. Form")
         form = Form(customer.with_company(self.company))
         self.assertEqual(form.loyalty_pricelist_id, self.silver_prices)
-        self.assertEqual(form.property_product_pricelist, self.silver_prices)
+        self.assertFalse(customer.with_company(self.company).loyalty_pricelist_manual)
         arch = self.env["sale.order"].get_view(view_type="form")["arch"]
         self.assertIn('name="partner_loyalty_pricelist_id"', arch)
 
