@@ -66,6 +66,9 @@ class ResPartner(models.Model):
         """Give a welcome coupon for each tier upgrade of the last WELCOME_DAYS days to
         a tier with a welcome programme, once per customer and programme. Returns the
         number of coupons created."""
+        tier_ids = self.env["store.loyalty.tier"]._welcome_tier_ids()
+        if not tier_ids:
+            return 0  # no query when no tier gives a welcome coupon
         self.env["store.loyalty.tier.history"].flush_model()
         scope = SQL("AND h.partner_id = ANY(%s)", list(partner_ids)) if partner_ids else SQL()
         self.env.cr.execute(
@@ -76,7 +79,7 @@ class ResPartner(models.Model):
                   JOIN store_loyalty_tier t ON t.id = h.new_tier_id
                   JOIN loyalty_program pr ON pr.id = t.welcome_program_id AND pr.active
              LEFT JOIN store_loyalty_tier o ON o.id = h.old_tier_id
-                 WHERE h.date >= %(since)s %(scope)s
+                 WHERE h.date >= %(since)s AND h.new_tier_id = ANY(%(tiers)s) %(scope)s
                    AND (o.id IS NULL
                         OR (COALESCE(t.min_spend, 0), COALESCE(t.min_orders, 0))
                            > (COALESCE(o.min_spend, 0), COALESCE(o.min_orders, 0)))
@@ -89,6 +92,7 @@ class ResPartner(models.Model):
                 """,
                 since=fields.Datetime.now() - timedelta(days=WELCOME_DAYS),
                 scope=scope,
+                tiers=list(tier_ids),
             )
         )
         owed = {}

@@ -1,7 +1,7 @@
 """Tier benefits with Odoo Loyalty: the programme a tier's customers earn points in
 (with a multiplier), a welcome coupon on upgrade and a birthday coupon."""
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 COUPON_TYPES = ("coupons", "gift_card", "next_order_coupons")
@@ -42,6 +42,30 @@ class StoreLoyaltyTier(models.Model):
         help="A coupon of this programme is given to the tier's customers on their "
         "birthday, once a year.",
     )
+
+    @api.model
+    @tools.ormcache()
+    def _welcome_tier_ids(self):
+        """The tiers that give a welcome coupon (cached: every recompute asks)."""
+        return tuple(
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("welcome_program_id", "!=", False)])
+            .ids
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tiers = super().create(vals_list)
+        if any(vals.get("welcome_program_id") for vals in vals_list):
+            self.env.registry.clear_cache()
+        return tiers
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "welcome_program_id" in vals:
+            self.env.registry.clear_cache()
+        return res
 
     @api.constrains("loyalty_points_multiplier")
     def _check_loyalty_points_multiplier(self):
