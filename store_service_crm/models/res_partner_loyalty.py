@@ -242,7 +242,7 @@ class ResPartner(models.Model):
         self.env["res.partner"].invalidate_model(
             [*LOYALTY_FIGURES, "customer_rank", "message_ids", "loyalty_tier_history_count"]
         )
-        self._loyalty_pricelist_invalidate()
+        self.env["res.partner"]._loyalty_pricelist_invalidate()
         self.env["store.loyalty.tier.history"].invalidate_model()
 
     @api.model
@@ -655,10 +655,12 @@ class ResPartner(models.Model):
             )
 
         # tier benefits: the pricelist follows the tier unless set by hand (one rule)
-        history_rule = self._loyalty_pricelist_sql(
+        history_rule = self.env["res.partner"]._loyalty_pricelist_sql(
             "p", SQL("ntp.pricelist_id"), SQL("n.company_id")
         )
-        row_rule = self._loyalty_pricelist_sql("rp", SQL("ntp.pricelist_id"), SQL("n.company_id"))
+        row_rule = self.env["res.partner"]._loyalty_pricelist_sql(
+            "rp", SQL("ntp.pricelist_id"), SQL("n.company_id")
+        )
         subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         author = self.env.user.partner_id.id
         uid = self.env.uid

@@ -8,7 +8,6 @@ class StoreLoyaltyTier(models.Model):
 
     pricelist_id = fields.Many2one(
         "product.pricelist",
-        string="Pricelist",
         check_company=True,
         ondelete="restrict",
         help="Given to customers when they reach this tier and taken back when they leave "

@@ -9,6 +9,8 @@ from odoo.tests import tagged
 
 from odoo.addons.store_service_crm.tests.common import ComplaintCase  # pylint: disable=import-error
 
+from ..hooks import uninstall_hook
+
 
 @tagged("post_install", "-at_install")
 class TestCompensationCoupon(ComplaintCase):
@@ -113,3 +115,19 @@ class TestCompensationCoupon(ComplaintCase):
         with self.assertRaises(AccessError):
             card.with_user(self.clerk).write({"store_compensation_value": 1000})
         self.assertEqual(card.store_compensation_value, 10.0)
+
+    def test_uninstall_hook_puts_back_the_service_cost_function_of_the_core(self):
+        """Uninstalling the bridge drops loyalty_card.store_complaint_id: the function
+        must not read it any more (and the bridge's init() puts it back)."""
+
+        def body():
+            self.env.cr.execute(
+                "SELECT prosrc FROM pg_proc WHERE proname = 'store_service_kpi_extra_cost'"
+            )
+            return self.env.cr.fetchone()[0]
+
+        self.assertIn("loyalty_card", body())
+        uninstall_hook(self.env)
+        self.assertNotIn("loyalty_card", body())
+        self.env["store.service.kpi"].init()
+        self.assertIn("loyalty_card", body())
