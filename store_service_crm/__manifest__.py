@@ -50,6 +50,7 @@
         "views/store_lost_reason_views.xml",
         "views/store_preventive_action_views.xml",
         "report/store_lost_reason_report_views.xml",
+        "views/tier_benefits_views.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

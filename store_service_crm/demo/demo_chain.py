@@ -29,6 +29,8 @@ _lt = LazyTranslate(__name__)
 
 from .demo_win_back import build_win_back_demo
 
+from .demo_tier_benefits import demo_tier_pricelists
+
 SEED = 42
 MONTHS = 14  # this month and the 13 before
 DEMO_REF = "SSC-DEMO-"  # res.partner.ref of the chain's customers
@@ -434,6 +436,7 @@ class DemoChain:
             "stores": self._demo_stores(),
         }
         self._demo_xml_texts()
+        demo_tier_pricelists(self.env)
         customers = self._demo_customers(random.Random(SEED), ctx)
         orders = self._demo_orders(random.Random(SEED + 1), ctx, customers)
         visits = self._demo_sale_visits(random.Random(SEED + 2), ctx, orders)

@@ -28,3 +28,7 @@ from . import res_partner_lost_reason
 from . import store_return_visit_lost_reason
 from . import store_preventive_action
 from . import store_complaint_preventive
+from . import store_loyalty_tier_pricelist
+from . import res_partner_tier_pricelist
+from . import sale_order_tier_benefits
+from . import store_complaint_service_cost

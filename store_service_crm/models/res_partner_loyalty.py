@@ -11,6 +11,7 @@ from odoo.tools import SQL
 
 from ..tools import cron_run_lock
 from .res_partner import LOYALTY_FIGURES, MANAGER_GROUP
+from .res_partner_tier_pricelist import PRICELIST_COLUMN
 
 _logger = logging.getLogger(__name__)
 
@@ -241,6 +242,7 @@ class ResPartner(models.Model):
         self.env["res.partner"].invalidate_model(
             [*LOYALTY_FIGURES, "customer_rank", "message_ids", "loyalty_tier_history_count"]
         )
+        self.env["res.partner"]._loyalty_pricelist_invalidate()
         self.env["store.loyalty.tier.history"].invalidate_model()
 
     @api.model
@@ -652,6 +654,13 @@ class ResPartner(models.Model):
                 SQL.identifier(alias),
             )
 
+        # tier benefits: the pricelist follows the tier unless set by hand (one rule)
+        history_rule = self.env["res.partner"]._loyalty_pricelist_sql(
+            "p", SQL("ntp.pricelist_id"), SQL("n.company_id")
+        )
+        row_rule = self.env["res.partner"]._loyalty_pricelist_sql(
+            "rp", SQL("ntp.pricelist_id"), SQL("n.company_id")
+        )
         subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         author = self.env.user.partner_id.id
         uid = self.env.uid
@@ -662,16 +671,21 @@ class ResPartner(models.Model):
                 langs (code, template, none_label) AS (VALUES %(langs)s),
                 changed AS (
                     SELECT n.partner_id, n.company_id, p.loyalty_tier_id AS old_tier_id,
-                           n.tier_id AS new_tier_id, n.spend, n.cnt
+                           n.tier_id AS new_tier_id, n.spend, n.cnt,
+                           %(old_pricelist)s AS old_pricelist_id,
+                           %(new_pricelist)s AS new_pricelist_id
                       FROM n JOIN res_partner p ON p.id = n.partner_id
+                 LEFT JOIN store_loyalty_tier ntp ON ntp.id = n.tier_id
                      WHERE p.loyalty_tier_id IS DISTINCT FROM n.tier_id
                 ),
                 hist AS (
                     INSERT INTO store_loyalty_tier_history
                         (partner_id, old_tier_id, new_tier_id, date, reason, user_id, company_id,
-                         spend, order_count, create_uid, create_date, write_uid, write_date)
+                         spend, order_count, old_pricelist_id, new_pricelist_id,
+                         create_uid, create_date, write_uid, write_date)
                     SELECT partner_id, old_tier_id, new_tier_id, %(now)s, 'auto', %(uid)s,
-                           company_id, spend, cnt, %(uid)s, %(now)s, %(uid)s, %(now)s
+                           company_id, spend, cnt, old_pricelist_id, new_pricelist_id,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM changed
                     RETURNING id
                 ),
@@ -708,11 +722,15 @@ class ResPartner(models.Model):
                            customer_lifecycle = n.lifecycle,
                            loyalty_tier_id = n.tier_id,
                            loyalty_downgrade_since = n.since,
+                           %(pricelist_column)s = CASE WHEN %(tier_moves)s
+                               THEN %(specific)s ELSE rp.%(pricelist_column)s END,
+                           loyalty_pricelist_id = CASE WHEN %(tier_moves)s
+                               THEN %(given)s ELSE rp.loyalty_pricelist_id END,
                            customer_rank = CASE
                                WHEN rp.id = n.partner_id AND n.first_date IS NOT NULL
                                THEN GREATEST(rp.customer_rank, 1)
                                ELSE rp.customer_rank END
-                      FROM n
+                      FROM n LEFT JOIN store_loyalty_tier ntp ON ntp.id = n.tier_id
                      WHERE rp.commercial_partner_id = n.partner_id %(range_filter)s
                        AND ((rp.loyalty_spend, rp.loyalty_order_count, rp.loyalty_last_order_date,
                              rp.loyalty_first_order_date, rp.customer_value_class,
@@ -739,6 +757,12 @@ class ResPartner(models.Model):
                 new_label=tier_label("nt"),
                 author=author,
                 range_filter=range_filter,
+                old_pricelist=history_rule["current"],
+                new_pricelist=history_rule["result"],
+                pricelist_column=SQL.identifier(PRICELIST_COLUMN),
+                tier_moves=SQL("rp.loyalty_tier_id IS DISTINCT FROM n.tier_id"),
+                specific=row_rule["specific"],
+                given=row_rule["given"],
             )
         )
         count, _changed, _messages, _updated = self.env.cr.fetchone()

@@ -47,7 +47,16 @@ class StoreServiceKpi(models.AbstractModel):
     _description = "Store Service KPIs"
 
     def init(self):
-        create_sql_functions(self.env.cr)
+        create_sql_functions(self.env.cr, self._service_cost_extra_sql())
+
+    @api.model
+    def _service_cost_extra_sql(self):
+        """Extension point of the service cost: the SQL body of the function
+        store_service_kpi_extra_cost(complaint id) → money (one SELECT, ``$1`` the
+        complaint id; None: nothing). A bridge addon overrides it, adding its part
+        to super()'s; its init() (run when it is installed or updated) recreates the
+        function."""
+        return SQL()
 
     # ------------------------------------------------------------------
     # Targets

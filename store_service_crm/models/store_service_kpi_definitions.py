@@ -93,8 +93,26 @@ SQL_FUNCTIONS = SQL(
 )
 
 
-def create_sql_functions(cr):
+# Money a complaint cost that another addon records (a bridge: coupons or gift cards
+# given as compensation, ...): the extension point of the service cost, one SQL
+# function of the complaint id. Its body comes from store.service.kpi's
+# _service_cost_extra_sql() (NULL here, which PostgreSQL inlines: free); a bridge
+# overrides that method and recreates the function in its init().
+EXTRA_COST_FUNCTION = "store_service_kpi_extra_cost"
+
+
+def create_sql_functions(cr, extra_cost=None):
+    """Create the KPI SQL functions; ``extra_cost``: the SQL body (one SELECT of a
+    numeric, the complaint id is ``$1``) of the extra cost function."""
     cr.execute(SQL_FUNCTIONS)
+    cr.execute(
+        SQL(
+            "CREATE OR REPLACE FUNCTION %s(integer) RETURNS numeric"
+            " LANGUAGE sql STABLE PARALLEL SAFE COST 1 AS $body$ %s $body$",
+            SQL.identifier(EXTRA_COST_FUNCTION),
+            extra_cost if extra_cost else SQL("SELECT NULL::numeric"),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -118,16 +136,20 @@ def _complaint_cost(r):
     """Money a complaint cost: the compensation granted, or, once a credit note issued
     from the complaint is posted, that credit note (untaxed, company currency: the
     compensation paid by credit note counts once), plus the replacement goods of a
-    confirmed replacement order at cost (standard price x quantity)."""
+    confirmed replacement order at cost (standard price x quantity), plus what other
+    addons record (EXTRA_COST_FUNCTION: e.g. the value of a compensation coupon)."""
     return SQL(
         """(COALESCE(CASE WHEN %(move)s IS NOT NULL
                           THEN store_service_kpi_credit_note(%(move)s) END,
                      %(compensation)s, 0.0)
             + COALESCE(CASE WHEN %(order)s IS NOT NULL
-                            THEN store_service_kpi_goods_cost(%(order)s) END, 0.0))""",
+                            THEN store_service_kpi_goods_cost(%(order)s) END, 0.0)
+            + COALESCE(%(extra)s(%(id)s), 0.0))""",
         move=r("refund_move_id"),
         compensation=r("compensation_amount"),
         order=r("replacement_order_id"),
+        extra=SQL.identifier(EXTRA_COST_FUNCTION),
+        id=r("id"),
     )
 
 
@@ -311,9 +333,11 @@ SUMS = {
             domain=lambda d: [
                 "|",
                 "|",
+                "|",
                 ("compensation_amount", ">", 0),
                 ("refund_move_id.state", "=", "posted"),
                 ("replacement_order_id.state", "=", "sale"),
+                ("service_extra_cost", ">", 0),
             ],
         ),
         # visits scheduled in the period

@@ -194,7 +194,7 @@ class StoreComplaintReport(models.Model):
         return SQL("SELECT %s FROM %s WHERE %s", self._select(), self._from(), self._where())
 
     def init(self):
-        create_sql_functions(self.env.cr)
+        create_sql_functions(self.env.cr, self.env["store.service.kpi"]._service_cost_extra_sql())
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())

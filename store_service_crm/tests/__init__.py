@@ -31,3 +31,4 @@ from . import test_tour_manager_day
 from . import test_win_back
 from . import test_preventive_action
 from . import test_win_back_rpc
+from . import test_tier_pricelist

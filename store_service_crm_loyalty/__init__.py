@@ -1,0 +1,4 @@
+from . import models
+from . import wizard
+from . import demo
+from .hooks import uninstall_hook

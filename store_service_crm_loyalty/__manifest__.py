@@ -1,0 +1,26 @@
+{
+    "name": "Store Service CRM - Loyalty",
+    "summary": "Tier benefits with Odoo Loyalty: a programme, points multiplier, welcome "
+    "and birthday coupons per tier; compensation coupons and gift cards from complaints",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Customer Service",
+    "website": "https://github.com/store-service-crm/store_service_crm",
+    "author": "store_service_crm developers",
+    "license": "LGPL-3",
+    "depends": ["store_service_crm", "sale_loyalty"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/loyalty_program_data.xml",
+        "data/ir_cron_data.xml",
+        "wizard/store_complaint_coupon_wizard_views.xml",
+        "views/store_loyalty_tier_views.xml",
+        "views/store_complaint_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/loyalty_card_views.xml",
+    ],
+    "demo": ["demo/loyalty_demo.xml"],
+    "uninstall_hook": "uninstall_hook",
+    "auto_install": True,
+    "installable": True,
+}

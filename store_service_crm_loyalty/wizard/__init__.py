@@ -1,0 +1,1 @@
+from . import store_complaint_coupon_wizard
