@@ -45,6 +45,10 @@
         "report/store_repurchase_report_views.xml",
         "views/menus.xml",
         "data/res_users_data.xml",
+        "security/store_complaint_dispatch_security.xml",
+        "data/store_complaint_dispatch_data.xml",
+        "views/store_complaint_dispatch_views.xml",
+        "report/store_staff_performance_report_involved_views.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

@@ -21,3 +21,9 @@ from . import store_service_kpi
 from . import store_service_kpi_dashboard
 from . import store_scorecard_log
 from . import ir_actions_report
+from . import res_company_dispatch
+from . import res_config_settings_dispatch
+from . import store_complaint_dispatch
+from . import store_complaint_staff
+from . import store_complaint_compensation
+from . import store_return_visit_staff
