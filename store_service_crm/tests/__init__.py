@@ -29,3 +29,5 @@ from . import test_reader_language
 from . import test_manager_screens
 from . import test_tour_manager_day
 from . import test_dispatch
+from . import test_staff_involved
+from . import test_compensation_authority
