@@ -5,7 +5,7 @@ notified with an activity. The approved amount is what counts in the service cos
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_amount
 
 from .store_complaint import MANAGER_GROUP, OPEN_STATES
 
@@ -96,9 +96,9 @@ class StoreComplaint(models.Model):
                     self.env._(
                         "A compensation of %(amount)s for %(complaint)s is above your "
                         "authority (%(limit)s): reopen it and request a manager's approval.",
-                        amount=amount,
+                        amount=format_amount(self.env, amount or 0.0, complaint.currency_id),
                         complaint=complaint.name,
-                        limit=limit,
+                        limit=format_amount(self.env, limit, complaint.currency_id),
                     )
                 )
 
@@ -137,9 +137,11 @@ class StoreComplaint(models.Model):
                 self.env._(
                     "A compensation of %(amount)s for %(complaint)s is above your authority "
                     "(%(limit)s): request a manager's approval before resolving.",
-                    amount=complaint.compensation_amount,
+                    amount=format_amount(self.env, complaint.compensation_amount, complaint.currency_id),
                     complaint=complaint.name,
-                    limit=complaint._compensation_limit(),
+                    limit=format_amount(
+                        self.env, complaint._compensation_limit(), complaint.currency_id
+                    ),
                 )
             )
         return super().action_resolve()
@@ -186,7 +188,7 @@ class StoreComplaint(models.Model):
                 "store_service_crm.mail_activity_type_compensation_approval",
                 summary=env._(
                     "Approve a compensation of %(amount)s (%(complaint)s)",
-                    amount=complaint.compensation_amount,
+                    amount=format_amount(env, complaint.compensation_amount, complaint.currency_id),
                     complaint=complaint.name,
                 ),
                 user_id=approver.id,
