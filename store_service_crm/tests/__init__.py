@@ -31,3 +31,4 @@ from . import test_tour_manager_day
 from . import test_dispatch
 from . import test_staff_involved
 from . import test_compensation_authority
+from . import test_tour_dispatch
