@@ -54,7 +54,9 @@ class DispatchTourCase(HttpCase):
     def _complaint(self, name, **vals):
         complaint = self.env["store.complaint"].create(
             {
-                "partner_id": self.env["res.partner"].create({"name": name}).id,
+                "partner_id": self.env["res.partner"]
+                .create({"name": name, "phone": "+86 138 0013 8000"})
+                .id,
                 "category_id": self.category.id,
                 "description": "The tiles are loose",
                 "team_id": self.store.id,

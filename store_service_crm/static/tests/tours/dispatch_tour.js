@@ -1,4 +1,5 @@
 /* global luxon */
+import { formatDateTime } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
 
 // Issue 16: a clerk dispatches a technician from the complaint form and sees the
@@ -40,7 +41,7 @@ registry.category("web_tour.tours").add("store_service_crm_dispatch", {
             {
                 content: "Set the appointment",
                 trigger: ".o_field_widget[name='appointment_date'] input",
-                run: `edit ${tomorrow.toFormat("MM/dd/yyyy HH:mm:ss")}`,
+                run: `edit ${formatDateTime(tomorrow)}`,
             },
             {
                 content: "Leave the date field",
@@ -53,8 +54,8 @@ registry.category("web_tour.tours").add("store_service_crm_dispatch", {
                 run: "click",
             },
             {
-                content: "The complaint is dispatched, with its deadline",
-                trigger: ".o_field_widget[name='dispatch_state']:contains('Dispatched')",
+                content: "The complaint is dispatched: the arrival can be recorded",
+                trigger: ".o_form_view button[name='action_dispatch_arrive']",
             },
             {
                 content: "The deadline to be on site is set",
@@ -103,7 +104,7 @@ registry.category("web_tour.tours").add("store_service_crm_compensation_approval
     steps: () => [
         {
             content: "The complaint waits for approval",
-            trigger: ".o_form_view .ribbon:contains('Approval pending')",
+            trigger: ".o_form_view button[name='action_approve_compensation']",
         },
         {
             content: "Open the resolution tab",
