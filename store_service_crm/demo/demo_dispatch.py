@@ -91,11 +91,13 @@ def _approval_pending(env, complaints):
     if not company.complaint_service_manager_id:
         company.complaint_service_manager_id = env.ref("base.user_admin")
     candidates = complaints.filtered(
-        lambda c: c.user_id
-        and c.user_id != c.team_id.user_id
-        and not c.technician_id
-        and not c.compensation_amount
-        and c.with_user(c.user_id).has_access("write")
+        lambda c: (
+            c.user_id
+            and c.user_id != c.team_id.user_id
+            and not c.technician_id
+            and not c.compensation_amount
+            and c.with_user(c.user_id).has_access("write")
+        )
     )
     if not candidates:
         return

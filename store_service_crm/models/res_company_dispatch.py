@@ -11,7 +11,7 @@ DISPATCH_HOURS_FIELDS = {
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     # On site within: hours after the request is received, per severity; 0 means
     # "the same day" (before midnight of the day the request was received).

@@ -4,7 +4,7 @@ MANAGER_GROUP = "store_service_crm.group_store_service_manager"
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     dispatch_hours_low = fields.Float(
         related="company_id.dispatch_hours_low", readonly=False, groups=MANAGER_GROUP

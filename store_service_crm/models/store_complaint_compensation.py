@@ -1,3 +1,4 @@
+# pylint: disable=no-member
 """Compensation authority: a clerk and a store leader grant compensation up to their
 limit (Settings), managers without limit. Above the limit, resolving needs a
 manager's approval: request -> approve / refuse with a reason, tracked, the approver
@@ -19,7 +20,7 @@ APPROVAL_WORKFLOW_FIELDS = {
 
 
 class StoreComplaint(models.Model):
-    _inherit = "store.complaint"
+    _inherit = "store.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     compensation_approval_state = fields.Selection(
         [
@@ -107,13 +108,15 @@ class StoreComplaint(models.Model):
         if "compensation_amount" in vals:
             # another amount than the one requested or approved: ask again
             stale = self.filtered(
-                lambda c: c.compensation_approval_state != "none"
-                and float_compare(
-                    c.compensation_amount,
-                    c.compensation_approved_amount
-                    if c.compensation_approval_state == "approved"
-                    else c.compensation_requested_amount,
-                    precision_rounding=c.currency_id.rounding or 0.01,
+                lambda c: (
+                    c.compensation_approval_state != "none"
+                    and float_compare(
+                        c.compensation_amount,
+                        c.compensation_approved_amount
+                        if c.compensation_approval_state == "approved"
+                        else c.compensation_requested_amount,
+                        precision_rounding=c.currency_id.rounding or 0.01,
+                    )
                 )
             )
             if stale:
@@ -137,7 +140,9 @@ class StoreComplaint(models.Model):
                 self.env._(
                     "A compensation of %(amount)s for %(complaint)s is above your authority "
                     "(%(limit)s): request a manager's approval before resolving.",
-                    amount=format_amount(self.env, complaint.compensation_amount, complaint.currency_id),
+                    amount=format_amount(
+                        self.env, complaint.compensation_amount, complaint.currency_id
+                    ),
                     complaint=complaint.name,
                     limit=format_amount(
                         self.env, complaint._compensation_limit(), complaint.currency_id

@@ -1,3 +1,4 @@
+# pylint: disable=no-member
 """On-site dispatch of a complaint (a repair, an installation...): a technician, an
 appointment, a deadline to be on site from the settings per severity, and the arrival
 and finish times, recorded through the actions (the one door). A missed deadline is
@@ -30,11 +31,10 @@ DISPATCH_WORKFLOW_FIELDS = {
 
 
 class StoreComplaint(models.Model):
-    _inherit = "store.complaint"
+    _inherit = "store.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     technician_id = fields.Many2one(
         "res.users",
-        string="Technician",
         index="btree_not_null",
         tracking=True,
         domain="[('share', '=', False)]",
@@ -72,9 +72,7 @@ class StoreComplaint(models.Model):
     )
     date_arrived = fields.Datetime(string="Arrived On", readonly=True, copy=False, tracking=True)
     date_finished = fields.Datetime(string="Finished On", readonly=True, copy=False, tracking=True)
-    dispatch_escalated = fields.Boolean(
-        string="Dispatch Escalated", readonly=True, copy=False, default=False
-    )
+    dispatch_escalated = fields.Boolean(readonly=True, copy=False, default=False)
     is_dispatch_late = fields.Boolean(
         string="Late on Site",
         compute="_compute_is_dispatch_late",
@@ -102,8 +100,7 @@ class StoreComplaint(models.Model):
             if complaint.technician_id and complaint.technician_id == complaint.user_id:
                 raise ValidationError(
                     self.env._(
-                        "The technician of %(complaint)s must be someone other than its "
-                        "handler.",
+                        "The technician of %(complaint)s must be someone other than its handler.",
                         complaint=complaint.name,
                     )
                 )

@@ -1,3 +1,4 @@
+# pylint: disable=no-member
 """The staff a complaint is about: a user, or a free name with a type (own staff,
 promoter, vendor staff); a staff-attitude complaint about someone plans a coaching
 activity for the store leader."""
@@ -23,8 +24,12 @@ def schedule_coaching(records, person_of):
     for record in records:
         leader = record.team_id.user_id
         person = person_of(record)
-        if not leader or not person or record.sudo().activity_ids.filtered(
-            lambda a, t=activity_type: a.activity_type_id == t
+        if (
+            not leader
+            or not person
+            or record.sudo().activity_ids.filtered(
+                lambda a, t=activity_type: a.activity_type_id == t
+            )
         ):
             continue
         env = record.with_context(lang=leader.lang or records.env.lang).env
@@ -36,7 +41,7 @@ def schedule_coaching(records, person_of):
 
 
 class StoreComplaint(models.Model):
-    _inherit = "store.complaint"
+    _inherit = "store.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     involved_user_id = fields.Many2one(
         "res.users",

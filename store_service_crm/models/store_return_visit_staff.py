@@ -1,3 +1,4 @@
+# pylint: disable=no-member
 """A return visit with a CSAT of 2 or less about a person (the complaint's staff
 involved, else the salesperson of the order) plans a coaching activity for the
 store leader."""
@@ -10,7 +11,7 @@ LOW_CSAT = 2
 
 
 class StoreReturnVisit(models.Model):
-    _inherit = "store.return.visit"
+    _inherit = "store.return.visit"  # pylint: disable=consider-merging-classes-inherited
 
     def _after_scored(self):
         res = super()._after_scored()

@@ -1,3 +1,4 @@
+# pylint: disable=no-member
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -9,7 +10,7 @@ class StoreStaffPerformanceReport(models.Model):
     """Complaints about each person beside the complaints they handled: one more row
     per complaint about an employee (not cancelled), counted in ``complaint_about_count``."""
 
-    _inherit = "store.staff.performance.report"
+    _inherit = "store.staff.performance.report"  # pylint: disable=consider-merging-classes-inherited
 
     record_type = fields.Selection(
         selection_add=[("complaint_about", "Complaint about")], ondelete={}

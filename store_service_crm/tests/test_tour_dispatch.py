@@ -95,9 +95,7 @@ class TestTourDispatch(DispatchTourCase):
         self.assertEqual(complaint.dispatch_state, "dispatched")
         self.assertEqual(complaint.technician_id, self.technician)
         self.assertTrue(complaint.appointment_date)
-        self.assertEqual(
-            complaint.dispatch_deadline, complaint.date_received + timedelta(hours=2)
-        )
+        self.assertEqual(complaint.dispatch_deadline, complaint.date_received + timedelta(hours=2))
 
     def test_manager_approves_a_compensation(self):
         complaint = self._complaint("Tour Customer Jin", compensation_amount=1500.0)
