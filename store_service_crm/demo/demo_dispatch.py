@@ -46,7 +46,7 @@ def _technician(env, store):
                 ],
             }
         )
-    store.member_ids |= technician
+    # not a store member: a technician reads the complaints they are sent to
     return technician
 
 

@@ -13,9 +13,9 @@ INVOLVED_TYPES = [
 STAFF_CATEGORY_XMLID = "store_service_crm.complaint_category_staff"
 
 
-def schedule_coaching(records, person_of):
+def schedule_coaching(records, person_of, target_of=None):
     """Plan a coaching to-do about ``person_of(record)`` for the leader of each record's
-    store (complaints and return visits), once per record."""
+    store, on ``target_of(record)`` (default: the record itself), once per target."""
     activity_type = records.env.ref(
         "store_service_crm.mail_activity_type_staff_coaching", raise_if_not_found=False
     )
@@ -24,16 +24,16 @@ def schedule_coaching(records, person_of):
     for record in records:
         leader = record.team_id.user_id
         person = person_of(record)
+        target = (target_of(record) if target_of else record).sudo()
         if (
             not leader
             or not person
-            or record.sudo().activity_ids.filtered(
-                lambda a, t=activity_type: a.activity_type_id == t
-            )
+            or not target
+            or target.activity_ids.filtered(lambda a, t=activity_type: a.activity_type_id == t)
         ):
             continue
         env = record.with_context(lang=leader.lang or records.env.lang).env
-        record.sudo().activity_schedule(
+        target.activity_schedule(
             activity_type_id=activity_type.id,
             summary=env._("Coach %(person)s", person=person),
             user_id=leader.id,

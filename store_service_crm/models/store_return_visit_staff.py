@@ -1,7 +1,7 @@
 # pylint: disable=no-member
 """A return visit with a CSAT of 2 or less about a person (the complaint's staff
 involved, else the salesperson of the order) plans a coaching activity for the
-store leader."""
+store leader, on the complaint or the order (the visit itself is done)."""
 
 from odoo import models
 
@@ -16,7 +16,11 @@ class StoreReturnVisit(models.Model):
     def _after_scored(self):
         res = super()._after_scored()
         unhappy = self.filtered(lambda v: v.state == "done" and 0 < v.csat_score <= LOW_CSAT)
-        schedule_coaching(unhappy, lambda v: v._staff_involved())
+        schedule_coaching(
+            unhappy,
+            lambda v: v._staff_involved(),
+            lambda v: v.complaint_id if v.complaint_id.involved_person else v.sale_order_id,
+        )
         return res
 
     def _staff_involved(self):

@@ -558,7 +558,6 @@ KPIS = {
             "dispatch_on_time",
             "dispatch_due",
             records="dispatch_due",
-            report_field="dispatch_on_time_rate",
         ),
         Kpi(
             "return_rate",

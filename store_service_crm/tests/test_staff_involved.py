@@ -51,45 +51,32 @@ class TestStaffInvolved(ComplaintCase):
         complaint = self._complaint(involved_user_id=self.seller.id)
         self.assertFalse(self._coaching(complaint))
 
-    def test_unhappy_visit_about_a_person_plans_coaching(self):
-        complaint = self._resolved(involved_user_id=self.seller.id)
-        Visit = self.env["store.return.visit"]
-        unhappy = Visit.create(
-            {
-                "partner_id": complaint.partner_id.id,
-                "team_id": self.store.id,
-                "complaint_id": complaint.id,
-                "origin": "complaint",
-            }
+    def _visit(self, **vals):
+        return self.env["store.return.visit"].create(
+            {"partner_id": self.customer.id, "team_id": self.store.id, **vals}
         )
-        unhappy.action_done(csat_score=2)
-        activity = self._coaching(unhappy)
+
+    def test_unhappy_visit_about_a_person_plans_coaching_on_the_complaint(self):
+        complaint = self._resolved(involved_user_id=self.seller.id)
+        visit = self._visit(complaint_id=complaint.id, origin="complaint")
+        visit.action_done(csat_score=2)
+        activity = self._coaching(complaint)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.manager)
         self.assertIn("Seller Liu", activity.summary)
-        happy = Visit.create(
-            {
-                "partner_id": complaint.partner_id.id,
-                "team_id": self.store.id,
-                "complaint_id": complaint.id,
-                "origin": "complaint",
-            }
-        )
-        happy.action_done(csat_score=3)
-        self.assertFalse(self._coaching(happy))
+        self.assertFalse(visit.activity_ids, "a done visit keeps no to-do")
+
+    def test_a_visit_with_csat_3_plans_no_coaching(self):
+        complaint = self._resolved(involved_user_id=self.seller.id)
+        self._visit(complaint_id=complaint.id, origin="complaint").action_done(csat_score=3)
+        self.assertFalse(self._coaching(complaint))
 
     def test_unhappy_visit_after_a_sale_is_about_the_salesperson(self):
         self.order.user_id = self.seller
-        visit = self.env["store.return.visit"].create(
-            {
-                "partner_id": self.customer.id,
-                "team_id": self.store.id,
-                "sale_order_id": self.order.id,
-                "origin": "sale",
-            }
-        )
-        visit.action_done(csat_score=1)
-        self.assertIn("Seller Liu", self._coaching(visit).summary)
+        self._visit(sale_order_id=self.order.id, origin="sale").action_done(csat_score=1)
+        activity = self._coaching(self.order)
+        self.assertEqual(activity.user_id, self.manager)
+        self.assertIn("Seller Liu", activity.summary)
 
     def test_analysis_by_person_and_type(self):
         self._complaint(involved_user_id=self.seller.id)
