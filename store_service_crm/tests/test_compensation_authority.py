@@ -165,3 +165,17 @@ class TestCompensationAuthority(HttpCase):
         # the pending 500 does not count until approved
         self.assertAlmostEqual(kpis["compensation_amount"], 420.0)
         self.assertAlmostEqual(kpis["service_cost"], 420.0)
+
+    def test_dispatch_and_approval_figures_are_refused_over_rpc(self):
+        complaint = self._in_progress(0.0)
+        for name, value in (
+            ("dispatch_state", "done"),
+            ("date_arrived", "2026-03-02 09:30:00"),
+            ("dispatch_deadline", "2099-01-01 00:00:00"),
+            ("dispatch_escalated", True),
+            ("compensation_approval_state", "approved"),
+            ("compensation_approved_amount", 99999.0),
+        ):
+            with self.subTest(field=name):
+                self.assert_refused(self.clerk, complaint, "write", {name: value})
+                self.assert_refused(self.manager, complaint, "write", {name: value})
