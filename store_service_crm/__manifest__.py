@@ -51,6 +51,10 @@
         "views/store_preventive_action_views.xml",
         "report/store_lost_reason_report_views.xml",
         "views/tier_benefits_views.xml",
+        "security/store_complaint_dispatch_security.xml",
+        "data/store_complaint_dispatch_data.xml",
+        "views/store_complaint_dispatch_views.xml",
+        "report/store_staff_performance_report_involved_views.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

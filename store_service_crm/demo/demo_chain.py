@@ -31,6 +31,8 @@ from .demo_win_back import build_win_back_demo
 
 from .demo_tier_benefits import demo_tier_pricelists
 
+from .demo_dispatch import build_dispatch_demo
+
 SEED = 42
 MONTHS = 14  # this month and the 13 before
 DEMO_REF = "SSC-DEMO-"  # res.partner.ref of the chain's customers
@@ -442,6 +444,7 @@ class DemoChain:
         visits = self._demo_sale_visits(random.Random(SEED + 2), ctx, orders)
         self._demo_complaints(random.Random(SEED + 3), ctx, customers, orders, visits)
         build_win_back_demo(self, random.Random(SEED + 4), ctx, orders)
+        build_dispatch_demo(self.env)
         self.env["store.complaint"]._cron_escalate()
         self.env["res.partner"]._recompute_loyalty_all(full_history=True)
         return True

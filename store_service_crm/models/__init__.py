@@ -32,3 +32,9 @@ from . import store_loyalty_tier_pricelist
 from . import res_partner_tier_pricelist
 from . import sale_order_tier_benefits
 from . import store_complaint_service_cost
+from . import res_company_dispatch
+from . import res_config_settings_dispatch
+from . import store_complaint_dispatch
+from . import store_complaint_staff
+from . import store_complaint_compensation
+from . import store_return_visit_staff

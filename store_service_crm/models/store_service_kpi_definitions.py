@@ -132,6 +132,20 @@ class Sum:
     money: bool = False
 
 
+def _compensation_granted(r):
+    """The compensation that counts: nothing while a manager's approval is pending or
+    refused (the complaint cannot be resolved with it), the approved amount once
+    approved, else the amount typed (within the user's authority)."""
+    return SQL(
+        """(CASE WHEN %(state)s IN ('requested', 'refused') THEN 0.0
+                 WHEN %(state)s = 'approved' THEN %(approved)s
+                 ELSE %(compensation)s END)""",
+        state=r("compensation_approval_state"),
+        approved=r("compensation_approved_amount"),
+        compensation=r("compensation_amount"),
+    )
+
+
 def _complaint_cost(r):
     """Money a complaint cost: the compensation granted, or, once a credit note issued
     from the complaint is posted, that credit note (untaxed, company currency: the
@@ -146,7 +160,7 @@ def _complaint_cost(r):
                             THEN store_service_kpi_goods_cost(%(order)s) END, 0.0)
             + COALESCE(%(extra)s(%(id)s), 0.0))""",
         move=r("refund_move_id"),
-        compensation=r("compensation_amount"),
+        compensation=_compensation_granted(r),
         order=r("replacement_order_id"),
         extra=SQL.identifier(EXTRA_COST_FUNCTION),
         id=r("id"),
@@ -315,7 +329,7 @@ SUMS = {
         Sum(
             "compensation_amount",
             COMPLAINT,
-            value=lambda r: SQL("COALESCE(%s, 0.0)", r("compensation_amount")),
+            value=lambda r: SQL("COALESCE(%s, 0.0)", _compensation_granted(r)),
             label=_lt("Compensation"),
             money=True,
         ),
@@ -339,6 +353,30 @@ SUMS = {
                 ("replacement_order_id.state", "=", "sale"),
                 ("service_extra_cost", ">", 0),
             ],
+        ),
+        # on-site dispatch: arrivals due (arrived, or the deadline has passed)
+        Sum(
+            "dispatch_due",
+            COMPLAINT,
+            where=lambda r: SQL(
+                "(%s IS NOT NULL AND (%s IS NOT NULL OR %s < %s))",
+                r("dispatch_deadline"),
+                r("date_arrived"),
+                r("dispatch_deadline"),
+                r.now,
+            ),
+            domain=lambda d: [
+                ("dispatch_deadline", "!=", False),
+                "|",
+                ("date_arrived", "!=", False),
+                ("dispatch_deadline", "<", _now_str(d["now"])),
+            ],
+            label=_lt("On-site Arrivals Due"),
+        ),
+        Sum(
+            "dispatch_on_time",
+            COMPLAINT,
+            where=lambda r: SQL("%s <= %s", r("date_arrived"), r("dispatch_deadline")),
         ),
         # visits scheduled in the period
         Sum(
@@ -599,6 +637,20 @@ KPIS = {
             target_field="kpi_target_response",
             records="response_sla_due",
             report_field="response_on_time_rate",
+        ),
+        Kpi(
+            "dispatch_on_time_rate",
+            _lt("Technician on Site in Time"),
+            _lt("On Site"),
+            _lt(
+                "Dispatched complaints whose technician arrived before the on-site deadline "
+                "(Settings, per severity), over the dispatched complaints whose technician "
+                "arrived or whose deadline has passed."
+            ),
+            "percent",
+            "dispatch_on_time",
+            "dispatch_due",
+            records="dispatch_due",
         ),
         Kpi(
             "return_rate",

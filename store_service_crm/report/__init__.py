@@ -6,3 +6,4 @@ from . import store_repurchase_report
 from . import store_scorecard
 from . import store_lost_reason_report
 from . import store_complaint_report_preventive
+from . import store_staff_performance_report_involved

@@ -32,3 +32,7 @@ from . import test_win_back
 from . import test_preventive_action
 from . import test_win_back_rpc
 from . import test_tier_pricelist
+from . import test_dispatch
+from . import test_staff_involved
+from . import test_compensation_authority
+from . import test_tour_dispatch

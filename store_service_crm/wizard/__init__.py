@@ -1,3 +1,4 @@
 from . import store_complaint_close_wizard
 from . import store_scorecard_wizard
 from . import store_complaint_resolve_wizard
+from . import store_complaint_compensation_refuse_wizard
