@@ -45,6 +45,11 @@
         "report/store_repurchase_report_views.xml",
         "views/menus.xml",
         "data/res_users_data.xml",
+        "security/store_complaint_portal_security.xml",
+        "data/mail_template_complaint_progress_data.xml",
+        "views/store_complaint_portal_views.xml",
+        "views/portal_complaint_templates.xml",
+        "views/res_config_settings_complaint_portal_views.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",
