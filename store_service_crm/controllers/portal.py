@@ -19,8 +19,12 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.portal.controllers.portal import (  # pylint: disable=import-error
+    CustomerPortal,
+)
+from odoo.addons.portal.controllers.portal import (  # pylint: disable=import-error
+    pager as portal_pager,
+)
 
 MODEL = "store.complaint"
 NOTICES = ("sent", "confirmed", "reopened")

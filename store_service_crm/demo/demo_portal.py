@@ -41,13 +41,13 @@ def create_demo_portal_complaints(env):
     (handled | resolved).action_start()
     handled.promised_date = fields.Date.add(fields.Date.today(), days=3)
     handled.message_post(
-        body="We ordered a new door; the technician will bring it on the promised date.",
+        body=env._("We ordered a new door; the technician will bring it on the promised date."),
         author_id=handler.partner_id.id,
         message_type="comment",
         subtype_xmlid="mail.mt_comment",
     )
     handled.message_post(
-        body="Thank you. Please call me an hour before coming.",
+        body=env._("Thank you. Please call me an hour before coming."),
         author_id=partner.id,
         message_type="comment",
         subtype_xmlid="mail.mt_comment",

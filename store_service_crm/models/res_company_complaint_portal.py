@@ -6,7 +6,7 @@ PROGRESS_STEPS = ("assigned", "started", "promise", "resolved", "closed")
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     complaint_progress_assigned = fields.Boolean(
         string="Message at Assignment",

@@ -4,7 +4,7 @@ from .res_config_settings import MANAGER_GROUP
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     complaint_progress_assigned = fields.Boolean(
         related="company_id.complaint_progress_assigned", readonly=False, groups=MANAGER_GROUP

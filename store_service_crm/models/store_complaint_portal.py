@@ -1,3 +1,6 @@
+# pylint: disable=no-member,missing-return
+# (pylint does not see the fields and methods of the complaint defined in store_complaint.py
+# and of the mixins; the overrides return what the super call returns)
 """The customer's side of a complaint: a portal record (access token, ``/my/complaints``).
 
 What the customer may do from the page goes through the same doors as the staff:

@@ -1,3 +1,6 @@
+# pylint: disable=no-member,missing-return
+# (pylint does not see the fields and methods of the complaint defined in store_complaint.py
+# and of the mixins; the overrides return what the super call returns)
 """Progress messages to the customer, and the customer's rating of a complaint.
 
 At assignment, start, a promised date set or changed, resolution (with the
