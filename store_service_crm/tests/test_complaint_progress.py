@@ -13,6 +13,12 @@ from .common import ComplaintCase
 
 @tagged("post_install", "-at_install")
 class TestComplaintProgress(ComplaintCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the messages speak the customer's language: English here, whatever the database's
+        cls.customer.lang = "en_US"
+
     def _mails(self, complaint, subject):
         return complaint.message_ids.filtered(lambda m: subject in (m.subject or ""))
 
@@ -75,9 +81,11 @@ class TestComplaintRating(HttpCase):
         customer = self.env["res.partner"].create(
             {"name": "Ms. Zhang", "email": "zhang@example.com", "lang": "en_US"}
         )
+        store = self.env["crm.team"].create({"is_store": True, "name": "Rated Store"})
         complaint = self.env["store.complaint"].create(
             {
                 "partner_id": customer.id,
+                "team_id": store.id,
                 "category_id": self.env.ref(
                     "store_service_crm.complaint_category_product_quality"
                 ).id,
@@ -104,3 +112,6 @@ class TestComplaintRating(HttpCase):
         self.assertEqual(complaint.satisfaction_score, 4)
         self.assertEqual((complaint.nps_score, complaint.nps_given), (0, True))
         self.assertEqual(complaint.rating_last_value, 4)
+        today = fields.Date.context_today(complaint)  # the KPI period is in local days
+        kpis = self.env["store.service.kpi"].compute_kpis(today, today, team_ids=store.ids)
+        self.assertEqual(kpis["complaint_csat_avg"], 4, "the score lands in the KPI layer")
