@@ -7,7 +7,7 @@
     "website": "https://github.com/store-service-crm/store_service_crm",
     "author": "store_service_crm developers",
     "license": "LGPL-3",
-    "depends": ["sale_management", "contacts", "mail", "rating"],
+    "depends": ["sale_management", "contacts", "mail", "rating", "portal"],
     "data": [
         "security/store_service_security.xml",
         "security/store_service_report_security.xml",
@@ -55,6 +55,11 @@
         "data/store_complaint_dispatch_data.xml",
         "views/store_complaint_dispatch_views.xml",
         "report/store_staff_performance_report_involved_views.xml",
+        "security/store_complaint_portal_security.xml",
+        "data/mail_template_complaint_progress_data.xml",
+        "views/store_complaint_portal_views.xml",
+        "views/portal_complaint_templates.xml",
+        "views/res_config_settings_complaint_portal_views.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

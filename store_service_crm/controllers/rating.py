@@ -1,8 +1,9 @@
 """Customer self-rating of return visits on top of Odoo's ``/rate`` pages.
 
-Odoo's rating pages take 1/3/5 smileys. For ``store.return.visit`` the same
+Odoo's rating pages take 1/3/5 smileys. For ``store.return.visit`` and
+``store.complaint`` (the rating link of the resolution message) the same
 routes and the same ``rating.rating.access_token`` take a CSAT of 1-5 and an
-NPS of 0-10:
+NPS of 0-10 (the record's ``_apply_customer_rating`` stores them):
 
 * ``GET /rate/<token>/<csat>`` and ``GET /rate/<token>/submit_feedback``
   only show the form (a link crawler records nothing);
@@ -29,7 +30,7 @@ from odoo.tools.misc import get_lang
 
 from odoo.addons.rating.controllers.main import Rating  # pylint: disable=import-error
 
-RATED_MODELS = ("store.return.visit",)
+RATED_MODELS = ("store.return.visit", "store.complaint")
 
 
 class StoreServiceRating(Rating):

@@ -33,6 +33,8 @@ from .demo_tier_benefits import demo_tier_pricelists
 
 from .demo_dispatch import build_dispatch_demo
 
+from . import demo_portal
+
 SEED = 42
 MONTHS = 14  # this month and the 13 before
 DEMO_REF = "SSC-DEMO-"  # res.partner.ref of the chain's customers
@@ -447,6 +449,7 @@ class DemoChain:
         build_dispatch_demo(self.env)
         self.env["store.complaint"]._cron_escalate()
         self.env["res.partner"]._recompute_loyalty_all(full_history=True)
+        demo_portal.create_demo_portal_complaints(self.env)
         return True
 
     def _demo_xml_texts(self):

@@ -1,10 +1,14 @@
 # One module per model, named after it (see STYLE.md).
 from . import res_company
 from . import res_config_settings
+from . import res_company_complaint_portal
+from . import res_config_settings_complaint_portal
 from . import crm_team
 from . import res_users
 from . import store_complaint_category
 from . import store_complaint
+from . import store_complaint_portal
+from . import store_complaint_progress
 from . import store_loyalty_tier
 from . import store_loyalty_tier_history
 from . import res_partner

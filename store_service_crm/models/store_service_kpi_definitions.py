@@ -188,6 +188,10 @@ _SCORED = [("state", "=", "done"), ("csat_score", ">", 0)]
 _NPS = [("state", "=", "done"), ("nps_given", "=", True)]
 
 
+def _complaint_rated(r):
+    return SQL("%s > 0", r("satisfaction_score"))
+
+
 def _now_str(now):
     return fields.Datetime.to_string(now)
 
@@ -456,6 +460,21 @@ SUMS = {
             domain=lambda d: [*_CARE_DOMAIN, ("won_back", "=", True)],
             label=_lt("Customers Won Back"),
         ),
+        # the customers' own rating of their complaint's handling (the resolution
+        # message's rating link, or the verification visit's CSAT)
+        Sum(
+            "complaint_rated_count",
+            COMPLAINT,
+            where=_complaint_rated,
+            domain=lambda d: [("satisfaction_score", ">", 0)],
+            label=_lt("Rated Complaints"),
+        ),
+        Sum(
+            "complaint_csat_sum",
+            COMPLAINT,
+            where=_complaint_rated,
+            value=lambda r: r("satisfaction_score"),
+        ),
         # confirmed orders of the period (the engine's order query)
         Sum("order_count", ORDER, domain=lambda d: [], label=_lt("Confirmed Orders")),
         Sum("revenue", ORDER, label=_lt("Revenue"), money=True),
@@ -704,6 +723,19 @@ KPIS = {
             "csat_count",
             records="csat_count",
             report_field="top_box_rate",
+        ),
+        Kpi(
+            "complaint_csat_avg",
+            _lt("Complaint Handling Satisfaction (1-5)"),
+            _lt("Compl. CSAT"),
+            _lt(
+                "Average satisfaction (1-5) the customers gave the handling of their complaints: "
+                "their rating from the resolution message, or the verification visit's score."
+            ),
+            "csat",
+            "complaint_csat_sum",
+            "complaint_rated_count",
+            records="complaint_rated_count",
         ),
         Kpi(
             "complaint_rate",

@@ -36,3 +36,6 @@ from . import test_dispatch
 from . import test_staff_involved
 from . import test_compensation_authority
 from . import test_tour_dispatch
+from . import test_complaint_portal
+from . import test_complaint_progress
+from . import test_tour_portal_complaint

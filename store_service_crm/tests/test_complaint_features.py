@@ -250,7 +250,9 @@ class TestComplaintFeatures(ComplaintCase):
         complaint.action_start()
         self._resolvable(complaint).action_resolve()
         notices = complaint.message_ids.filtered(lambda m: self.customer in m.partner_ids)
-        self.assertEqual(len(notices), 2)
+        # acknowledgement, then the progress messages of assignment, start and resolution
+        # (one per step, company settings on by default: test_complaint_progress.py)
+        self.assertEqual(len(notices), 4)
 
     def test_no_mail_without_email_and_action_still_works(self):
         complaint = self._resolved(partner_id=self.customer_no_email.id)
