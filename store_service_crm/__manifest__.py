@@ -7,7 +7,7 @@
     "website": "https://github.com/store-service-crm/store_service_crm",
     "author": "store_service_crm developers",
     "license": "LGPL-3",
-    "depends": ["sale_management", "contacts", "mail", "rating"],
+    "depends": ["sale_management", "contacts", "mail", "rating", "portal"],
     "data": [
         "security/store_service_security.xml",
         "security/store_service_report_security.xml",

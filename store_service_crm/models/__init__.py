@@ -5,6 +5,7 @@ from . import crm_team
 from . import res_users
 from . import store_complaint_category
 from . import store_complaint
+from . import store_complaint_portal
 from . import store_loyalty_tier
 from . import store_loyalty_tier_history
 from . import res_partner
