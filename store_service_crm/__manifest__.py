@@ -45,6 +45,9 @@
         "report/store_repurchase_report_views.xml",
         "views/menus.xml",
         "data/res_users_data.xml",
+        "views/crm_team_public_views.xml",
+        "views/public_complaint_templates.xml",
+        "report/store_feedback_qr_templates.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

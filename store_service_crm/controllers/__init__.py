@@ -1,3 +1,4 @@
 from . import rating
 from . import rpc
 from . import scorecard_report
+from . import public_complaint

@@ -22,3 +22,7 @@ from . import store_service_kpi
 from . import store_service_kpi_dashboard
 from . import store_scorecard_log
 from . import ir_actions_report
+from . import crm_team_public
+from . import store_complaint_public
+from . import mail_thread
+from . import sale_order_feedback
