@@ -109,7 +109,7 @@ class StorePublicComplaint(http.Controller):
                 400,
             )
         ip_address = request.httprequest.remote_addr
-        if not request.env["store.public.form.hit"]._register(ip_address):
+        if not request.env["store.public.form.hit"]._register_hit(ip_address):
             return self._refused(
                 request.env._("Too many messages"),
                 request.env._(

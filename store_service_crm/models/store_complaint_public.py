@@ -155,12 +155,20 @@ class StoreComplaint(models.Model):
         if not digits:
             return Partner
         self.env["res.partner"].flush_model(["phone", "mobile", "active"])
+        # digits compared from the end: "+86 138 0013 8000" is "13800138000"
         self.env.cr.execute(
             SQL(
-                """SELECT id FROM res_partner
-                    WHERE active AND (
-                        regexp_replace(coalesce(phone, ''), '\\D', '', 'g') = %(digits)s
-                     OR regexp_replace(coalesce(mobile, ''), '\\D', '', 'g') = %(digits)s)
+                """WITH numbers AS (
+                    SELECT id, regexp_replace(coalesce(phone, ''), '\\D', '', 'g') AS digits
+                      FROM res_partner WHERE active AND phone IS NOT NULL
+                     UNION ALL
+                    SELECT id, regexp_replace(coalesce(mobile, ''), '\\D', '', 'g')
+                      FROM res_partner WHERE active AND mobile IS NOT NULL)
+                SELECT id FROM numbers
+                 WHERE length(digits) >= 6
+                   AND (right(digits, length(%(digits)s)) = %(digits)s
+                        OR right(%(digits)s, length(digits)) = digits)
+                   AND least(length(digits), length(%(digits)s)) >= 8
                  ORDER BY id LIMIT 1""",
                 digits=digits,
             )
@@ -297,7 +305,7 @@ class StorePublicFormHit(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
 
     @api.model
-    def _register(self, ip_address):
+    def _register_hit(self, ip_address):
         """Count this submission; False when the address is over its limit (the
         submission is then refused and not counted)."""
         Complaint = self.env["store.complaint"]
