@@ -30,3 +30,4 @@ from . import test_manager_screens
 from . import test_tour_manager_day
 from . import test_public_form
 from . import test_complaint_email
+from . import test_order_feedback
