@@ -25,6 +25,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
+from .demo_public import build_public_channels_demo
+
 SEED = 42
 MONTHS = 14  # this month and the 13 before
 DEMO_REF = "SSC-DEMO-"  # res.partner.ref of the chain's customers
@@ -331,6 +333,7 @@ class DemoChain:
         orders = self._demo_orders(random.Random(SEED + 1), ctx, customers)
         visits = self._demo_sale_visits(random.Random(SEED + 2), ctx, orders)
         self._demo_complaints(random.Random(SEED + 3), ctx, customers, orders, visits)
+        build_public_channels_demo(self.env, orders)
         self.env["store.complaint"]._cron_escalate()
         self.env["res.partner"]._recompute_loyalty_all(full_history=True)
         return True

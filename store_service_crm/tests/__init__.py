@@ -31,3 +31,4 @@ from . import test_tour_manager_day
 from . import test_public_form
 from . import test_complaint_email
 from . import test_order_feedback
+from . import test_tour_public_complaint
