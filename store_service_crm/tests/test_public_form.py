@@ -102,10 +102,9 @@ class TestPublicComplaintForm(HttpCase):
         self.assertEqual(complaint.category_id, self.category)
         self.assertEqual(complaint.customer_request, "A technician visit")
         self.assertTrue(complaint.resolution_deadline, "the SLA of the customer's tier applies")
-        self.assertTrue(
-            complaint.message_ids.filtered(lambda m: "we received your complaint" in (m.subject or "")),
-            "the acknowledgement mail is posted to the customer",
-        )
+        ack = complaint.message_ids.filtered(lambda m: "we received your complaint" in (m.subject or ""))
+        self.assertTrue(ack, "the acknowledgement mail is posted to the customer")
+        self.assertIn(f"/my/complaints/{complaint.id}?access_token=", ack.body, "with the tracking link")
 
     def test_phone_matches_the_contact_whatever_its_format(self):
         self._post(email="", phone="138-0013-8000 ", name="Zhang")
