@@ -22,7 +22,15 @@ from odoo.http import request
 from odoo.tools import consteq
 
 HONEYPOT = "company_website"
-FORM_FIELDS = ("name", "email", "phone", "order_ref", "category_id", "description", "customer_request")
+FORM_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "order_ref",
+    "category_id",
+    "description",
+    "customer_request",
+)
 
 
 class StorePublicComplaint(http.Controller):
@@ -65,7 +73,11 @@ class StorePublicComplaint(http.Controller):
         values = values or {}
         if order and not values:
             partner = order.partner_id
-            values = {"name": partner.name, "email": partner.email or "", "phone": partner.phone or ""}
+            values = {
+                "name": partner.name,
+                "email": partner.email or "",
+                "phone": partner.phone or "",
+            }
         return request.render(
             "store_service_crm.public_complaint_form",
             {

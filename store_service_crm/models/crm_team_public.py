@@ -1,3 +1,5 @@
+# pylint: disable=no-member
+# (pylint cannot see the mail.thread and crm.team members of the inherited models)
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -12,7 +14,7 @@ class CrmTeam(models.Model):
     it a name (an alias without a name receives nothing) and its parent is the store,
     as ``mail.alias.mixin`` does for the owner of an alias."""
 
-    _inherit = "crm.team"
+    _inherit = "crm.team"  # pylint: disable=consider-merging-classes-inherited
 
     complaint_form_published = fields.Boolean(
         string="Public Complaint Form",
@@ -25,7 +27,6 @@ class CrmTeam(models.Model):
     )
     complaint_alias_id = fields.Many2one(
         "mail.alias",
-        string="Complaint Alias",
         ondelete="restrict",
         copy=False,
         groups="base.group_user",

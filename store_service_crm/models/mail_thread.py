@@ -1,3 +1,5 @@
+# pylint: disable=no-member
+# (pylint cannot see the mail.thread and crm.team members of the inherited models)
 from odoo import api, models
 
 

@@ -1,3 +1,5 @@
+# pylint: disable=no-member
+# (pylint cannot see the fields of sale.order and account.move)
 import base64
 
 from odoo import models
@@ -11,7 +13,7 @@ class SaleOrder(models.Model):
     rate the purchase or report a problem about it. The rating of a purchase is an
     Odoo rating (``rating.rating``) on the order, one per order."""
 
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     def _store_service_feedback_enabled(self):
         self.ensure_one()
@@ -25,7 +27,8 @@ class SaleOrder(models.Model):
         self.ensure_one()
         order = self.sudo()
         order._portal_ensure_token()
-        return f"{order.get_base_url()}/store/order/{order.id}/feedback?access_token={order.access_token}"
+        path = f"/store/order/{order.id}/feedback?access_token={order.access_token}"
+        return order.get_base_url() + path
 
     def _store_service_feedback_qr(self):
         """The QR code of the order's feedback page, as a data URI for a report."""
@@ -42,7 +45,11 @@ class SaleOrder(models.Model):
             self.env["rating.rating"]
             .sudo()
             .search(
-                [("res_model", "=", "sale.order"), ("res_id", "=", self.id), ("consumed", "=", True)],
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "=", self.id),
+                    ("consumed", "=", True),
+                ],
                 limit=1,
             )
         )

@@ -1,3 +1,5 @@
+# pylint: disable=no-member
+# (pylint cannot see the mail.thread and crm.team members of the inherited models)
 import ast
 import logging
 import re
@@ -98,8 +100,10 @@ class StoreComplaint(models.Model):
         except (TypeError, ValueError):
             category_id = 0
         company = team.company_id or self.env.company
-        category = self.env["store.complaint.category"].sudo().search(
-            [("id", "=", category_id), ("company_id", "in", [False, company.id])], limit=1
+        category = (
+            self.env["store.complaint.category"]
+            .sudo()
+            .search([("id", "=", category_id), ("company_id", "in", [False, company.id])], limit=1)
         )
         if not category:
             raise UserError(self.env._("Please choose what your complaint is about."))

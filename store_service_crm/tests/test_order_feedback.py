@@ -80,14 +80,18 @@ class TestOrderFeedback(HttpCase):
     def test_post_rates_the_purchase_once(self):
         csrf = self._csrf(self.url_open(self.url, timeout=30).text)
         response = self.url_open(
-            self.url, data={"csrf_token": csrf, "score": "4", "feedback": "Quick delivery"}, timeout=30
+            self.url,
+            data={"csrf_token": csrf, "score": "4", "feedback": "Quick delivery"},
+            timeout=30,
         )
         self.assertEqual(response.status_code, 200)
         rating = self._rating()
         self.assertEqual(rating.rating, 4)
         self.assertEqual(rating.partner_id, self.customer)
         self.assertEqual(rating.feedback, "Quick delivery")
-        self.assertTrue(self.order.message_ids.filtered(lambda m: "rated this purchase 4/5" in m.body))
+        self.assertTrue(
+            self.order.message_ids.filtered(lambda m: "rated this purchase 4/5" in m.body)
+        )
         before = table_checksums(self.env, TABLES)
         second = self.url_open(self.url, data={"csrf_token": csrf, "score": "1"}, timeout=30)
         self.assertEqual(second.status_code, 409)

@@ -102,9 +102,13 @@ class TestPublicComplaintForm(HttpCase):
         self.assertEqual(complaint.category_id, self.category)
         self.assertEqual(complaint.customer_request, "A technician visit")
         self.assertTrue(complaint.resolution_deadline, "the SLA of the customer's tier applies")
-        ack = complaint.message_ids.filtered(lambda m: "we received your complaint" in (m.subject or ""))
+        ack = complaint.message_ids.filtered(
+            lambda m: "we received your complaint" in (m.subject or "")
+        )
         self.assertTrue(ack, "the acknowledgement mail is posted to the customer")
-        self.assertIn(f"/my/complaints/{complaint.id}?access_token=", ack.body, "with the tracking link")
+        self.assertIn(
+            f"/my/complaints/{complaint.id}?access_token=", ack.body, "with the tracking link"
+        )
 
     def test_phone_matches_the_contact_whatever_its_format(self):
         self._post(email="", phone="138-0013-8000 ", name="Zhang")
@@ -166,7 +170,9 @@ class TestPublicComplaintForm(HttpCase):
         self.assertEqual(len(self._complaints()), 1)
 
     def test_oversized_or_executable_upload_changes_nothing(self):
-        self.env["ir.config_parameter"].sudo().set_param("store_service_crm.public_form_max_file_mb", 1)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "store_service_crm.public_form_max_file_mb", 1
+        )
         csrf = self._csrf()
         before = table_checksums(self.env, TABLES)
         big = PNG + b"\0" * (1024 * 1024 + 10)
