@@ -29,8 +29,8 @@ class TestComplaintEmail(MailCommon):
                 "member_ids": [(4, cls.handler.id)],
             }
         )
-        cls.store.complaint_alias_name = "complaints-riverside"
-        cls.alias_email = f"complaints-riverside@{cls.alias_domain}"
+        cls.store.complaint_alias_name = "ssc-test-complaints"
+        cls.alias_email = f"ssc-test-complaints@{cls.alias_domain}"
         cls.customer = cls.env["res.partner"].create(
             {"name": "Ms. Zhang", "email": "zhang.wei@example.com", "lang": "en_US"}
         )

@@ -7,7 +7,7 @@ import re
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from .common import table_checksums
+from .common import english_frontend, table_checksums
 
 TABLES = ("rating_rating", "store_complaint", "mail_message", "res_partner")
 
@@ -18,6 +18,7 @@ class TestOrderFeedback(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["ir.config_parameter"].sudo().set_param("store_service_crm.public_form_limit", 50)
+        english_frontend(cls.env)
         cls.store = cls.env["crm.team"].create(
             {"name": "Riverside Store", "is_store": True, "complaint_form_published": True}
         )

@@ -9,7 +9,7 @@ import re
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from .common import table_checksums
+from .common import english_frontend, table_checksums
 
 TABLES = ("store_complaint", "res_partner", "ir_attachment", "mail_message")
 PNG = base64.b64decode(
@@ -23,6 +23,7 @@ class TestPublicComplaintForm(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["ir.config_parameter"].sudo().set_param("store_service_crm.public_form_limit", 50)
+        english_frontend(cls.env)
         cls.store = cls.env["crm.team"].create(
             {"name": "Riverside Store", "is_store": True, "complaint_form_published": True}
         )
