@@ -60,6 +60,9 @@
         "views/store_complaint_portal_views.xml",
         "views/portal_complaint_templates.xml",
         "views/res_config_settings_complaint_portal_views.xml",
+        "views/crm_team_public_views.xml",
+        "views/public_complaint_templates.xml",
+        "report/store_feedback_qr_templates.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

@@ -2,3 +2,4 @@ from . import rating
 from . import rpc
 from . import scorecard_report
 from . import portal
+from . import public_complaint

@@ -35,6 +35,8 @@ from .demo_dispatch import build_dispatch_demo
 
 from . import demo_portal
 
+from .demo_public import build_public_channels_demo
+
 SEED = 42
 MONTHS = 14  # this month and the 13 before
 DEMO_REF = "SSC-DEMO-"  # res.partner.ref of the chain's customers
@@ -447,6 +449,7 @@ class DemoChain:
         self._demo_complaints(random.Random(SEED + 3), ctx, customers, orders, visits)
         build_win_back_demo(self, random.Random(SEED + 4), ctx, orders)
         build_dispatch_demo(self.env)
+        build_public_channels_demo(self.env, orders)
         self.env["store.complaint"]._cron_escalate()
         self.env["res.partner"]._recompute_loyalty_all(full_history=True)
         demo_portal.create_demo_portal_complaints(self.env)

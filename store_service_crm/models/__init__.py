@@ -42,3 +42,7 @@ from . import store_complaint_dispatch
 from . import store_complaint_staff
 from . import store_complaint_compensation
 from . import store_return_visit_staff
+from . import crm_team_public
+from . import store_complaint_public
+from . import mail_thread
+from . import sale_order_feedback

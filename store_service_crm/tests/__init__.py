@@ -39,3 +39,7 @@ from . import test_tour_dispatch
 from . import test_complaint_portal
 from . import test_complaint_progress
 from . import test_tour_portal_complaint
+from . import test_public_form
+from . import test_complaint_email
+from . import test_order_feedback
+from . import test_tour_public_complaint

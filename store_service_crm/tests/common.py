@@ -292,3 +292,12 @@ class VisitCase(TransactionCase):
 
     def _visits(self, **domain):
         return self.Visit.search([(key, "=", value) for key, value in domain.items()])
+
+
+def english_frontend(env):
+    """Public pages in English, whatever the database's default language: a visitor
+    without a session gets the default language of contacts (the demo database's is
+    Chinese), so the tests that read the pages' texts make it English."""
+    env["res.lang"]._activate_lang("en_US")
+    env["ir.default"].set("res.partner", "lang", "en_US")
+    env["store.public.form.hit"].search([]).unlink()  # the rate limit starts afresh
