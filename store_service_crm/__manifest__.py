@@ -45,6 +45,11 @@
         "report/store_repurchase_report_views.xml",
         "views/menus.xml",
         "data/res_users_data.xml",
+        "data/store_care_data.xml",
+        "security/store_care_security.xml",
+        "data/store_care_rule_data.xml",
+        "views/store_care_views.xml",
+        "report/store_product_defect_report_views.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

@@ -25,6 +25,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
+from .demo_care import create_demo_care
+
 SEED = 42
 MONTHS = 14  # this month and the 13 before
 DEMO_REF = "SSC-DEMO-"  # res.partner.ref of the chain's customers
@@ -333,6 +335,7 @@ class DemoChain:
         self._demo_complaints(random.Random(SEED + 3), ctx, customers, orders, visits)
         self.env["store.complaint"]._cron_escalate()
         self.env["res.partner"]._recompute_loyalty_all(full_history=True)
+        create_demo_care(self.env, ctx)
         return True
 
     # ------------------------------------------------------------------

@@ -4,3 +4,4 @@ from . import store_return_visit_report
 from . import store_staff_performance_report
 from . import store_repurchase_report
 from . import store_scorecard
+from . import store_product_defect_report
