@@ -58,6 +58,9 @@ class StoreProductDefectReport(models.Model):
 
     @property
     def _table_query(self):
+        # the view reads the settings, orders and complaints: pending writes first
+        for model in ("res.company", "sale.order", "sale.order.line", "store.complaint"):
+            self.env[model].flush_model()
         return self._query_defect()
 
     # ------------------------------------------------------------------
@@ -114,11 +117,12 @@ class StoreProductDefectReport(models.Model):
     @api.model
     def _query_defect(self):
         keys = SQL(", ").join(SQL.identifier(key) for key in self._defect_keys())
+        src_keys = SQL(", ").join(SQL.identifier("src", key) for key in self._defect_keys())
         rate = SQL("COALESCE(c.complaints, 0)::numeric / NULLIF(s.units, 0)")
         eligible = SQL("COALESCE(s.units, 0) >= rc.defect_min_units")
         return SQL(
             """
-            SELECT row_number() OVER (ORDER BY %(keys)s) AS id, src.*,
+            SELECT row_number() OVER (ORDER BY %(src_keys)s) AS id, src.*,
                    pp.product_tmpl_id, pt.categ_id
               FROM (SELECT %(keys)s,
                            COALESCE(s.units, 0) AS units_sold,
@@ -133,6 +137,7 @@ class StoreProductDefectReport(models.Model):
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
             """,
             keys=keys,
+            src_keys=src_keys,
             rate=rate,
             eligible=eligible,
             sold=self._sold_defect(),
@@ -152,6 +157,7 @@ class StoreProductDefectReport(models.Model):
         :return: the products alarmed by this run
         """
         Product = self.env["product.product"].sudo().with_context(active_test=False)
+        self.invalidate_model()
         rows = self.sudo().search([("over_threshold", "=", True)])
         over = rows.product_id
         rearmed = Product.search(

@@ -28,3 +28,5 @@ from . import test_tour_customer_rating
 from . import test_reader_language
 from . import test_manager_screens
 from . import test_tour_manager_day
+from . import test_care_programmes
+from . import test_product_defect
