@@ -33,7 +33,7 @@ class StoreProductDefectReport(models.Model):
     _name = "store.product.defect.report"
     _description = "Product Defect Rate"
     _auto = False
-    _order = "eligible desc, defect_rate desc, complaint_count desc, product_id"
+    _order = "eligible desc, defect_rate desc nulls last, complaint_count desc, product_id"
     _rec_name = "product_id"
 
     product_id = fields.Many2one("product.product", string="Product", readonly=True)
@@ -189,22 +189,27 @@ class StoreProductDefectReport(models.Model):
         # the to-do in the assignee's language
         lang_env = self.with_context(lang=(user or self.env.user).lang).env
         product = self.product_id.with_env(lang_env).sudo()
+        rate = "%.1f %%" % (self.defect_rate * 100)
+        threshold = "%.1f %%" % (company.defect_threshold * 100)
+        units = "%g" % self.units_sold
+        summary = lang_env._(
+            "Defect rate %(rate)s: %(complaints)s complaints for %(units)s units",
+            rate=rate,
+            complaints=self.complaint_count,
+            units=units,
+        )
+        note = lang_env._(
+            "The complaint rate of %(product)s over the last %(days)s days crossed the "
+            "threshold of %(threshold)s across all stores: check the product or the "
+            "supplier, and the complaints about it.",
+            product=product.display_name,
+            days=company.defect_window_days,
+            threshold=threshold,
+        )
         product.activity_schedule(
             activity_type_id=activity_type.id,
-            summary=lang_env._(
-                "Defect rate %(rate)s: %(complaints)s complaints for %(units)s units",
-                rate=f"{self.defect_rate * 100:.1f} %",
-                complaints=self.complaint_count,
-                units=f"{self.units_sold:g}",
-            ),
-            note=lang_env._(
-                "The complaint rate of %(product)s over the last %(days)s days crossed the "
-                "threshold of %(threshold)s across all stores: check the product or the "
-                "supplier, and the complaints about it.",
-                product=product.display_name,
-                days=company.defect_window_days,
-                threshold=f"{company.defect_threshold * 100:.1f} %",
-            ),
+            summary=summary,
+            note=note,
             user_id=(user or self.env.ref("base.user_admin")).id,
         )
 
