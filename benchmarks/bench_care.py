@@ -45,9 +45,7 @@ def _cleanup(env):
         )
     )
     cr.execute(
-        SQL(
-            "DELETE FROM store_return_visit_rule WHERE name->>'en_US' LIKE %s", f"{RULE_PREFIX}%"
-        )
+        SQL("DELETE FROM store_return_visit_rule WHERE name->>'en_US' LIKE %s", f"{RULE_PREFIX}%")
     )
     env.invalidate_all()
 
@@ -159,17 +157,22 @@ def run(ctx):
             target=f"<= {target:.0f} s",
             ok=first <= target and visits == customers and partners == customers,
             notes=[
-                f"{visits:,} visits ({planned:,} planned) for {partners:,} customers over "
-                f"{days} days (about {visits / max(days, 1):,.0f} a day), {activities:,} to-dos; "
-                "committed batches of 20 000"
+                (
+                    f"{visits:,} visits ({planned:,} planned) for {partners:,} customers over "
+                    f"{days} days (about {visits / max(days, 1):,.0f} a day), "
+                    f"{activities:,} to-dos; committed batches of 20 000"
+                )
             ],
         ),
         Row(
             job="greeting of every customer on one day (merging)",
             ours=fs(greet_time),
             notes=[
-                f"{all_visits - visits:,} greetings, {merged:,} merged into the check of the "
-                f"same day (one call); planned calls {all_planned:,}, to-dos {all_activities:,}"
+                (
+                    f"{all_visits - visits:,} greetings, {merged:,} merged into the check of "
+                    f"the same day (one call); planned calls {all_planned:,}, "
+                    f"to-dos {all_activities:,}"
+                )
             ],
         ),
         Row(

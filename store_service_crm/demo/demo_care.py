@@ -55,7 +55,9 @@ def create_demo_care(env, ctx):
             "channel": "phone",
             "assign_to": "salesperson",
             "company_id": False,
-            "value_class_ids": [Command.set(env.ref("store_service_crm.customer_value_class_a").ids)],
+            "value_class_ids": [
+                Command.set(env.ref("store_service_crm.customer_value_class_a").ids)
+            ],
             "greeting_date_ids": [Command.set(greeting_date.ids)],
         }
     )

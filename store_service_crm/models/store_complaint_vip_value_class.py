@@ -12,7 +12,6 @@ class StoreComplaint(models.Model):
             company = complaint.company_id or self.env.company
             value_class = complaint.partner_id.commercial_partner_id.customer_value_class
             complaint.is_vip = bool(
-                value_class
-                and value_class in company.complaint_vip_value_class_ids.mapped("code")
+                value_class and value_class in company.complaint_vip_value_class_ids.mapped("code")
             )
         return res

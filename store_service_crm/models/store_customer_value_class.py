@@ -12,9 +12,9 @@ class StoreCustomerValueClass(models.Model):
     _rec_name = "code"
 
     code = fields.Selection(
-        selection=lambda self: self.env["res.partner"]
-        ._fields["customer_value_class"]
-        ._description_selection(self.env),
+        selection=lambda self: (
+            self.env["res.partner"]._fields["customer_value_class"]._description_selection(self.env)
+        ),
         required=True,
     )
 

@@ -22,7 +22,9 @@ class StoreGreetingDate(models.Model):
     active = fields.Boolean(default=True)
     month = fields.Integer(required=True, default=1)
     day = fields.Integer(required=True, default=1)
-    year = fields.Integer(help="Only in this year (a festival of the lunar calendar); 0: every year.")
+    year = fields.Integer(
+        help="Only in this year (a festival of the lunar calendar); 0: every year."
+    )
 
     @api.constrains("name")
     def _check_name(self):

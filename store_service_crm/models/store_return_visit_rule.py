@@ -282,13 +282,13 @@ class StoreReturnVisitRule(models.Model):
             while True:
                 ids = rule._insert_visits(select, batch_size)
                 if ids:
+                    # let the planner see the new rows, or the same-day merge below and
+                    # the anti-join of the next batch or rule (or of the next run) may
+                    # scan a table it believes empty, once per row
+                    self.env.cr.execute("ANALYZE store_return_visit")
                     # one call per customer and day: same-day visits of several rules merge
                     kept = visit_model._merge_same_day_visits(ids, batch=True)
                     visit_model._create_visit_activities(kept)
-                if len(ids) == batch_size:
-                    # more batches follow: let the planner see the new rows, or the
-                    # anti-join of the next batch may scan a table it believes empty
-                    self.env.cr.execute("ANALYZE store_return_visit")
                 done += len(ids)
                 if return_records:
                     created_ids.extend(ids)

@@ -129,26 +129,31 @@ class StoreReturnVisitRule(models.Model):
         )
 
     def _care_assignee_sql(self):
+        """Assignee and store of a care call: the customer's salesperson, else the
+        salesperson of their last confirmed order; the store of that order, else the
+        salesperson's team."""
         return SQL(
-            """%(user)s AS user_id, su.sale_team_id AS team_id,
+            """%(user)s AS user_id, COALESCE(last.team_id, su.sale_team_id) AS team_id,
                COALESCE(p.company_id, %(company)s) AS company_id""",
-            user=self._assignee_sql(SQL("p.user_id"), SQL("team.user_id")),
+            user=self._assignee_sql(SQL("COALESCE(p.user_id, last.user_id)"), SQL("team.user_id")),
             company=(self.company_id or self.env.company).id,
         )
 
     def _care_joins_sql(self):
         return SQL(
-            """LEFT JOIN res_users su ON su.id = p.user_id
-               LEFT JOIN crm_team team ON team.id = su.sale_team_id"""
+            """LEFT JOIN LATERAL (
+                   SELECT so.user_id, so.team_id FROM sale_order so
+                    WHERE so.partner_id = p.id AND so.state = 'sale'
+                    ORDER BY so.date_order DESC, so.id DESC LIMIT 1) AS last ON TRUE
+               LEFT JOIN res_users su ON su.id = COALESCE(p.user_id, last.user_id)
+               LEFT JOIN crm_team team ON team.id = COALESCE(last.team_id, su.sale_team_id)"""
         )
 
     def _source_query_care_check(self, today, source_ids):
         interval = max(self.interval_days, 1)
         # the cycles that can hold a check within [today, today + horizon]
         first = ((today - fields.Date.to_date(CARE_EPOCH)).days - interval) // interval
-        last = (
-            (today - fields.Date.to_date(CARE_EPOCH)).days + self.horizon_days
-        ) // interval + 1
+        last = ((today - fields.Date.to_date(CARE_EPOCH)).days + self.horizon_days) // interval + 1
         inner = SQL(
             """SELECT %(columns)s, k.cycle AS period_key,
                       (%(epoch)s::date + k.cycle * %(interval)s + mod(p.id, %(interval)s)

@@ -189,9 +189,9 @@ class StoreProductDefectReport(models.Model):
         # the to-do in the assignee's language
         lang_env = self.with_context(lang=(user or self.env.user).lang).env
         product = self.product_id.with_env(lang_env).sudo()
-        rate = "%.1f %%" % (self.defect_rate * 100)
-        threshold = "%.1f %%" % (company.defect_threshold * 100)
-        units = "%g" % self.units_sold
+        rate = f"{self.defect_rate * 100:.1f} %"
+        threshold = f"{company.defect_threshold * 100:.1f} %"
+        units = f"{self.units_sold:g}"
         summary = lang_env._(
             "Defect rate %(rate)s: %(complaints)s complaints for %(units)s units",
             rate=rate,

@@ -97,6 +97,15 @@ class TestCareProgrammes(VisitCase):
         days = {self._visits(partner_id=c.id).scheduled_date for c in customers}
         self.assertEqual(len(days), 5)
 
+    def test_care_call_goes_to_the_salesperson_of_the_last_order(self):
+        rule = self._care_rule()
+        customer = self._customer("No salesperson", user_id=False)
+        self._order(partner=customer, user=self.manager, days_ago=30)
+        rule.generate_visits()
+        visit = self._visits(rule_id=rule.id, partner_id=customer.id)
+        self.assertEqual(visit.user_id, self.manager)
+        self.assertEqual(visit.team_id, self.store, "the store of the last order")
+
     def test_care_check_rerun_creates_nothing(self):
         rule = self._care_rule()
         self._customer("Customer A")
@@ -222,7 +231,10 @@ class TestCareProgrammes(VisitCase):
         second_planned = self._visits(partner_id=second.id, state="planned")
         self.assertEqual(len(second_planned), 1)
         self.assertEqual(
-            self.Visit.search([("merged_into_id", "!=", False)]).merged_into_id, second_planned
+            self.Visit.search(
+                [("merged_into_id", "!=", False), ("partner_id", "in", (first | second).ids)]
+            ).merged_into_id,
+            second_planned,
         )
 
     def test_purchase_follow_up_absorbs_a_greeting_of_the_same_day(self):

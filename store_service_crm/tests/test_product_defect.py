@@ -196,9 +196,7 @@ class TestProductDefect(ComplaintCase):
         self.assertEqual(len(alarms), 1)
         self.assertEqual(alarms[0]["complaint_count"], 3)
         self.assertEqual(alarms[0]["defect_rate_display"], "7.5 %")
-        self.assertNotIn(
-            self.heater.id, [row["product_id"] for row in data["defect_alarms"]]
-        )
+        self.assertNotIn(self.heater.id, [row["product_id"] for row in data["defect_alarms"]])
 
     def test_store_clerk_does_not_see_the_chain_wide_report(self):
         today = fields.Date.context_today(self.Report)
