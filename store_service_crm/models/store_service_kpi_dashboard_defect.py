@@ -7,15 +7,18 @@ class StoreServiceKpi(models.AbstractModel):
     _inherit = "store.service.kpi"
 
     @api.model
-    def get_dashboard_data(self, date_from, date_to, team_ids=None):
-        """Also ``defect_alarms``: the products whose complaint rate is over the defect
-        threshold now (rolling window, all stores; see store.product.defect.report),
-        worst first, for the users who may read the defect report (managers)."""
-        data = super().get_dashboard_data(date_from, date_to, team_ids=team_ids)
+    def get_defect_alarms(self, limit=10):
+        """The dashboard's product defect alarm: the products whose complaint rate is
+        over the defect threshold now (rolling window, all stores; see
+        store.product.defect.report), worst first; empty for the users who may not
+        read the defect report (store users). Its own call, loaded once by the
+        dashboard: the alarm does not depend on the period or the stores shown.
+
+        :return: list of dicts (product, units sold, complaints, rate and their displays)
+        """
         fmt = KpiFormat(self.env)
-        rows = self.env["store.product.defect.report"]._dashboard_defect_alarms()
+        rows = self.env["store.product.defect.report"]._dashboard_defect_alarms(limit=limit)
         for row in rows:
             row["defect_rate_display"] = fmt("percent", row["defect_rate"])
             row["units_display"] = fmt.number(row["units_sold"], 0)
-        data["defect_alarms"] = rows
-        return data
+        return rows

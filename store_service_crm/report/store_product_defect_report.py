@@ -46,7 +46,7 @@ class StoreProductDefectReport(models.Model):
         string="Defect Rate",
         readonly=True,
         aggregator=None,
-        digits=(16, 4),
+        digits=(16, 3),
         help="Complaints per unit sold over the window.",
     )
     eligible = fields.Boolean(
@@ -224,7 +224,6 @@ class StoreProductDefectReport(models.Model):
                 "id": row.id,
                 "product_id": row.product_id.id,
                 "product": row.product_id.display_name,
-                "company": row.company_id.name,
                 "units_sold": row.units_sold,
                 "complaint_count": row.complaint_count,
                 "defect_rate": row.defect_rate,
