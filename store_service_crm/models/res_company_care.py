@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 class ResCompany(models.Model):
     """Settings of issue 19 (care programmes, product defect alarm)."""
 
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     complaint_vip_value_class_ids = fields.Many2many(
         "store.customer.value.class",

@@ -4,7 +4,7 @@ MANAGER_GROUP = "store_service_crm.group_store_service_manager"
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     complaint_vip_value_class_ids = fields.Many2many(
         related="company_id.complaint_vip_value_class_ids", readonly=False, groups=MANAGER_GROUP

@@ -1,3 +1,5 @@
+# The model's fields and helpers come through _inherit, which pylint cannot follow.
+# pylint: disable=no-member
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL

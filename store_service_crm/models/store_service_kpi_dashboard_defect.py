@@ -4,7 +4,7 @@ from .store_service_kpi_definitions import KpiFormat
 
 
 class StoreServiceKpi(models.AbstractModel):
-    _inherit = "store.service.kpi"
+    _inherit = "store.service.kpi"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def get_defect_alarms(self, limit=10):

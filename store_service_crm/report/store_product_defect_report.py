@@ -36,14 +36,13 @@ class StoreProductDefectReport(models.Model):
     _order = "eligible desc, defect_rate desc nulls last, complaint_count desc, product_id"
     _rec_name = "product_id"
 
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Product Template", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    units_sold = fields.Float(string="Units Sold", readonly=True, digits="Product Unit of Measure")
+    units_sold = fields.Float(readonly=True, digits="Product Unit of Measure")
     complaint_count = fields.Integer(string="Complaints", readonly=True)
     defect_rate = fields.Float(
-        string="Defect Rate",
         readonly=True,
         aggregator=None,
         digits=(16, 3),

@@ -1,3 +1,5 @@
+# pylint: disable=unsubscriptable-object
+# (pylint cannot infer TransactionCase.env in setUpClass)
 from datetime import timedelta
 
 from freezegun import freeze_time
