@@ -6,6 +6,10 @@ from odoo.tools import SQL
 # Which visit of a customer's day stays when several rules plan one: the first origin
 # of this list (a complaint to verify before a purchase follow-up, before a greeting).
 MERGE_PRIORITY = ("complaint", "sale", "maintenance", "care", "greeting", "birthday")
+# The visits that may be merged into another call: the customer-keyed ones. A purchase
+# follow-up or a complaint verification is about its own order or complaint (a complaint
+# is closed on its own verification): it absorbs the others and is never merged away.
+MERGEABLE_ORIGINS = ("maintenance", "care", "greeting", "birthday")
 
 
 class StoreReturnVisit(models.Model):
@@ -71,7 +75,7 @@ class StoreReturnVisit(models.Model):
                     SELECT DISTINCT partner_id, scheduled_date FROM store_return_visit
                      WHERE id = ANY(%(ids)s) AND state = 'planned' AND rule_id IS NOT NULL
                 ), ranked AS (
-                    SELECT v.id, first_value(v.id) OVER (
+                    SELECT v.id, v.origin, first_value(v.id) OVER (
                                PARTITION BY v.partner_id, v.scheduled_date
                                ORDER BY %(priority)s, v.id) AS keep_id
                       FROM store_return_visit v
@@ -80,9 +84,10 @@ class StoreReturnVisit(models.Model):
                      WHERE v.state = 'planned' AND v.rule_id IS NOT NULL
                        AND v.merged_into_id IS NULL AND v.care_visit IS NOT TRUE
                 )
-                SELECT id, keep_id FROM ranked WHERE id <> keep_id
+                SELECT id, keep_id FROM ranked WHERE id <> keep_id AND origin IN %(mergeable)s
                 """,
                 ids=list(visit_ids),
+                mergeable=MERGEABLE_ORIGINS,
                 priority=priority,
             )
         )

@@ -254,6 +254,15 @@ class TestCareProgrammes(VisitCase):
         self.assertFalse(greeting_visit.activity_ids)
         self.assertEqual(sale_visit.visit_reasons, "Call after purchase, Anniversary greeting")
 
+    def test_two_purchase_follow_ups_of_one_day_stay_two_calls(self):
+        self._rule(delay_days=3)
+        customer = self._customer("Buyer")
+        first = self._order(partner=customer)
+        second = self._order(partner=customer)
+        visits = self._visits(partner_id=customer.id)
+        self.assertEqual(visits.sale_order_id, first | second)
+        self.assertEqual(set(visits.mapped("state")), {"planned"})
+
     def test_merged_into_is_a_workflow_field(self):
         care = self._care_rule()
         customer = self._customer("Both")
