@@ -45,6 +45,7 @@ JOBS = {
     "loyalty": "bench_loyalty",
     "visits": "bench_visits",
     "kpi": "bench_kpi",
+    "care": "bench_care",
 }
 
 

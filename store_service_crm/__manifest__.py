@@ -63,6 +63,11 @@
         "views/crm_team_public_views.xml",
         "views/public_complaint_templates.xml",
         "report/store_feedback_qr_templates.xml",
+        "data/store_care_data.xml",
+        "security/store_care_security.xml",
+        "data/store_care_rule_data.xml",
+        "views/store_care_views.xml",
+        "report/store_product_defect_report_views.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

@@ -37,6 +37,8 @@ from . import demo_portal
 
 from .demo_public import build_public_channels_demo
 
+from .demo_care import create_demo_care
+
 SEED = 42
 MONTHS = 14  # this month and the 13 before
 DEMO_REF = "SSC-DEMO-"  # res.partner.ref of the chain's customers
@@ -453,6 +455,7 @@ class DemoChain:
         self.env["store.complaint"]._cron_escalate()
         self.env["res.partner"]._recompute_loyalty_all(full_history=True)
         demo_portal.create_demo_portal_complaints(self.env)
+        create_demo_care(self.env, ctx)
         return True
 
     def _demo_xml_texts(self):

@@ -46,3 +46,12 @@ from . import crm_team_public
 from . import store_complaint_public
 from . import mail_thread
 from . import sale_order_feedback
+from . import store_customer_value_class
+from . import store_greeting_date
+from . import store_return_visit_rule_care
+from . import store_return_visit_care
+from . import product_product
+from . import res_company_care
+from . import res_config_settings_care
+from . import store_complaint_vip_value_class
+from . import store_service_kpi_dashboard_defect

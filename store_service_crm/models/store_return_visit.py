@@ -19,6 +19,7 @@ VISIT_WORKFLOW_FIELDS = {
     "rule_id",
     "source_id",
     "period_key",
+    "merged_into_id",
 }
 # What the customer said: recorded by ``action_done()`` (or the customer's rating
 # link), frozen once the visit is done; a manager may correct it (tracked).

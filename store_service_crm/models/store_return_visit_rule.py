@@ -28,6 +28,8 @@ TRIGGER_ORIGIN = {
     "complaint_resolved": "complaint",
     "birthday": "birthday",
     "periodic": "maintenance",
+    "care_check": "care",
+    "greeting": "greeting",
 }
 
 
@@ -271,18 +273,22 @@ class StoreReturnVisitRule(models.Model):
         if source_ids is not None:
             # a few sources (an order confirmed, a complaint resolved): through the ORM
             for rule, select in todo:
-                created_ids.extend(rule._create_visits(select).ids)
+                created = rule._create_visits(select)
+                visit_model._merge_same_day_visits(created.ids)
+                created_ids.extend(created.exists().ids)
             return visit_model.browse(created_ids) if return_records else len(created_ids)
         for rule, select in todo:
             remaining = None
             while True:
                 ids = rule._insert_visits(select, batch_size)
                 if ids:
-                    visit_model._create_visit_activities(ids)
-                if len(ids) == batch_size:
-                    # more batches follow: let the planner see the new rows, or the
-                    # anti-join of the next batch may scan a table it believes empty
+                    # let the planner see the new rows, or the same-day merge below and
+                    # the anti-join of the next batch or rule (or of the next run) may
+                    # scan a table it believes empty, once per row
                     self.env.cr.execute("ANALYZE store_return_visit")
+                    # one call per customer and day: same-day visits of several rules merge
+                    kept = visit_model._merge_same_day_visits(ids, batch=True)
+                    visit_model._create_visit_activities(kept)
                 done += len(ids)
                 if return_records:
                     created_ids.extend(ids)

@@ -7,3 +7,4 @@ from . import store_scorecard
 from . import store_lost_reason_report
 from . import store_complaint_report_preventive
 from . import store_staff_performance_report_involved
+from . import store_product_defect_report

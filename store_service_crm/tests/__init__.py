@@ -43,3 +43,5 @@ from . import test_public_form
 from . import test_complaint_email
 from . import test_order_feedback
 from . import test_tour_public_complaint
+from . import test_care_programmes
+from . import test_product_defect

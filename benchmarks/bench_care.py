@@ -1,0 +1,190 @@
+"""Care programmes: a quarterly check of every customer, a greeting, and the no-op rerun.
+
+Rows produced (same run, same data):
+
+* the quarterly check (``care_check`` rule, every 90 days, planned 89 days ahead:
+  every customer of the data set gets its call of this quarter, on a day of its
+  own) through the cron's path (``_generate(commit=True)``: committed batches of
+  20 000, a to-do per visit): target <= 60 s per 100 k customers;
+* a greeting of every customer on one date, generated after it: about 1/90 of the
+  customers have their check that day, and those two calls merge into one;
+* the second run of both rules, which must create nothing: target <= 5 % of the
+  first.
+
+The customers are the data set's commercial partners; the job marks those without
+a lifecycle "active" first (untimed), as the loyalty job would for buyers. With
+``--reuse`` the previous run's rules and visits are removed first.
+"""
+
+from datetime import timedelta
+
+from common import Row, now, ratio_at_most, vacuum_analyze
+from common import fmt_seconds as fs
+
+from odoo import fields
+from odoo.tools import SQL
+
+TARGET_SECONDS_PER_100K = 60.0
+TARGET_NOOP_RATIO = 0.05
+RULE_PREFIX = "BENCH care"
+
+
+def _cleanup(env):
+    cr = env.cr
+    cr.execute(
+        SQL(
+            """
+            WITH gone AS (
+                DELETE FROM store_return_visit v USING store_return_visit_rule r
+                 WHERE r.id = v.rule_id AND r.name->>'en_US' LIKE %(prefix)s
+             RETURNING v.id)
+            DELETE FROM mail_activity a USING gone
+             WHERE a.res_model = 'store.return.visit' AND a.res_id = gone.id
+            """,
+            prefix=f"{RULE_PREFIX}%",
+        )
+    )
+    cr.execute(
+        SQL("DELETE FROM store_return_visit_rule WHERE name->>'en_US' LIKE %s", f"{RULE_PREFIX}%")
+    )
+    env.invalidate_all()
+
+
+def _prepare_customers(cr):
+    cr.execute(
+        """UPDATE res_partner SET customer_lifecycle = 'active'
+            WHERE ref LIKE 'BENCH-%' AND id = commercial_partner_id
+              AND customer_lifecycle IS NULL"""
+    )
+    cr.execute(
+        """SELECT count(*) FROM res_partner
+            WHERE active AND id = commercial_partner_id
+              AND customer_lifecycle IN ('new', 'active', 'at_risk')"""
+    )
+    return cr.fetchone()[0]
+
+
+def _count(cr, rule_ids):
+    cr.execute(
+        SQL(
+            """SELECT count(*), count(*) FILTER (WHERE state = 'planned'),
+                      count(*) FILTER (WHERE merged_into_id IS NOT NULL),
+                      count(DISTINCT partner_id), count(DISTINCT scheduled_date),
+                      (SELECT count(*) FROM mail_activity a
+                         JOIN store_return_visit v2 ON a.res_model = 'store.return.visit'
+                                                   AND a.res_id = v2.id
+                        WHERE v2.rule_id = ANY(%(rules)s))
+                 FROM store_return_visit WHERE rule_id = ANY(%(rules)s)""",
+            rules=rule_ids,
+        )
+    )
+    return cr.fetchone()
+
+
+def _rules(env):
+    Rule = env["store.return.visit.rule"]
+    today = fields.Date.context_today(Rule)
+    greeting_day = today + timedelta(days=10)
+    common_vals = {
+        "delay_days": 0,
+        "channel": "phone",
+        "assign_to": "user",
+        "user_id": env.ref("base.user_admin").id,
+        "company_id": False,
+    }
+    care = Rule.create(
+        dict(
+            common_vals,
+            name=f"{RULE_PREFIX}: quarterly check",
+            trigger="care_check",
+            interval_days=90,
+            horizon_days=89,
+        )
+    )
+    greeting_date = env["store.greeting.date"].create(
+        {"name": "Bench day", "month": greeting_day.month, "day": greeting_day.day}
+    )
+    greeting = Rule.create(
+        dict(
+            common_vals,
+            name=f"{RULE_PREFIX}: greeting",
+            trigger="greeting",
+            horizon_days=30,
+            greeting_date_ids=[(6, 0, greeting_date.ids)],
+        )
+    )
+    return care, greeting
+
+
+def run(ctx):
+    env = ctx.env
+    cr = env.cr
+    _cleanup(env)
+    customers = _prepare_customers(cr)
+    cr.commit()
+    care, greeting = _rules(env)
+    cr.commit()
+    vacuum_analyze(cr, "res_partner", "store_return_visit", "mail_activity")
+    ctx.log(f"  {customers:,} customers for the care programmes")
+
+    start = now()
+    care._generate(commit=True)
+    first = now() - start
+    cr.commit()
+    visits, planned, _merged, partners, days, activities = _count(cr, care.ids)
+    ctx.log(f"  quarterly check: {visits:,} visits over {days} days in {fs(first)}")
+
+    start = now()
+    greeting._generate(commit=True)
+    greet_time = now() - start
+    cr.commit()
+    rules = (care | greeting).ids
+    all_visits, all_planned, merged, _partners, _days, all_activities = _count(cr, rules)
+
+    start = now()
+    (care | greeting)._generate(commit=True)
+    second = now() - start
+    cr.commit()
+    again = _count(cr, rules)[0]
+
+    target = TARGET_SECONDS_PER_100K * max(customers, 1) / 100_000
+    rows = [
+        Row(
+            job=f"quarterly care check, {customers:,} customers",
+            ours=fs(first),
+            reference=f"target {target:.0f} s",
+            ratio=f"{first / target:.2f}x",
+            target=f"<= {target:.0f} s",
+            ok=first <= target and visits == customers and partners == customers,
+            notes=[
+                (
+                    f"{visits:,} visits ({planned:,} planned) for {partners:,} customers over "
+                    f"{days} days (about {visits / max(days, 1):,.0f} a day), "
+                    f"{activities:,} to-dos; committed batches of 20 000"
+                )
+            ],
+        ),
+        Row(
+            job="greeting of every customer on one day (merging)",
+            ours=fs(greet_time),
+            notes=[
+                (
+                    f"{all_visits - visits:,} greetings, {merged:,} merged into the check of "
+                    f"the same day (one call); planned calls {all_planned:,}, "
+                    f"to-dos {all_activities:,}"
+                )
+            ],
+        ),
+        Row(
+            "care programmes, second run (no-op)",
+            fs(second),
+            fs(first + greet_time),
+            *ratio_at_most(second, first + greet_time, TARGET_NOOP_RATIO),
+            notes=[f"visits after the second run: {again:,} (no new visit expected)"],
+        ),
+    ]
+    if again != all_visits:
+        rows[2].ok = False
+    if all_planned != all_activities:
+        rows[1].ok = False
+    return rows
