@@ -45,6 +45,10 @@
         "report/store_repurchase_report_views.xml",
         "views/menus.xml",
         "data/res_users_data.xml",
+        "data/store_request_type_data.xml",
+        "data/store_complaint_sla_reminder_data.xml",
+        "wizard/store_complaint_service_request_wizard_views.xml",
+        "views/store_complaint_service_request_views.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

@@ -1,1 +1,2 @@
 from . import demo_chain
+from . import demo_service_requests

@@ -331,6 +331,7 @@ class DemoChain:
         orders = self._demo_orders(random.Random(SEED + 1), ctx, customers)
         visits = self._demo_sale_visits(random.Random(SEED + 2), ctx, orders)
         self._demo_complaints(random.Random(SEED + 3), ctx, customers, orders, visits)
+        self.env["crm.team"]._store_service_demo_service_requests()
         self.env["store.complaint"]._cron_escalate()
         self.env["res.partner"]._recompute_loyalty_all(full_history=True)
         return True

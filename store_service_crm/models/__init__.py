@@ -21,3 +21,9 @@ from . import store_service_kpi
 from . import store_service_kpi_dashboard
 from . import store_scorecard_log
 from . import ir_actions_report
+from . import store_request_type
+from . import store_complaint_request_type
+from . import res_company_sla_pause
+from . import store_complaint_sla_pause
+from . import store_complaint_merge
+from . import store_service_kpi_request_type

@@ -28,3 +28,7 @@ from . import test_tour_customer_rating
 from . import test_reader_language
 from . import test_manager_screens
 from . import test_tour_manager_day
+from . import test_request_types
+from . import test_sla_pause
+from . import test_complaint_merge
+from . import test_tour_merge
