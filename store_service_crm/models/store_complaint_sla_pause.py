@@ -45,7 +45,7 @@ class StoreComplaint(models.Model):
         help="The store waits for the customer: the response and resolution clocks stop "
         "until the complaint is resumed.",
     )
-    hold_reason = fields.Text(string="Waiting Reason", readonly=True, copy=False, tracking=True)
+    hold_reason = fields.Char(string="Waiting Reason", readonly=True, copy=False, tracking=True)
     date_on_hold = fields.Datetime(string="Waiting Since", readonly=True, copy=False)
     hold_pauses_response = fields.Boolean(readonly=True, copy=False)
     response_paused_hours = fields.Float(
@@ -279,6 +279,7 @@ class StoreComplaint(models.Model):
         if not try_advisory_xact_lock(self.env.cr, "complaint_sla_reminder"):
             return self.browse()
         self.flush_model()
+        self.env["res.company"].flush_model(["complaint_sla_reminder_share"])
         now = fields.Datetime.now()
         reminded = self.browse()
         left = batch_size

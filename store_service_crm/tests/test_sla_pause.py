@@ -144,7 +144,15 @@ class TestSlaPause(ComplaintCase):
             with self.assertRaises(UserError):
                 complaint.with_user(self.clerk).with_context(force=True).write(vals)
         with self.assertRaises(UserError):
-            self._complaint(resolution_paused_hours=10.0)
+            self.Complaint.with_user(self.clerk).create(
+                {
+                    "partner_id": self.customer.id,
+                    "category_id": self.category.id,
+                    "description": "Paused from the start",
+                    "team_id": self.store.id,
+                    "resolution_paused_hours": 10.0,
+                }
+            )
         self._hold(complaint, "2024-05-06 10:00")
         with self.assertRaises(UserError):
             complaint.action_put_on_hold(reason="Twice")
@@ -158,9 +166,11 @@ class TestSlaPause(ComplaintCase):
 
     def test_the_pause_and_the_moved_deadlines_are_tracked(self):
         complaint = self._received().with_context(tracking_disable=False)
+        self.env.cr.precommit.run()
         self._hold(complaint.with_user(self.clerk), "2024-05-06 10:00")
+        self.env.cr.precommit.run()  # tracking values are written before the commit
         self._resume(complaint.with_user(self.clerk), "2024-05-06 16:00")
-        self.env.flush_all()
+        self.env.cr.precommit.run()
         tracked = complaint.message_ids.tracking_value_ids.field_id.mapped("name")
         self.assertIn("on_hold", tracked)
         self.assertIn("hold_reason", tracked)
