@@ -1,9 +1,31 @@
+"""A clerk waits for the customer, then merges a duplicate registration (headless
+Chromium). Set ``SSC_SCREENSHOTS`` to a directory (e.g. ``docs/screenshots``) to save
+the screenshots of the tour there (``p16a_<step>.png``)."""
+
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import ChromeBrowser
+
+from .test_tour_clerk_day import _handle_console_with_screenshots
 
 
 @tagged("post_install", "-at_install")
 class TestTourMerge(HttpCase):
+    browser_size = "1440x900"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.startClassPatcher(
+            patch.object(
+                ChromeBrowser,
+                "_handle_console",
+                _handle_console_with_screenshots(ChromeBrowser._handle_console),
+            )
+        )
+
     def test_a_handler_merges_a_duplicate_registration(self):
         clerk = new_test_user(
             self.env,
@@ -46,6 +68,8 @@ class TestTourMerge(HttpCase):
             login=clerk.login,
         )
         self.assertEqual(duplicate.state, "cancelled")
+        self.assertFalse(duplicate.on_hold)
+        self.assertEqual(duplicate.hold_reason, "Waiting for the photos of the door")
         self.assertEqual(duplicate.merged_into_id, keep)
         self.assertIn(
             "Customer called again from the hotline", "".join(keep.message_ids.mapped("body"))
