@@ -14,7 +14,7 @@ TYPE_SPREAD = (
 
 
 class CrmTeam(models.Model):
-    _inherit = "crm.team"
+    _inherit = "crm.team"  # pylint: disable=consider-merging-classes-inherited
 
     def _store_service_demo_service_requests(self):
         """Demo data only (called by the demo chain)."""

@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     complaint_sla_reminder_share = fields.Float(
         string="SLA Reminder at (% of the SLA)",
@@ -22,7 +22,7 @@ class ResCompany(models.Model):
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     complaint_sla_reminder_share = fields.Float(
         related="company_id.complaint_sla_reminder_share",

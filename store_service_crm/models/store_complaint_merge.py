@@ -1,3 +1,5 @@
+# pylint: disable=no-member
+# (pylint does not see the fields and methods of the inherited model)
 """Merge duplicate complaints of one customer (like Odoo's CRM lead merge and OCA
 ``helpdesk_mgmt_merge``): messages, attachments, activities, return visits and
 followers move to the complaint kept; the others are cancelled through the cancel
@@ -10,11 +12,10 @@ from .store_complaint import MANAGER_GROUP, OPEN_STATES
 
 
 class StoreComplaint(models.Model):
-    _inherit = "store.complaint"
+    _inherit = "store.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     merged_into_id = fields.Many2one(
         "store.complaint",
-        string="Merged Into",
         readonly=True,
         copy=False,
         index="btree_not_null",

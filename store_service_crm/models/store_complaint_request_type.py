@@ -1,3 +1,5 @@
+# pylint: disable=no-member
+# (pylint does not see the fields and methods of the inherited model)
 from odoo import api, fields, models
 
 
@@ -6,15 +8,14 @@ class StoreComplaint(models.Model):
     same record, same workflow; ``counts_as_complaint`` (stored) is what the KPI
     declarations filter the complaint rate and the complaint analyses on."""
 
-    _inherit = "store.complaint"
+    _inherit = "store.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     def _default_request_type_id(self):
         return self.env["store.request.type"]._default_type()
 
     request_type_id = fields.Many2one(
         "store.request.type",
-        string="Request Type",
-        default=_default_request_type_id,
+        default=lambda self: self._default_request_type_id(),
         index=True,
         tracking=True,
         ondelete="restrict",

@@ -1,3 +1,5 @@
+# pylint: disable=no-member
+# (pylint does not see the fields and methods of the inherited model)
 """SLA pause: "waiting for the customer" stops the response and resolution clocks,
 and the SLA reminder (an activity at a share of the SLA, before a breach).
 
@@ -34,7 +36,7 @@ HOLD_FIELDS = {
 
 
 class StoreComplaint(models.Model):
-    _inherit = "store.complaint"
+    _inherit = "store.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     on_hold = fields.Boolean(
         string="Waiting for the Customer",

@@ -1,3 +1,5 @@
+# pylint: disable=no-member
+# (pylint does not see the fields and methods of the inherited model)
 from odoo import api, models
 from odoo.exceptions import UserError
 
@@ -13,7 +15,7 @@ class StoreServiceKpi(models.AbstractModel):
     only the requests of those types (orders and visits are not typed). The
     complaint rate counts complaint types whatever the filter (``complaint_count``)."""
 
-    _inherit = "store.service.kpi"
+    _inherit = "store.service.kpi"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def compute_kpis(

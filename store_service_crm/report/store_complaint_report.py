@@ -87,7 +87,7 @@ class StoreComplaintReport(models.Model):
     )
     is_repeat = fields.Boolean(string="Repeat Complaint", readonly=True)
 
-    request_type_id = fields.Many2one("store.request.type", string="Request Type", readonly=True)
+    request_type_id = fields.Many2one("store.request.type", readonly=True)
     counts_as_complaint = fields.Boolean(readonly=True)
     on_hold = fields.Boolean(string="Waiting for the Customer", readonly=True)
 

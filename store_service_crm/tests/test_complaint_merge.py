@@ -1,3 +1,5 @@
+# pylint: disable=unsubscriptable-object
+# (pylint cannot infer TransactionCase.env in setUpClass)
 """Merging duplicate complaints of one customer: everything moves to the complaint
 kept, the others are cancelled through the cancel door with a link, never deleted."""
 

@@ -1,3 +1,5 @@
+# pylint: disable=unsubscriptable-object
+# (pylint cannot infer TransactionCase.env in setUpClass)
 """A clerk waits for the customer, then merges a duplicate registration (headless
 Chromium). Set ``SSC_SCREENSHOTS`` to a directory (e.g. ``docs/screenshots``) to save
 the screenshots of the tour there (``p16a_<step>.png``; README: request_form_type_waiting,
@@ -62,9 +64,7 @@ class TestTourMerge(HttpCase):
             "user_id": clerk.id,
             "category_id": self.env.ref("store_service_crm.complaint_category_product_quality").id,
         }
-        keep = Complaint.create(
-            dict(common, name="Tour Merge Keep", description="烤箱不加热")
-        )
+        keep = Complaint.create(dict(common, name="Tour Merge Keep", description="烤箱不加热"))
         duplicate = Complaint.create(
             dict(common, name="Tour Merge Twin", description="客户再次来电：仍不加热")
         )

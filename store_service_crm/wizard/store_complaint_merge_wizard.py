@@ -8,10 +8,9 @@ class StoreComplaintMergeWizard(models.TransientModel):
     _name = "store.complaint.merge.wizard"
     _description = "Merge duplicate complaints"
 
-    complaint_ids = fields.Many2many("store.complaint", string="Complaints", required=True)
+    complaint_ids = fields.Many2many("store.complaint", required=True)
     keep_id = fields.Many2one(
         "store.complaint",
-        string="Keep",
         required=True,
         domain="[('id', 'in', complaint_ids)]",
         help="The complaint that stays open; the others are cancelled, linked to it.",
@@ -20,7 +19,8 @@ class StoreComplaintMergeWizard(models.TransientModel):
     @api.onchange("complaint_ids")
     def _onchange_complaint_ids(self):
         if self.keep_id not in self.complaint_ids:
-            self.keep_id = self.complaint_ids.sorted(lambda c: (c.date_received, c.id))[:1]
+            complaints = self.env["store.complaint"].browse(self.complaint_ids.ids)
+            self.keep_id = complaints.sorted(lambda c: (c.date_received, c.id))[:1]
 
     def action_merge(self):
         self.ensure_one()
