@@ -68,6 +68,10 @@
         "data/store_care_rule_data.xml",
         "views/store_care_views.xml",
         "report/store_product_defect_report_views.xml",
+        "data/store_request_type_data.xml",
+        "data/store_complaint_sla_reminder_data.xml",
+        "wizard/store_complaint_service_request_wizard_views.xml",
+        "views/store_complaint_service_request_views.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",

@@ -1,2 +1,3 @@
 from . import demo_chain
 from . import demo_portal
+from . import demo_service_requests

@@ -452,6 +452,7 @@ class DemoChain:
         build_win_back_demo(self, random.Random(SEED + 4), ctx, orders)
         build_dispatch_demo(self.env)
         build_public_channels_demo(self.env, orders)
+        self.env["crm.team"]._store_service_demo_service_requests()
         self.env["store.complaint"]._cron_escalate()
         self.env["res.partner"]._recompute_loyalty_all(full_history=True)
         demo_portal.create_demo_portal_complaints(self.env)

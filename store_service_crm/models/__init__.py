@@ -55,3 +55,9 @@ from . import res_company_care
 from . import res_config_settings_care
 from . import store_complaint_vip_value_class
 from . import store_service_kpi_dashboard_defect
+from . import store_request_type
+from . import store_complaint_request_type
+from . import res_company_sla_pause
+from . import store_complaint_sla_pause
+from . import store_complaint_merge
+from . import store_service_kpi_request_type

@@ -174,6 +174,8 @@ def _hours_after_receipt(r):
 _answered = lambda r: SQL("%s IS NOT NULL", r("date_first_response"))
 _resolved = lambda r: SQL("%s IS NOT NULL", r("date_resolved"))
 _done = lambda r: SQL("%s = 'done'", r("state"))
+# waiting for the customer: the SLA clocks are stopped (the deadlines move on resume)
+_not_waiting = lambda r: SQL("%s IS NOT TRUE", r("on_hold"))
 _scored = lambda r: SQL("(%s = 'done' AND %s > 0)", r("state"), r("csat_score"))
 _nps_answered = lambda r: SQL("(%s = 'done' AND %s)", r("state"), r("nps_given"))
 
@@ -246,16 +248,33 @@ _CARE_DOMAIN = [
 SUMS = {
     s.key: s
     for s in (
-        # complaints received in the period (not cancelled, not archived)
-        Sum("complaint_count", COMPLAINT, label=_lt("Complaints Received"), domain=lambda d: []),
+        # requests received in the period (not cancelled, not archived), of every type
+        Sum("request_count", COMPLAINT, label=_lt("Requests Received"), domain=lambda d: []),
+        # of them, those of a type that counts as a complaint (repairs, installations,
+        # questions... do not weigh in the complaint rate)
+        Sum(
+            "complaint_count",
+            COMPLAINT,
+            where=lambda r: SQL("%s IS TRUE", r("counts_as_complaint")),
+            domain=lambda d: [("counts_as_complaint", "=", True)],
+            label=_lt("Complaints Received"),
+        ),
         Sum(
             "response_sla_due",
             COMPLAINT,
-            where=lambda r: SQL("(%s OR %s < %s)", _answered(r), r("response_deadline"), r.now),
+            where=lambda r: SQL(
+                "(%s OR (%s < %s AND %s))",
+                _answered(r),
+                r("response_deadline"),
+                r.now,
+                _not_waiting(r),
+            ),
             domain=lambda d: [
                 "|",
                 ("date_first_response", "!=", False),
+                "&",
                 ("response_deadline", "<", _now_str(d["now"])),
+                ("on_hold", "=", False),
             ],
         ),
         Sum(
@@ -291,11 +310,19 @@ SUMS = {
         Sum(
             "resolution_due",
             COMPLAINT,
-            where=lambda r: SQL("(%s OR %s < %s)", _resolved(r), r("resolution_deadline"), r.now),
+            where=lambda r: SQL(
+                "(%s OR (%s < %s AND %s))",
+                _resolved(r),
+                r("resolution_deadline"),
+                r.now,
+                _not_waiting(r),
+            ),
             domain=lambda d: [
                 "|",
                 ("date_resolved", "!=", False),
+                "&",
                 ("resolution_deadline", "<", _now_str(d["now"])),
+                ("on_hold", "=", False),
             ],
         ),
         Sum(
@@ -551,7 +578,7 @@ KPIS = {
             "score",
             None,
             None,
-            records="complaint_count",
+            records="request_count",
             ranking=True,
             scorecard=False,
         ),
@@ -741,7 +768,10 @@ KPIS = {
             "complaint_rate",
             _lt("Complaints per 100 Orders"),
             _lt("Compl./100"),
-            _lt("Complaints received per 100 confirmed orders."),
+            _lt(
+                "Complaints received per 100 confirmed orders (requests of a type that "
+                "counts as a complaint: not repairs, installations or questions)."
+            ),
             "number",
             "complaint_count",
             "order_count",
@@ -807,6 +837,7 @@ COUNT_KEYS = (
     "customer_count",
     "repeat_customer_count",
     "complaint_count",
+    "request_count",
     "compensation_amount",
     "service_cost",
     "return_count",

@@ -87,8 +87,18 @@ class StoreComplaintReport(models.Model):
     )
     is_repeat = fields.Boolean(string="Repeat Complaint", readonly=True)
 
+    request_type_id = fields.Many2one("store.request.type", readonly=True)
+    counts_as_complaint = fields.Boolean(readonly=True)
+    on_hold = fields.Boolean(string="Waiting for the Customer", readonly=True)
+
     # measures
-    complaint_count = fields.Integer(string="Complaints", readonly=True)
+    request_count = fields.Integer(string="Requests", readonly=True)
+    complaint_count = fields.Integer(
+        string="Complaints",
+        readonly=True,
+        help="Requests of a type that counts as a complaint (not repairs, installations "
+        "or questions).",
+    )
     resolved_count = fields.Integer(string="Resolved", readonly=True)
     open_overdue_count = fields.Integer(
         string="Open Overdue",
@@ -154,9 +164,14 @@ class StoreComplaintReport(models.Model):
             c.resolution_type AS resolution_type,
             c.promise_status AS promise_status,
             COALESCE(c.is_repeat, FALSE) AS is_repeat,
-            1 AS complaint_count,
+            c.request_type_id AS request_type_id,
+            COALESCE(c.counts_as_complaint, TRUE) AS counts_as_complaint,
+            c.on_hold AS on_hold,
+            1 AS request_count,
+            %(complaint_count)s,
             %(resolved_count)s,
             CASE WHEN c.state IN ('new', 'assigned', 'in_progress')
+                  AND c.on_hold IS NOT TRUE
                   AND ((c.date_first_response IS NULL AND c.response_deadline < %(now)s)
                        OR c.resolution_deadline < %(now)s)
                  THEN 1 ELSE 0 END AS open_overdue_count,
@@ -169,6 +184,7 @@ class StoreComplaintReport(models.Model):
             """,
             now=SQL("(now() AT TIME ZONE 'UTC')"),
             kpis=kpi_report_columns(COMPLAINT, row),
+            complaint_count=sum_report_column("complaint_count", row),
             resolved_count=sum_report_column("resolved_count", row),
             return_count=sum_report_column("return_count", row),
             compensation=sum_report_column("compensation_amount", row),

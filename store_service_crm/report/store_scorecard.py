@@ -203,8 +203,11 @@ class StoreScorecardReport(models.AbstractModel):
     @api.model
     def _get_top_categories(self, kpi_model, team, date_from, date_to):
         """Complaint categories of the month, over the complaints the KPIs count (the
-        same local-day bounds, not cancelled, not archived)."""
-        domain = kpi_model._kpi_base_domain(COMPLAINT, date_from, date_to, team.ids)
+        same local-day bounds, not cancelled, not archived; complaint types only)."""
+        domain = [
+            *kpi_model._kpi_base_domain(COMPLAINT, date_from, date_to, team.ids),
+            *SUMS["complaint_count"].domain({}),
+        ]
         groups = self._complaints()._read_group(
             domain, ["category_id"], ["__count"], order="__count desc"
         )
@@ -232,6 +235,7 @@ class StoreScorecardReport(models.AbstractModel):
             ("team_id", "=", team.id),
             ("state", "in", OPEN_STATES),
             ("resolution_deadline", "<", cutoff),
+            ("on_hold", "=", False),
         ]
         complaints = self._complaints()
         return {

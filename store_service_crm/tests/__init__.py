@@ -45,3 +45,7 @@ from . import test_order_feedback
 from . import test_tour_public_complaint
 from . import test_care_programmes
 from . import test_product_defect
+from . import test_request_types
+from . import test_sla_pause
+from . import test_complaint_merge
+from . import test_tour_merge

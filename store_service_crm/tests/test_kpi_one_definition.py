@@ -129,7 +129,12 @@ class TestKpiOneDefinition(TransactionCase):
             with self.subTest(store=store.name):
                 kpis = self.Kpi.compute_kpis(self.date_from, self.date_to, team_ids=store.ids)
                 groups = self.env["store.complaint"]._read_group(
-                    self.Kpi._kpi_base_domain(COMPLAINT, self.date_from, self.date_to, store.ids),
+                    [
+                        *self.Kpi._kpi_base_domain(
+                            COMPLAINT, self.date_from, self.date_to, store.ids
+                        ),
+                        ("counts_as_complaint", "=", True),
+                    ],
                     ["category_id"],
                     ["__count"],
                 )

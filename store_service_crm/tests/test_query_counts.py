@@ -23,7 +23,8 @@ QUERY_COUNTS = {
     # grouped by customer and the commercial entity's lifecycle and last order
     "partner_form": {"ssc_clerk": 20, "ssc_manager": 20},
     "complaint_kanban": {"ssc_clerk": 9, "ssc_manager": 7},
-    "complaint_list": {"ssc_clerk": 12, "ssc_manager": 10},
+    # the list shows the request type (+1: the names of the types)
+    "complaint_list": {"ssc_clerk": 13, "ssc_manager": 11},
     "visit_list": {"ssc_clerk": 12, "ssc_manager": 9},
     "dashboard": {"ssc_clerk": 17, "ssc_manager": 13},
 }
