@@ -25,7 +25,15 @@ ORDER_COLUMNS = (
     "date_order",
     "amount_untaxed",  # in the order's currency (numeric)
     "currency_rate",  # order currency per company currency (numeric, 0 or NULL = 1)
+    "sale_order_id",  # the sale order (NULL for the other models' orders)
+    # the order's key among the orders of all models, kept in store_return_visit.source_id
+    # by the order-triggered visit rules: the id of a sale order; a bridge gives its
+    # orders keys that cannot meet another model's (POS orders: minus the id)
+    "source_key",
 )
+
+#: the columns of every branch of the order lines
+ORDER_LINE_COLUMNS = ("order_model", "order_id", "product_id")
 
 
 class StoreOrderSource(models.AbstractModel):
@@ -43,9 +51,21 @@ class StoreOrderSource(models.AbstractModel):
             SELECT 'sale.order'::varchar AS order_model, so.id AS order_id,
                    so.name::varchar AS name, so.partner_id, so.team_id, so.user_id,
                    so.company_id, so.date_order, so.amount_untaxed::numeric AS amount_untaxed,
-                   so.currency_rate::numeric AS currency_rate
+                   so.currency_rate::numeric AS currency_rate,
+                   so.id AS sale_order_id, so.id AS source_key
               FROM sale_order so
              WHERE so.state = 'sale'
+            """
+        )
+
+    @api.model
+    def _order_lines_sql(self):
+        """SQL SELECT of the product lines of the orders above (any state), columns
+        ORDER_LINE_COLUMNS; bridges extend it like ``_confirmed_orders_sql``."""
+        return SQL(
+            """
+            SELECT 'sale.order'::varchar AS order_model, l.order_id, l.product_id
+              FROM sale_order_line l
             """
         )
 

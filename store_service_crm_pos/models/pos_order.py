@@ -40,16 +40,24 @@ class PosOrder(models.Model):
 
     def write(self, vals):
         """A POS order paid, cancelled, or moved to another customer queues its
-        customers for the deferred loyalty recompute (as a sale order does)."""
+        customers for the deferred loyalty recompute (as a sale order does); a POS
+        order paid gets the visits of the "after an order" rules."""
         watched = {"state", "partner_id", "amount_total", "amount_tax", "date_order"}
         before = self.env["res.partner"]
         if watched.intersection(vals):
             before = self.filtered(lambda o: o.state in POS_PAID_STATES).partner_id
+        was_paid = self.filtered(lambda o: o.state in POS_PAID_STATES)
         res = super().write(vals)
         if watched.intersection(vals):
-            partners = before | self.filtered(lambda o: o.state in POS_PAID_STATES).partner_id
+            paid = self.filtered(lambda o: o.state in POS_PAID_STATES)
+            partners = before | paid.partner_id
             if partners:
                 self.env["store.loyalty.pending"]._enqueue(partners)
+            # visits after an order: planned when it is paid, as a sale order's when
+            # it is confirmed (whoever the cashier is: in superuser mode)
+            newly_paid = (paid - was_paid).filtered("partner_id")
+            if newly_paid:
+                self.env["store.return.visit.rule"].sudo()._generate_for_orders(newly_paid)
         return res
 
     def action_view_store_complaints(self):

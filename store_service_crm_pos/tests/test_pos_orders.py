@@ -136,3 +136,40 @@ class TestPosOrders(PosCase):
             [("id", "=", self.customer.id)], fields_loaded
         )
         self.assertEqual(data[0]["loyalty_tier_name"], tier.name)
+
+    def test_paying_plans_the_after_order_visit_and_the_cron_adds_nothing(self):
+        rule = self.env.ref("store_service_crm.return_visit_rule_after_purchase")
+        rule.write({"active": True, "delay_days": 3})
+        pos_order = self._pos_order(self.customer, amount=90.0)
+        Visit = self.env["store.return.visit"]
+        visits = Visit.search([("rule_id", "=", rule.id), ("source_id", "=", -pos_order.id)])
+        self.assertEqual(len(visits), 1)
+        self.assertEqual(visits.partner_id, self.customer)
+        self.assertEqual(visits.team_id, self.store)
+        self.assertFalse(visits.sale_order_id)
+        self.assertEqual(visits.scheduled_date, pos_order.date_order.date() + timedelta(days=3))
+        rule._generate()
+        self.assertEqual(
+            Visit.search_count([("rule_id", "=", rule.id), ("source_id", "=", -pos_order.id)]), 1
+        )
+
+    def test_category_rule_reads_the_pos_order_lines(self):
+        category = self.env["product.category"].create({"name": "Fridges (POS test)"})
+        self.product.categ_id = category
+        rule = self.env["store.return.visit.rule"].create(
+            {
+                "name": "Fridges bought at the till",
+                "trigger": "sale_confirmed",
+                "delay_days": 7,
+                "channel": "phone",
+                "company_id": False,
+                "product_categ_ids": [(6, 0, category.ids)],
+            }
+        )
+        fridge_order = self._pos_order(self.customer, amount=90.0)
+        tile_order = self._pos_order(self.customer, amount=10.0, product=self.other_product)
+        sources = self.env["store.return.visit"].search([("rule_id", "=", rule.id)]).mapped(
+            "source_id"
+        )
+        self.assertIn(-fridge_order.id, sources)
+        self.assertNotIn(-tile_order.id, sources)
