@@ -30,6 +30,9 @@ class PosCase(ComplaintCase):
             .create({"config_id": cls.pos_config.id, "user_id": cls.env.uid})
         )
         cls.product.available_in_pos = True
+        # the store clerk works at the till too
+        cls.pos_user_group = cls.env.ref("point_of_sale.group_pos_user")
+        cls.clerk.groups_id = [(4, cls.pos_user_group.id)]
 
     @classmethod
     def _pos_order(cls, partner, amount=100.0, tax=0.0, paid=True, product=None):

@@ -67,7 +67,8 @@ class TestPosOrders(PosCase):
         self.assertEqual(after["order_count"], before["order_count"] + 1)
         self.assertAlmostEqual(after["revenue"], before["revenue"] + 100.0, places=2)
         # the customer now has a sale order and a POS order in the store: a repeat customer
-        self.assertEqual(after["repurchase_rate"], 100.0)
+        self.assertEqual(after["repeat_customer_count"], 1)
+        self.assertEqual(after["repurchase_rate"], 1.0)
         other_after = Kpi.compute_kpis(*period, team_ids=[self.other_store.id])
         self.assertEqual(other_after["order_count"], other_before["order_count"])
 
@@ -111,9 +112,9 @@ class TestPosOrders(PosCase):
         )
 
     def test_complaint_refuses_a_pos_order_of_another_customer(self):
-        pos_order = self._pos_order(self.customer_no_email, amount=80.0)
-        with self.assertRaises(ValidationError):
-            self._complaint(pos_order_id=pos_order.id)
+        pos_order = self._pos_order(self.customer, amount=80.0)
+        with self.assertRaisesRegex(ValidationError, "another customer"):
+            self._complaint(partner_id=self.customer_no_email.id, pos_order_id=pos_order.id)
 
     def test_complaint_refuses_a_product_not_in_the_pos_order(self):
         pos_order = self._pos_order(self.customer, amount=80.0)
@@ -129,7 +130,9 @@ class TestPosOrders(PosCase):
             {
                 "name": "Cashier",
                 "login": "cashier_pos_test",
-                "groups_id": [(6, 0, [self.env.ref("point_of_sale.group_pos_user").id])],
+                "groups_id": [
+                    (6, 0, [self.env.ref("base.group_user").id, self.pos_user_group.id])
+                ],
             }
         )
         data = self.env["res.partner"].with_user(cashier).search_read(
