@@ -1,3 +1,6 @@
+# pylint: disable=no-member
+# (fields and methods of models defined in other addons, reached through _inherit:
+# pylint cannot see them)
 from odoo import api, fields, models
 
 

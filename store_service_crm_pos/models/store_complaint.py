@@ -1,3 +1,6 @@
+# pylint: disable=no-member
+# (fields and methods of models defined in other addons, reached through _inherit:
+# pylint cannot see them)
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -37,7 +40,11 @@ class StoreComplaint(models.Model):
     def _check_product_in_pos_order(self):
         for complaint in self:
             order = complaint.pos_order_id.sudo()
-            if order and complaint.product_id and complaint.product_id not in order.lines.product_id:
+            if (
+                order
+                and complaint.product_id
+                and complaint.product_id not in order.lines.product_id
+            ):
                 raise ValidationError(
                     self.env._(
                         "The product %(product)s is not part of the POS order %(order)s.",

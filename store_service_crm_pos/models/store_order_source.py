@@ -1,3 +1,6 @@
+# pylint: disable=no-member
+# (fields and methods of models defined in other addons, reached through _inherit:
+# pylint cannot see them)
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -43,7 +46,7 @@ class StoreOrderSource(models.AbstractModel):
 
     @api.model
     def _confirmed_orders_flush(self):
-        super()._confirmed_orders_flush()
+        res = super()._confirmed_orders_flush()
         self.env["pos.order"].flush_model(
             [
                 "state",
@@ -58,3 +61,4 @@ class StoreOrderSource(models.AbstractModel):
                 "user_id",
             ]
         )
+        return res

@@ -1,4 +1,4 @@
-from odoo.addons.store_service_crm.tests.common import ComplaintCase
+from odoo.addons.store_service_crm.tests.common import ComplaintCase  # pylint: disable=import-error
 
 
 class PosCase(ComplaintCase):

@@ -97,7 +97,9 @@ class TestPosOrders(PosCase):
         pos_order = self._pos_order(self.customer, amount=80.0)
         action = pos_order.with_user(self.clerk).action_register_store_complaint()
         self.assertEqual(action["res_model"], "store.complaint")
-        form = Form(self.env["store.complaint"].with_user(self.clerk).with_context(action["context"]))
+        form = Form(
+            self.env["store.complaint"].with_user(self.clerk).with_context(**action["context"])
+        )
         form.category_id = self.category
         form.description = "The fridge bought at the till is noisy."
         complaint = form.save()
@@ -130,13 +132,13 @@ class TestPosOrders(PosCase):
             {
                 "name": "Cashier",
                 "login": "cashier_pos_test",
-                "groups_id": [
-                    (6, 0, [self.env.ref("base.group_user").id, self.pos_user_group.id])
-                ],
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id, self.pos_user_group.id])],
             }
         )
-        data = self.env["res.partner"].with_user(cashier).search_read(
-            [("id", "=", self.customer.id)], fields_loaded
+        data = (
+            self.env["res.partner"]
+            .with_user(cashier)
+            .search_read([("id", "=", self.customer.id)], fields_loaded)
         )
         self.assertEqual(data[0]["loyalty_tier_name"], tier.name)
 
@@ -171,8 +173,8 @@ class TestPosOrders(PosCase):
         )
         fridge_order = self._pos_order(self.customer, amount=90.0)
         tile_order = self._pos_order(self.customer, amount=10.0, product=self.other_product)
-        sources = self.env["store.return.visit"].search([("rule_id", "=", rule.id)]).mapped(
-            "source_id"
+        sources = (
+            self.env["store.return.visit"].search([("rule_id", "=", rule.id)]).mapped("source_id")
         )
         self.assertIn(-fridge_order.id, sources)
         self.assertNotIn(-tile_order.id, sources)

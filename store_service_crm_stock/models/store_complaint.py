@@ -1,3 +1,6 @@
+# pylint: disable=no-member
+# (fields and methods of models defined in other addons, reached through _inherit:
+# pylint cannot see them)
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
@@ -20,10 +23,14 @@ class StoreComplaint(models.Model):
     def _compute_picking_counts(self):
         # counted in superuser mode: a store clerk sees how many documents exist even
         # without Inventory rights
-        groups = self.env["stock.picking"].sudo()._read_group(
-            [("store_complaint_id", "in", self.ids)],
-            ["store_complaint_id", "picking_type_code"],
-            ["__count"],
+        groups = (
+            self.env["stock.picking"]
+            .sudo()
+            ._read_group(
+                [("store_complaint_id", "in", self.ids)],
+                ["store_complaint_id", "picking_type_code"],
+                ["__count"],
+            )
         )
         counts = {(complaint.id, code): count for complaint, code, count in groups}
         for complaint in self:
@@ -59,13 +66,14 @@ class StoreComplaint(models.Model):
         if not returns:
             raise UserError(
                 self.env._(
-                    "Nothing of %(complaint)s is left to return: the goods were returned "
-                    "already.",
+                    "Nothing of %(complaint)s is left to return: the goods were returned already.",
                     complaint=self.name,
                 )
             )
         self.message_post(
-            body=self.env._("Return of the goods: %(pickings)s", pickings=", ".join(returns.mapped("name")))
+            body=self.env._(
+                "Return of the goods: %(pickings)s", pickings=", ".join(returns.mapped("name"))
+            )
         )
         return self._store_pickings_action(returns)
 
@@ -74,7 +82,9 @@ class StoreComplaint(models.Model):
         product if missing) is confirmed, and its delivery, a real outgoing picking,
         is linked to the complaint. Its goods at cost count in the service cost."""
         self.ensure_one()
-        self._check_state(("assigned", "in_progress", "resolved"), self.env._("Deliver replacement"))
+        self._check_state(
+            ("assigned", "in_progress", "resolved"), self.env._("Deliver replacement")
+        )
         self.check_access("write")
         if not self.replacement_order_id:
             # the store's clerk may not have Sales rights: the access to the complaint
@@ -99,8 +109,7 @@ class StoreComplaint(models.Model):
         ):
             raise UserError(
                 self.env._(
-                    "The replacement order %(order)s has no goods to deliver (a service "
-                    "product?).",
+                    "The replacement order %(order)s has no goods to deliver (a service product?).",
                     order=order.name,
                 )
             )
@@ -142,7 +151,7 @@ class StoreComplaint(models.Model):
         )
         reversal.reverse_moves()
         credit_note = reversal.new_move_ids[:1]
-        self.refund_move_id = credit_note
+        self.write({"refund_move_id": credit_note.id})
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",

@@ -2,7 +2,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.store_service_crm.tests.common import ComplaintCase, table_checksums
+from odoo.addons.store_service_crm.tests.common import ComplaintCase, table_checksums  # pylint: disable=import-error
 
 
 @tagged("post_install", "-at_install")
