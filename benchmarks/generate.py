@@ -236,8 +236,29 @@ def _load_partners(cr, scale, company, pricelist):
     return base
 
 
+def _stock_columns(cr, company):
+    """Columns that sale_stock makes required on sale_order (installed with the Point of
+    Sale: ``run.py --pos``), as (column names, values)."""
+    cr.execute(
+        "SELECT to_regclass('stock_warehouse') IS NOT NULL AND EXISTS (SELECT 1 FROM"
+        " information_schema.columns WHERE table_name = 'sale_order'"
+        " AND column_name = 'picking_policy')"
+    )
+    if not cr.fetchone()[0]:
+        return SQL(), SQL()
+    return (
+        SQL(", picking_policy, warehouse_id"),
+        SQL(
+            ", 'direct',"
+            " (SELECT id FROM stock_warehouse WHERE company_id = %s ORDER BY id LIMIT 1)",
+            company.id,
+        ),
+    )
+
+
 def _load_orders(cr, scale, base, company, eur, pricelist, stores):
     n, m = scale.customers, scale.orders
+    stock_columns, stock_values = _stock_columns(cr, company)
     cr.execute("SELECT setseed(0.42)")
     cr.execute(
         SQL(
@@ -272,7 +293,8 @@ def _load_orders(cr, scale, base, company, eur, pricelist, stores):
                                     date_order, state, amount_untaxed, amount_tax, amount_total,
                                     user_id, team_id, invoice_status, locked, require_signature,
                                     require_payment, prepayment_percent,
-                                    create_uid, write_uid, create_date, write_date)
+                                    create_uid, write_uid, create_date, write_date
+                                    %(stock_columns)s)
             SELECT 'BENCH/' || lpad(s.o::text, 7, '0'), s.partner_id, s.invoice_id, s.partner_id,
                    %(company)s,
                    CASE WHEN s.in_eur THEN %(eur)s ELSE %(company_currency)s END,
@@ -284,6 +306,7 @@ def _load_orders(cr, scale, base, company, eur, pricelist, stores):
                    CASE WHEN s.state = 'sale' THEN 'invoiced' ELSE 'no' END,
                    false, false, false, 1.0,
                    2, 2, s.date_order, s.date_order
+                   %(stock_values)s
               FROM shaped s
               LEFT JOIN res_currency_rate rate
                      ON s.in_eur AND rate.currency_id = %(eur)s AND rate.company_id = %(company)s
@@ -302,6 +325,8 @@ def _load_orders(cr, scale, base, company, eur, pricelist, stores):
             pricelist=pricelist.id,
             stores=stores,
             n_stores=len(stores),
+            stock_columns=stock_columns,
+            stock_values=stock_values,
         )
     )
 
