@@ -109,7 +109,7 @@ def _move_half_to_pos(cr, company):
             """
             WITH moved AS (
                 DELETE FROM sale_order so
-                 WHERE so.name LIKE 'BENCH/%%' AND mod(so.id, 2) = 0
+                 WHERE so.name LIKE %(bench)s AND mod(so.id, 2) = 0
              RETURNING so.*
             )
             INSERT INTO pos_order (name, session_id, company_id, partner_id, crm_team_id,
@@ -126,6 +126,7 @@ def _move_half_to_pos(cr, company):
               FROM moved m
             """,
             session=session_id,
+            bench="BENCH/%",
         )
     )
 
