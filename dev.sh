@@ -3,8 +3,10 @@
 #
 #   ./dev.sh run     set up what is missing, create/update the demo database,
 #                    serve Odoo on http://localhost:8069 (admin/admin)
-#   ./dev.sh test    set up what is missing, install the addon in a throw-away
-#                    database, lint it and run its whole test suite (pytest)
+#   ./dev.sh test    set up what is missing, lint every addon, install the addon
+#                    alone in a throw-away database and run its whole test suite
+#                    (pytest); then install the bridge addons (store_service_crm_*/)
+#                    with their Odoo apps in a second one and run their tests
 #   ./dev.sh setup   only the setup step (Odoo tree, system packages,
 #                    PostgreSQL, virtualenv)
 #   ./dev.sh update  create the demo database, or update the addon in it, and stop
@@ -33,10 +35,23 @@
 #   NO_HTTP_TESTS=1  skip browser tours (HttpCase) in `test`
 #   NO_UPGRADE_CHECK=1  skip the upgrade check in `test` (also skipped when
 #                TEST_ARGS is set)
+#   NO_BRIDGES=1 skip the second database of `test` (the bridge addons
+#                store_service_crm_*/ with their Odoo apps, their tests and
+#                Odoo's suites of those apps)
+#   BRIDGE_ODOO_SUITES  Odoo suites (addon names or test files under
+#                $ODOO_SRC/addons) run with the bridges installed (default:
+#                pos_sale, sale_stock and point_of_sale's order files)
+#   WITH_BRIDGES=1  `run` / `update` install the bridges (and their apps:
+#                Point of Sale, Inventory) in DB_NAME too
 set -euo pipefail
 
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ADDON=store_service_crm
+# Bridge addons: store_service_crm_<app>/ beside the core addon (OCA layout,
+# auto_install with the Odoo apps they join). The core is tested alone in a
+# first database, the bridges with their apps in a second one.
+bridges() { (cd "$PROJECT_DIR" && for d in "$ADDON"_*/; do [ -f "$d/__manifest__.py" ] && echo "${d%/}"; done; true); }
+all_addons() { echo "$ADDON"; bridges; }
 ODOO_SRC="${ODOO_SRC:-$HOME/odoo-18.0}"
 VENV="${VENV:-$PROJECT_DIR/.venv}"
 PYTHON="${PYTHON:-python3}"
@@ -192,21 +207,24 @@ setup() {
 
 odoo_bin() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" "$@"; }
 db_exists() { psql -X -d postgres -tAc "select 1 from pg_database where datname='$1'" | grep -q 1; }
-addon_hash() { (cd "$PROJECT_DIR" && find "$ADDON" -type f ! -path '*/tests/*' ! -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-16); }
+addon_hash() { (cd "$PROJECT_DIR" && find $(all_addons) -type f ! -path '*/tests/*' ! -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-16); }
 
 # --- commands -------------------------------------------------------------------
 # Create the demo database, or update the addon in it when its files changed.
 ensure_db() {
-    local stamp="$STATE_DIR/$DB_NAME.addon-hash" h
+    local stamp="$STATE_DIR/$DB_NAME.addon-hash" h install="$ADDON"
     h=$(addon_hash)
+    # WITH_BRIDGES=1: the bridges too, with the Odoo apps they join
+    [ -z "${WITH_BRIDGES:-}" ] || install=$(all_addons | paste -sd,)
     if ! db_exists "$DB_NAME"; then
-        say "creating database $DB_NAME with $ADDON, demo data and Chinese (zh_CN) (log: $LOG_DIR/install.log)"
-        odoo_bin -d "$DB_NAME" -i "$ADDON" --load-language=zh_CN --stop-after-init --logfile "$LOG_DIR/install.log" \
+        say "creating database $DB_NAME with $install, demo data and Chinese (zh_CN) (log: $LOG_DIR/install.log)"
+        odoo_bin -d "$DB_NAME" -i "$install" --load-language=zh_CN --stop-after-init --logfile "$LOG_DIR/install.log" \
             || die "installing $ADDON failed (see $LOG_DIR/install.log)"
         echo "$h" >"$stamp"
     elif [ "$(cat "$stamp" 2>/dev/null)" != "$h" ]; then
-        say "addon changed since last run: updating $ADDON in $DB_NAME (log: $LOG_DIR/install.log)"
-        odoo_bin -d "$DB_NAME" -u "$ADDON" --stop-after-init --logfile "$LOG_DIR/install.log" \
+        say "addon changed since last run: updating $install in $DB_NAME (log: $LOG_DIR/install.log)"
+        # -i installs the bridges not installed yet, -u updates the rest
+        odoo_bin -d "$DB_NAME" -i "$install" -u "$install" --stop-after-init --logfile "$LOG_DIR/install.log" \
             || die "updating $ADDON failed (see $LOG_DIR/install.log)"
         echo "$h" >"$stamp"
     fi
@@ -241,15 +259,18 @@ gen_readme() {
 
 cmd_readme() {
     tools_ready
-    gen_readme "$PROJECT_DIR/$ADDON"
-    say "$ADDON/README.rst and $ADDON/static/description/index.html rebuilt from $ADDON/readme/"
+    local a
+    for a in $(all_addons); do
+        gen_readme "$PROJECT_DIR/$a"
+        say "$a/README.rst and $a/static/description/index.html rebuilt from $a/readme/"
+    done
 }
 
 # README.rst and index.html must be what oca-gen-addon-readme builds from the
 # fragments (built in a copy; the source digest is the one of the file, as
 # OCA's pre-commit hook does with --keep-source-digest).
 check_readme() {
-    local tmp f rc=0
+    local ADDON="${1:-$ADDON}" tmp f rc=0
     tmp=$(mktemp -d)
     mkdir -p "$tmp/$ADDON/static/description"
     cp -r "$PROJECT_DIR/$ADDON/__manifest__.py" "$PROJECT_DIR/$ADDON/readme" "$tmp/$ADDON/"
@@ -271,27 +292,34 @@ check_readme() {
 
 cmd_wheel() {
     tools_ready
-    local out="$STATE_DIR/dist"
+    local out="$STATE_DIR/dist" a
     rm -rf "$out"
     mkdir -p "$out"
-    # --no-isolation: whool comes from requirements.txt (no download at build time)
-    "$VENV/bin/python" -m build --wheel --no-isolation --outdir "$out" "$PROJECT_DIR/$ADDON" \
-        >"$LOG_DIR/wheel.log" 2>&1 || { tail -20 "$LOG_DIR/wheel.log" >&2; die "building the wheel failed (see $LOG_DIR/wheel.log)"; }
-    say "wheel: $(cd "$out" && ls ./*.whl)"
+    : >"$LOG_DIR/wheel.log"
+    for a in $(all_addons); do
+        # --no-isolation: whool comes from requirements.txt (no download at build time)
+        "$VENV/bin/python" -m build --wheel --no-isolation --outdir "$out" "$PROJECT_DIR/$a" \
+            >>"$LOG_DIR/wheel.log" 2>&1 || { tail -20 "$LOG_DIR/wheel.log" >&2; die "building the wheel of $a failed (see $LOG_DIR/wheel.log)"; }
+    done
+    say "wheels: $(cd "$out" && ls ./*.whl | tr '\n' ' ')"
 }
 
 cmd_lint() {
     tools_ready
-    say "ruff"
-    "$VENV/bin/ruff" check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts" "$PROJECT_DIR/benchmarks"
-    "$VENV/bin/ruff" format --check "$PROJECT_DIR/$ADDON" "$PROJECT_DIR/scripts" "$PROJECT_DIR/benchmarks"
+    local addons a
+    mapfile -t addons < <(all_addons)
+    say "ruff (${addons[*]}, scripts, benchmarks)"
+    (cd "$PROJECT_DIR" && "$VENV/bin/ruff" check "${addons[@]}" scripts benchmarks)
+    (cd "$PROJECT_DIR" && "$VENV/bin/ruff" format --check "${addons[@]}" scripts benchmarks)
     say "README.rst up to date (oca-gen-addon-readme)"
-    check_readme || die "$ADDON's README.rst is out of date"
+    for a in "${addons[@]}"; do
+        check_readme "$a" || die "$a's README.rst is out of date"
+    done
     say "no method over 80 lines without a reason (scripts/long_methods.py)"
-    (cd "$PROJECT_DIR" && "$VENV/bin/python" scripts/long_methods.py >/dev/null) \
-        || { (cd "$PROJECT_DIR" && "$VENV/bin/python" scripts/long_methods.py | grep "NO REASON") >&2; die "a method over 80 lines gives no reason in its docstring (\"Long on purpose: ...\")"; }
+    (cd "$PROJECT_DIR" && "$VENV/bin/python" scripts/long_methods.py 80 "${addons[@]}" >/dev/null) \
+        || { (cd "$PROJECT_DIR" && "$VENV/bin/python" scripts/long_methods.py 80 "${addons[@]}" | grep "NO REASON") >&2; die "a method over 80 lines gives no reason in its docstring (\"Long on purpose: ...\")"; }
     say "pylint-odoo (OCA's checks, .pylintrc)"
-    (cd "$PROJECT_DIR" && "$VENV/bin/pylint" --rcfile=.pylintrc "$ADDON")
+    (cd "$PROJECT_DIR" && "$VENV/bin/pylint" --rcfile=.pylintrc "${addons[@]}")
 }
 
 # Throw-away databases (and temporary directories) removed when dev.sh exits,
@@ -394,6 +422,50 @@ cmd_test() {
     # shellcheck disable=SC2086
     (cd "$PROJECT_DIR" && OPENERP_SERVER="$CONF" SSC_ODOO_SRC="$ODOO_SRC" SSC_ODOO_CONF="$CONF" \
         "${pytest[@]}" "${http[@]}" ${TEST_ARGS:-} "$ADDON/tests") || rc=$?
+    [ -z "${NO_BRIDGES:-}" ] || return $rc
+    test_bridges || rc=$?
+    return $rc
+}
+
+# Default Odoo suites run with the bridges installed (browser tours excluded):
+# the whole suites of pos_sale and sale_stock, and of point_of_sale the files
+# that exercise orders, payments, refunds, invoices and stock of the POS (its
+# other files test configuration screens, the frontend tours, margins and
+# reports, which the bridges do not touch; the whole suite would double the
+# CI time on 2 cores).
+BRIDGE_SUITES_DEFAULT="pos_sale sale_stock point_of_sale/tests/test_point_of_sale_flow.py point_of_sale/tests/test_pos_simple_orders.py point_of_sale/tests/test_pos_simple_invoiced_orders.py point_of_sale/tests/test_pos_basic_config.py"
+
+# Second throw-away database: every bridge installed with the Odoo apps it
+# joins (and demo data); Odoo's suites of those apps, then each bridge's tests.
+test_bridges() {
+    local addons db="ssc_test_bridges_$$" rc=0 m
+    mapfile -t addons < <(bridges)
+    [ ${#addons[@]} -gt 0 ] || return 0
+    CLEANUP_DBS+=("$db")
+    say "installing the bridges ${addons[*]} with their apps (with demo data) in throw-away database $db (log: $LOG_DIR/test-install-bridges.log)"
+    : >"$LOG_DIR/test-install-bridges.log"
+    odoo_bin -d "$db" -i "$(IFS=,; echo "${addons[*]}")" --stop-after-init \
+        --logfile "$LOG_DIR/test-install-bridges.log" \
+        || die "installing the bridges failed (see $LOG_DIR/test-install-bridges.log)"
+    check_log "$LOG_DIR/test-install-bridges.log" "installing the bridges"
+    local pytest=(env PYTHONPATH="$PROJECT_DIR/scripts${PYTHONPATH:+:$PYTHONPATH}"
+        "$VENV/bin/pytest" -p no:cacheprovider -p pytest_odoo_test_mode
+        --odoo-database="$db" --odoo-log-level=warn)
+    local suites=()
+    for m in ${BRIDGE_ODOO_SUITES-$BRIDGE_SUITES_DEFAULT}; do
+        [ -d "$ODOO_SRC/addons/$m" ] && m="$m/tests"
+        suites+=("$ODOO_SRC/addons/$m")
+    done
+    if [ ${#suites[@]} -gt 0 ] && [ -z "${TEST_ARGS:-}" ]; then
+        say "Odoo's own suites with the bridges installed: ${BRIDGE_ODOO_SUITES-$BRIDGE_SUITES_DEFAULT} (browser tours excluded)"
+        (cd "$PROJECT_DIR" && OPENERP_SERVER="$CONF" "${pytest[@]}" -q "${suites[@]}") || rc=$?
+    fi
+    local http=(--odoo-http)
+    [ -z "${NO_HTTP_TESTS:-}" ] || http=()
+    say "running the bridges' test suites: ${addons[*]}"
+    # shellcheck disable=SC2086
+    (cd "$PROJECT_DIR" && OPENERP_SERVER="$CONF" SSC_ODOO_SRC="$ODOO_SRC" SSC_ODOO_CONF="$CONF" \
+        "${pytest[@]}" "${http[@]}" ${TEST_ARGS:-} "${addons[@]/%//tests}") || rc=$?
     return $rc
 }
 
@@ -416,5 +488,5 @@ case "${1:-}" in
     upgrade-check) setup; cmd_upgrade_check ;;
     i18n) cmd_i18n ;;
     update) setup; ensure_db; say "database $DB_NAME is up to date" ;;
-    *) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
+    *) sed -n '2,/^set -euo pipefail/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 1 ;;
 esac

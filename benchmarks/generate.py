@@ -59,12 +59,76 @@ SCALES = {
 
 
 def existing_counts(cr):
-    """(bench customers, bench orders) already in the database."""
+    """(bench customers, bench orders) already in the database (POS orders included)."""
     cr.execute(
         "SELECT (SELECT count(*) FROM res_partner WHERE ref LIKE 'BENCH-%' AND customer_rank > 0),"
         " (SELECT count(*) FROM sale_order WHERE name LIKE 'BENCH/%')"
     )
-    return cr.fetchone()
+    customers, orders = cr.fetchone()
+    if has_pos(cr):
+        cr.execute("SELECT count(*) FROM pos_order WHERE name LIKE 'BENCH/%'")
+        orders += cr.fetchone()[0]
+    return customers, orders
+
+
+def has_pos(cr):
+    """The Point of Sale is installed (store_service_crm_pos: ``run.py --pos``)."""
+    cr.execute("SELECT to_regclass('pos_order') IS NOT NULL")
+    return cr.fetchone()[0]
+
+
+def _move_half_to_pos(cr, company):
+    """Half of the orders from the Point of Sale: every second bench sale order becomes
+    a POS order of the same customer, store, date, amounts and currency rate (paid if
+    it was confirmed, cancelled or draft otherwise), in one closed session of one
+    point of sale. The totals over both tables are those of the sale orders before."""
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO pos_config (name, company_id, picking_type_id, picking_policy,
+                                    iface_tax_included, active)
+            VALUES ('Bench POS', %(company)s,
+                    (SELECT id FROM stock_picking_type ORDER BY id LIMIT 1),
+                    'direct', 'subtotal', true)
+            RETURNING id
+            """,
+            company=company.id,
+        )
+    )
+    config_id = cr.fetchone()[0]
+    cr.execute(
+        SQL(
+            """INSERT INTO pos_session (name, state, user_id, config_id)
+               VALUES ('BENCH POS/1', 'closed', 2, %s) RETURNING id""",
+            config_id,
+        )
+    )
+    session_id = cr.fetchone()[0]
+    cr.execute(
+        SQL(
+            """
+            WITH moved AS (
+                DELETE FROM sale_order so
+                 WHERE so.name LIKE %(bench)s AND mod(so.id, 2) = 0
+             RETURNING so.*
+            )
+            INSERT INTO pos_order (name, session_id, company_id, partner_id, crm_team_id,
+                                   user_id, date_order, state, amount_tax, amount_total,
+                                   amount_paid, amount_return, currency_rate, pricelist_id,
+                                   create_uid, write_uid, create_date, write_date)
+            SELECT m.name, %(session)s, m.company_id, m.partner_id, m.team_id, m.user_id,
+                   m.date_order,
+                   CASE m.state WHEN 'sale' THEN 'paid' WHEN 'cancel' THEN 'cancel'
+                        ELSE 'draft' END,
+                   m.amount_tax, m.amount_total,
+                   CASE WHEN m.state = 'sale' THEN m.amount_total ELSE 0 END, 0,
+                   m.currency_rate, m.pricelist_id, 2, 2, m.date_order, m.date_order
+              FROM moved m
+            """,
+            session=session_id,
+            bench="BENCH/%",
+        )
+    )
 
 
 def _second_currency(env, company):
@@ -173,8 +237,29 @@ def _load_partners(cr, scale, company, pricelist):
     return base
 
 
+def _stock_columns(cr, company):
+    """Columns that sale_stock makes required on sale_order (installed with the Point of
+    Sale: ``run.py --pos``), as (column names, values)."""
+    cr.execute(
+        "SELECT to_regclass('stock_warehouse') IS NOT NULL AND EXISTS (SELECT 1 FROM"
+        " information_schema.columns WHERE table_name = 'sale_order'"
+        " AND column_name = 'picking_policy')"
+    )
+    if not cr.fetchone()[0]:
+        return SQL(), SQL()
+    return (
+        SQL(", picking_policy, warehouse_id"),
+        SQL(
+            ", 'direct',"
+            " (SELECT id FROM stock_warehouse WHERE company_id = %s ORDER BY id LIMIT 1)",
+            company.id,
+        ),
+    )
+
+
 def _load_orders(cr, scale, base, company, eur, pricelist, stores):
     n, m = scale.customers, scale.orders
+    stock_columns, stock_values = _stock_columns(cr, company)
     cr.execute("SELECT setseed(0.42)")
     cr.execute(
         SQL(
@@ -209,7 +294,8 @@ def _load_orders(cr, scale, base, company, eur, pricelist, stores):
                                     date_order, state, amount_untaxed, amount_tax, amount_total,
                                     user_id, team_id, invoice_status, locked, require_signature,
                                     require_payment, prepayment_percent,
-                                    create_uid, write_uid, create_date, write_date)
+                                    create_uid, write_uid, create_date, write_date
+                                    %(stock_columns)s)
             SELECT 'BENCH/' || lpad(s.o::text, 7, '0'), s.partner_id, s.invoice_id, s.partner_id,
                    %(company)s,
                    CASE WHEN s.in_eur THEN %(eur)s ELSE %(company_currency)s END,
@@ -221,6 +307,7 @@ def _load_orders(cr, scale, base, company, eur, pricelist, stores):
                    CASE WHEN s.state = 'sale' THEN 'invoiced' ELSE 'no' END,
                    false, false, false, 1.0,
                    2, 2, s.date_order, s.date_order
+                   %(stock_values)s
               FROM shaped s
               LEFT JOIN res_currency_rate rate
                      ON s.in_eur AND rate.currency_id = %(eur)s AND rate.company_id = %(company)s
@@ -239,6 +326,8 @@ def _load_orders(cr, scale, base, company, eur, pricelist, stores):
             pricelist=pricelist.id,
             stores=stores,
             n_stores=len(stores),
+            stock_columns=stock_columns,
+            stock_values=stock_values,
         )
     )
 
@@ -359,7 +448,8 @@ def _load_visits(cr, scale, base, company, stores):
 
 
 def load(env, scale, log):
-    """Load ``scale`` into the database of ``env``; returns {step: seconds}."""
+    """Load ``scale`` into the database of ``env``; returns {step: seconds}. With the
+    Point of Sale installed (``run.py --pos``), half of the orders are POS orders."""
     cr = env.cr
     company = env.ref("base.main_company")
     timings = {}
@@ -380,6 +470,11 @@ def load(env, scale, log):
     _load_orders(cr, scale, base, company, eur, pricelist, stores)
     timings["orders"] = now() - t0
     log(f"  orders loaded in {timings['orders']:.1f} s")
+    if has_pos(cr):
+        t0 = now()
+        _move_half_to_pos(cr, company)
+        timings["half the orders to POS"] = now() - t0
+        log(f"  half of the orders moved to pos_order in {timings['half the orders to POS']:.1f} s")
     t0 = now()
     _load_complaints(cr, scale, base, company, stores)
     _load_visits(cr, scale, base, company, stores)
@@ -390,7 +485,7 @@ def load(env, scale, log):
     t0 = now()
     vacuum_analyze(
         cr, "res_partner", "sale_order", "res_currency_rate", "store_complaint",
-        "store_return_visit", "crm_team",
+        "store_return_visit", "crm_team", *(("pos_order",) if has_pos(cr) else ()),
     )  # fmt: skip
     timings["vacuum analyze"] = now() - t0
     return timings

@@ -88,6 +88,12 @@ def parse_args(argv=None):
     )
     parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
     parser.add_argument(
+        "--pos",
+        action="store_true",
+        help="half of the orders from the Point of Sale: installs store_service_crm_pos "
+        "(and pos_sale) too; the loyalty job then reads both order tables",
+    )
+    parser.add_argument(
         "--jobs",
         default=",".join(JOBS),
         help=f"comma-separated jobs to run (from: {', '.join(JOBS)})",
@@ -225,8 +231,9 @@ def main(argv=None):
             log(f"installing {ADDON} without demo data in {name} (log: {logfile})")
             created = True
             t0 = common.now()
+            addons = f"{ADDON},{ADDON}_pos" if args.pos else ADDON
             odoo_bin(
-                ["-d", name, "-i", ADDON, "--without-demo=all", *addons_path_args(args)], logfile
+                ["-d", name, "-i", addons, "--without-demo=all", *addons_path_args(args)], logfile
             )
             timings["install addon"] = common.now() - t0
 

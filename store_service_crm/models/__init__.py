@@ -21,6 +21,7 @@ from . import sale_order_line
 from . import store_return_visit_rule
 from . import store_return_visit
 from . import rating_rating
+from . import store_order_source
 from . import store_service_kpi
 from . import store_service_kpi_dashboard
 from . import store_scorecard_log

@@ -230,9 +230,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _loyalty_flush(self):
-        self.env["sale.order"].flush_model(
-            ["state", "date_order", "amount_untaxed", "currency_rate", "partner_id", "company_id"]
-        )
+        self.env["store.order.source"]._confirmed_orders_flush()
         self.env["res.partner"].flush_model()
         self.env["store.loyalty.tier"].flush_model()
         self.env["res.company"].flush_model()
@@ -337,9 +335,10 @@ class ResPartner(models.Model):
         value_class, lifecycle, tier_id, since.
 
         Rules:
-        - orders: confirmed (state 'sale'); a contact's orders count for its commercial
+        - orders: confirmed (``store.order.source``: sale orders in state 'sale', and
+          the orders the bridges add); a contact's orders count for its commercial
           entity; amount_untaxed converted to the company currency with the order's
-          rate (sale.order.currency_rate, set from res_currency_rate at the order date,
+          rate (the order's currency_rate, set from res_currency_rate at the order date,
           as Odoo's sales analysis does);
         - company: the partner's company; a partner shared between companies is
           evaluated in the company of its most recent confirmed order (only that
@@ -388,8 +387,8 @@ class ResPartner(models.Model):
                            FILTER (WHERE so.date_order >= %(start)s) AS spend,
                        COUNT(*) FILTER (WHERE so.date_order >= %(start)s) AS cnt,
                        MAX(so.date_order) AS last_date, MIN(so.date_order) AS first_date
-                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' %(scope)s %(history_scope)s
+                  FROM (%(confirmed)s) so JOIN res_partner p ON p.id = so.partner_id
+                 WHERE TRUE %(scope)s %(history_scope)s
               GROUP BY p.commercial_partner_id %(agg_group)s
             ),
             agg AS (%(orders)s),
@@ -468,6 +467,7 @@ class ResPartner(models.Model):
               ) e
             """,
             start=start,
+            confirmed=self.env["store.order.source"]._confirmed_orders_sql(),
             scope=scope,
             agg_company=agg_company,
             agg_group=agg_group,

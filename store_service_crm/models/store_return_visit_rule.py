@@ -220,7 +220,8 @@ class StoreReturnVisitRule(models.Model):
     @api.model
     def _generate_for_orders(self, orders):
         """Plan the visits of the active ``sale_confirmed`` rules for these
-        confirmed orders now (called when orders are confirmed). Never commits.
+        confirmed orders now (called when orders are confirmed: sale orders, or the
+        orders of a bridge's model that ``store.order.source`` reads). Never commits.
 
         :return: the created ``store.return.visit`` records
         """
@@ -229,7 +230,7 @@ class StoreReturnVisitRule(models.Model):
         rules = self.search([("trigger", "=", "sale_confirmed")])
         if not rules:
             return self.env["store.return.visit"]
-        return rules._generate(source_ids=orders.ids, return_records=True)
+        return rules._generate(source_ids={orders._name: orders.ids}, return_records=True)
 
     @api.model
     def _cron_generate_visits(self, batch_size=20000):
@@ -426,12 +427,30 @@ class StoreReturnVisitRule(models.Model):
             .ids
         )
         return SQL(
-            """EXISTS (SELECT 1 FROM sale_order_line l
+            """EXISTS (SELECT 1 FROM (%s) l
                          JOIN product_product pp ON pp.id = l.product_id
                          JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                        WHERE l.order_id = %s.id AND pt.categ_id = ANY(%s))""",
+                        WHERE l.order_model = %s.order_model AND l.order_id = %s.order_id
+                          AND pt.categ_id = ANY(%s))""",
+            self.env["store.order.source"]._order_lines_sql(),
+            SQL.identifier(order_alias),
             SQL.identifier(order_alias),
             categ_ids,
+        )
+
+    @api.model
+    def _order_source_ids_sql(self, source_ids):
+        """SQL filter of the orders ``source_ids`` on the order source ``so``: a list of
+        sale order ids, or ``{order model: ids}`` (the bridges' orders)."""
+        if not isinstance(source_ids, dict):
+            source_ids = {"sale.order": source_ids}
+        return SQL(
+            "(%s)",
+            SQL(" OR ").join(
+                SQL("(so.order_model = %s AND so.order_id = ANY(%s))", model, list(ids))
+                for model, ids in source_ids.items()
+            )
+            or SQL("FALSE"),
         )
 
     def _company_filter_sql(self, alias):
@@ -448,25 +467,27 @@ class StoreReturnVisitRule(models.Model):
         )
 
     def _source_query_sale_confirmed(self, today, source_ids):
+        """Visits after an order: the confirmed orders of ``store.order.source`` (sale
+        orders and the bridges' orders)."""
         conditions = [
-            SQL("so.state = 'sale'"),
             self._company_filter_sql("so"),
             self._tier_filter_sql("so"),
             self._category_filter_sql("so"),
         ]
         if source_ids is not None:
-            conditions.append(SQL("so.id = ANY(%s)", list(source_ids)))
+            conditions.append(self._order_source_ids_sql(source_ids))
         elif self.max_age_days:
             conditions.append(SQL("so.date_order >= %s::date - %s", today, self.max_age_days))
         inner = SQL(
-            """SELECT so.partner_id, so.id AS sale_order_id, NULL::int AS complaint_id,
-                      so.id AS source_id, 0 AS period_key,
+            """SELECT so.partner_id, so.sale_order_id, NULL::int AS complaint_id,
+                      so.source_key AS source_id, 0 AS period_key,
                       (so.date_order::date + %(delay)s) AS scheduled_date,
                       %(user)s AS user_id, so.team_id, so.company_id
-                 FROM sale_order so
+                 FROM (%(confirmed)s) so
                  LEFT JOIN crm_team team ON team.id = so.team_id
                 WHERE %(where)s""",
             delay=self.delay_days,
+            confirmed=self.env["store.order.source"]._confirmed_orders_sql(),
             user=self._assignee_sql(SQL("so.user_id"), SQL("team.user_id")),
             where=SQL(" AND ").join(conditions),
         )
@@ -474,7 +495,6 @@ class StoreReturnVisitRule(models.Model):
 
     def _source_query_periodic(self, today, source_ids):
         conditions = [
-            SQL("so.state = 'sale'"),
             self._company_filter_sql("so"),
             self._tier_filter_sql("so"),
             self._category_filter_sql("so"),
@@ -486,7 +506,7 @@ class StoreReturnVisitRule(models.Model):
             ),
         ]
         if source_ids is not None:
-            conditions.append(SQL("so.id = ANY(%s)", list(source_ids)))
+            conditions.append(self._order_source_ids_sql(source_ids))
         # period k: the latest maintenance date first + k * interval within the horizon
         period = SQL(
             "((%(today)s::date + %(horizon)s) - (so.date_order::date + %(delay)s)) / %(interval)s",
@@ -496,17 +516,18 @@ class StoreReturnVisitRule(models.Model):
             interval=max(self.interval_days, 1),
         )
         inner = SQL(
-            """SELECT so.partner_id, so.id AS sale_order_id, NULL::int AS complaint_id,
-                      so.id AS source_id, %(period)s AS period_key,
+            """SELECT so.partner_id, so.sale_order_id, NULL::int AS complaint_id,
+                      so.source_key AS source_id, %(period)s AS period_key,
                       (so.date_order::date + %(delay)s + %(period)s * %(interval)s)
                           AS scheduled_date,
                       %(user)s AS user_id, so.team_id, so.company_id
-                 FROM sale_order so
+                 FROM (%(confirmed)s) so
                  LEFT JOIN crm_team team ON team.id = so.team_id
                 WHERE %(where)s""",
             period=period,
             delay=self.delay_days,
             interval=max(self.interval_days, 1),
+            confirmed=self.env["store.order.source"]._confirmed_orders_sql(),
             user=self._assignee_sql(SQL("so.user_id"), SQL("team.user_id")),
             where=SQL(" AND ").join(conditions),
         )

@@ -292,12 +292,14 @@ class StoreServiceKpi(models.AbstractModel):
     def _kpi_order_rows(self, start, stop, team_ids, group_by):
         """Confirmed orders, untaxed revenue (company currency) and repeat customers.
 
+        The orders are those of ``store.order.source`` (sale orders, and the orders
+        the bridge addons add: POS orders).
+
         Customers are counted per commercial entity. Store users may not read sale
         orders at all, so the query runs on the stores they may see and the companies
         of the session, instead of through the sale order record rules.
         """
         where = [
-            SQL("so.state = 'sale'"),
             SQL("so.date_order >= %s AND so.date_order < %s", start, stop),
             SQL("so.company_id IN %s", tuple(self.env.companies.ids)),
         ]
@@ -328,7 +330,7 @@ class StoreServiceKpi(models.AbstractModel):
                            COUNT(*) AS orders,
                            SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
                                AS revenue
-                      FROM sale_order so
+                      FROM (%(confirmed)s) so
                       JOIN res_partner partner ON partner.id = so.partner_id
                      WHERE %(where)s
                   GROUP BY %(sets)s
@@ -341,6 +343,7 @@ class StoreServiceKpi(models.AbstractModel):
                   FROM per_customer
               GROUP BY kpi_key, kpi_total
                 """,
+                confirmed=self.env["store.order.source"]._confirmed_orders_sql(),
                 inner_key=inner_key,
                 inner_total=SQL("GROUPING(%s)", key) if key is not None else SQL("1"),
                 where=SQL(" AND ").join(where),

@@ -1,0 +1,4 @@
+from . import store_order_source
+from . import res_partner
+from . import pos_order
+from . import store_complaint

@@ -1,0 +1,64 @@
+# pylint: disable=no-member
+# (fields and methods of models defined in other addons, reached through _inherit:
+# pylint cannot see them)
+from odoo import api, models
+from odoo.tools import SQL
+
+# the states of a paid POS order (posted in the session's accounting or invoiced too)
+POS_PAID_STATES = ("paid", "done", "invoiced")
+
+
+class StoreOrderSource(models.AbstractModel):
+    _inherit = "store.order.source"
+
+    @api.model
+    def _confirmed_orders_sql(self):
+        """Paid POS orders of a known customer, in the store of their POS
+        (``pos.order.crm_team_id``, from ``pos.config.crm_team_id``). Refunds (a total
+        below zero) are not orders, as credit notes of sale orders are not. Their
+        visit source key is minus their id (sale orders: the id)."""
+        return SQL(
+            """%s
+            UNION ALL
+            SELECT 'pos.order'::varchar AS order_model, po.id AS order_id,
+                   po.name::varchar AS name, po.partner_id, po.crm_team_id AS team_id,
+                   po.user_id, po.company_id, po.date_order,
+                   (po.amount_total - po.amount_tax)::numeric AS amount_untaxed,
+                   po.currency_rate::numeric AS currency_rate,
+                   NULL::integer AS sale_order_id, -po.id AS source_key
+              FROM pos_order po
+             WHERE po.state IN %s AND po.partner_id IS NOT NULL AND po.amount_total >= 0
+            """,
+            super()._confirmed_orders_sql(),
+            POS_PAID_STATES,
+        )
+
+    @api.model
+    def _order_lines_sql(self):
+        return SQL(
+            """%s
+            UNION ALL
+            SELECT 'pos.order'::varchar AS order_model, l.order_id, l.product_id
+              FROM pos_order_line l
+            """,
+            super()._order_lines_sql(),
+        )
+
+    @api.model
+    def _confirmed_orders_flush(self):
+        res = super()._confirmed_orders_flush()
+        self.env["pos.order"].flush_model(
+            [
+                "state",
+                "name",
+                "date_order",
+                "amount_total",
+                "amount_tax",
+                "currency_rate",
+                "partner_id",
+                "company_id",
+                "crm_team_id",
+                "user_id",
+            ]
+        )
+        return res
