@@ -27,17 +27,12 @@ from odoo.tools import SQL, LazyTranslate
 
 _lt = LazyTranslate(__name__)
 
-from .demo_win_back import build_win_back_demo
-
-from .demo_tier_benefits import demo_tier_pricelists
-
-from .demo_dispatch import build_dispatch_demo
-
 from . import demo_portal
-
-from .demo_public import build_public_channels_demo
-
 from .demo_care import create_demo_care
+from .demo_dispatch import build_dispatch_demo
+from .demo_public import build_public_channels_demo
+from .demo_tier_benefits import demo_tier_pricelists
+from .demo_win_back import build_win_back_demo
 
 SEED = 42
 MONTHS = 14  # this month and the 13 before

@@ -7,7 +7,7 @@ USER_GROUP = "store_service_crm.group_store_service_user"
 
 
 class StoreComplaint(models.Model):
-    _inherit = "store.complaint"
+    _inherit = "store.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     preventive_action_ids = fields.One2many(
         "store.preventive.action", "complaint_id", string="Preventive Actions", groups=USER_GROUP

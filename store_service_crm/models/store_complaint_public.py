@@ -32,7 +32,7 @@ class StoreComplaint(models.Model):
     per channel that whitelists what the customer may set; the SLA of the customer's
     tier, the VIP routing and the acknowledgement mail are those of every complaint."""
 
-    _inherit = "store.complaint"
+    _inherit = "store.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Public form

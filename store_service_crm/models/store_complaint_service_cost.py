@@ -12,7 +12,7 @@ from .store_service_kpi_definitions import EXTRA_COST_FUNCTION
 
 
 class StoreComplaint(models.Model):
-    _inherit = "store.complaint"
+    _inherit = "store.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     service_extra_cost = fields.Monetary(
         string="Other Service Cost",

@@ -4,7 +4,7 @@ from odoo import api, models
 
 
 class StoreComplaint(models.Model):
-    _inherit = "store.complaint"
+    _inherit = "store.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     @api.depends("partner_id", "company_id")
     def _compute_loyalty_tier_id(self):

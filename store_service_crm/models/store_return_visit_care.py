@@ -16,7 +16,7 @@ class StoreReturnVisit(models.Model):
     """Care programmes on the visit: the care-check and greeting origins, and the
     merge of one customer's same-day visits into one call."""
 
-    _inherit = "store.return.visit"
+    _inherit = "store.return.visit"  # pylint: disable=consider-merging-classes-inherited
 
     origin = fields.Selection(
         selection_add=[("care", "Care check"), ("greeting", "Greeting")],

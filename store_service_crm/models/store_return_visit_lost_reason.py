@@ -11,7 +11,7 @@ class StoreReturnVisit(models.Model):
     said (given to ``action_done``, or typed on the form before *Done*), frozen once the
     visit is done (a manager may correct it) and copied to the customer."""
 
-    _inherit = "store.return.visit"
+    _inherit = "store.return.visit"  # pylint: disable=consider-merging-classes-inherited
 
     lost_reason_id = fields.Many2one(
         "store.lost.reason",
