@@ -154,7 +154,9 @@ class TestRequestTypes(TransactionCase):
 
     def test_the_drill_down_opens_the_complaints_of_the_rate(self):
         action = self.Kpi.action_open_kpi_records("complaint_rate", *MARCH, [self.store.id])
-        listed = self.env["store.complaint"].search(action["domain"])
+        listed = self.env["store.complaint"].search(
+            action["context"]["store_service_kpi_facet"]["domain"]
+        )
         self.assertEqual(listed, self.c1 | self.c2)
 
     def test_the_complaint_analysis_counts_complaint_types(self):

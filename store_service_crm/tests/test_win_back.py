@@ -157,7 +157,9 @@ class TestWinBack(WinBackCase):
             [visits[k].win_back_due for k in "abcde"], [True, True, True, False, False]
         )
         action = Kpi.action_open_kpi_records("win_back_rate", *period, team_ids=[self.store.id])
-        drilled = self.env["store.return.visit"].search(action["domain"])
+        drilled = self.env["store.return.visit"].search(
+            action["context"]["store_service_kpi_facet"]["domain"]
+        )
         self.assertEqual(drilled, visits["a"] | visits["b"] | visits["c"])
 
     def test_longer_window_wins_back_more(self):

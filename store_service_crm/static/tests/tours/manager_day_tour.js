@@ -47,7 +47,7 @@ registry.category("web_tour.tours").add("store_service_crm_manager_day", {
             },
             {
                 content: "A facet says which records of which KPI are listed",
-                trigger: ".o_searchview_facet:contains('Service Score: Complaints Received')",
+                trigger: ".o_searchview_facet:contains('Service Score: Requests Received')",
             },
             {
                 content: "and the complaint behind the figure is listed",
@@ -63,7 +63,7 @@ registry.category("web_tour.tours").add("store_service_crm_manager_day", {
             },
             {
                 content: "After a reload the list keeps its KPI facet",
-                trigger: ".o_searchview_facet:contains('Service Score: Complaints Received')",
+                trigger: ".o_searchview_facet:contains('Service Score: Requests Received')",
             },
             {
                 content: "and its records",
