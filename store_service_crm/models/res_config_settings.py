@@ -112,6 +112,11 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         res = super().set_values()  # pylint: disable=no-member
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            # an administrator who is not a service manager saves other apps' settings:
+            # create() refused them ours, so there is nothing of ours to write (and
+            # reading our fields would be refused)
+            return res
         for settings in self:
             vals = {
                 name: settings[name]

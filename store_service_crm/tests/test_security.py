@@ -424,6 +424,11 @@ class TestNoEscalation(SecurityCase):
                 Settings.with_user(admin).create({fname: 1})
         view = Settings.with_user(admin).get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertNotIn('name="complaint_response_hours"', view)
+        # ... and saves the other apps' settings (as Odoo's sale_stock tests do) without
+        # tripping over ours, which stay as they were
+        before = self.company_a.complaint_response_hours
+        Settings.with_user(admin).create({"group_discount_per_so_line": True}).execute()
+        self.assertEqual(self.company_a.complaint_response_hours, before)
         # a service manager who is also an administrator changes them
         self.manager.groups_id = [Command.link(self.env.ref("base.group_system").id)]
         settings = Settings.with_user(self.manager).create({"complaint_response_hours": 6})
