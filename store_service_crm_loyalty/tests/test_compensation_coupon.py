@@ -70,12 +70,19 @@ class TestCompensationCoupon(ComplaintCase):
         action = Kpi.action_open_kpi_records(
             "service_cost_ratio", today - timedelta(days=1), today, team_ids=self.store.ids
         )
-        found = self.env["store.complaint"].search(action["domain"])
+        found = self.env["store.complaint"].search(
+            action["context"]["store_service_kpi_facet"]["domain"]
+        )
         self.assertIn(complaint, found)
         self.assertNotIn(other, found)
         only_coupon = self._in_progress()
         self._give(only_coupon, 5.0)
-        self.assertIn(only_coupon, self.env["store.complaint"].search(action["domain"]))
+        self.assertIn(
+            only_coupon,
+            self.env["store.complaint"].search(
+                action["context"]["store_service_kpi_facet"]["domain"]
+            ),
+        )
 
     def test_coupon_refused_on_a_new_or_closed_complaint(self):
         fresh = self._complaint()
