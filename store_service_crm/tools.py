@@ -1,11 +1,12 @@
-"""Locks shared by the crons and the complaint workflow."""
+"""Locks shared by the crons and the complaint workflow; the one door's field check."""
 
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import psycopg2
 from psycopg2.errorcodes import LOCK_NOT_AVAILABLE, SERIALIZATION_FAILURE
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 # Longest free text accepted in a complaint or a visit (characters): about ten pages.
@@ -95,3 +96,46 @@ def check_not_blank(records, field_names):
                         field=record._fields[name]._description_string(record.env),
                     )
                 )
+
+
+# What a new record has anyway: on create, a field of a door sent with one of
+# these values (a client sending the whole record) is not a change.
+EMPTY_VALUES = (False, None, 0, "")
+
+
+class WorkflowDoor(NamedTuple):
+    """Fields that only a model's actions write, and what ``create``/``write``
+    answer to a caller that is not in superuser mode and sends one of them.
+
+    A model lists its doors in ``_workflow_doors()``; a feature adds its own in
+    one line (``return [*super()._workflow_doors(), WorkflowDoor(...)]``) and
+    ``refuse_workflow_fields`` checks them all."""
+
+    fields: frozenset
+    # translated (``_lt``), with ``%(fields)s``: the labels of the fields refused
+    message: object
+    # on create, values that are no change (``EMPTY_VALUES`` and e.g. "none")
+    empty: tuple = EMPTY_VALUES
+    # on create, more values accepted per field: a tuple, or None for any value
+    on_create: dict | None = None
+
+
+def refuse_workflow_fields(records, vals, creating=False):
+    """Raise a UserError when ``vals`` writes a field of one of ``records``'s
+    ``_workflow_doors()`` (on create: with a value a new record does not have
+    anyway), naming the labels of the fields refused."""
+    for door in records._workflow_doors():
+        forbidden = door.fields.intersection(vals)
+        if creating:
+            accepted = door.on_create or {}
+            forbidden = {
+                name
+                for name in forbidden
+                if vals[name] not in door.empty
+                and (name not in accepted or accepted[name] is not None)
+                and vals[name] not in (accepted.get(name) or ())
+            }
+        if forbidden:
+            env = records.env
+            labels = sorted(records._fields[name]._description_string(env) for name in forbidden)
+            raise UserError(env._(door.message) % {"fields": ", ".join(labels)})

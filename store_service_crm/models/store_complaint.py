@@ -7,18 +7,21 @@ from psycopg2.errorcodes import LOCK_NOT_AVAILABLE
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..tools import (
+    WorkflowDoor,
     check_not_blank,
     check_text_fields,
     lock_rows_nowait,
+    refuse_workflow_fields,
     try_advisory_xact_lock,
 )
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 OPEN_STATES = ("new", "assigned", "in_progress")
 UNANSWERED_STATES = ("new", "assigned")
@@ -660,6 +663,21 @@ class StoreComplaint(models.Model):
             lambda c: c.state != "new" and c.user_id and c.user_id.id != vals["user_id"]
         )
 
+    def _workflow_doors(self):
+        """The fields only the actions write (see ``refuse_workflow_fields``); each
+        feature adds its own door."""
+        return [
+            WorkflowDoor(
+                frozenset(WORKFLOW_FIELDS),
+                _lt(
+                    "The state and the workflow figures of a complaint (%(fields)s) change "
+                    "only through its actions (Assign, Start, Resolve, Close, Reopen, Cancel)."
+                ),
+                # the state of a new complaint is checked on its own (always new)
+                on_create={"state": None},
+            )
+        ]
+
     def _check_workflow_update(self, vals, creating=False):
         """The one door: refuse what only the actions (or a manager) may change.
 
@@ -667,25 +685,9 @@ class StoreComplaint(models.Model):
         mode, whatever its context: a JSON-RPC client sets any context it likes,
         but cannot switch to superuser. The actions check the state and the
         user's rights themselves, then write in superuser mode."""
-        if creating:
-            if vals.get("state", "new") != "new":
-                raise UserError(self.env._("A complaint is always registered as new."))
-            # an empty value is what a new complaint has anyway (a client sending the
-            # whole record): only a value that would set a figure is refused
-            forbidden = WORKFLOW_FIELDS.intersection(
-                k for k, v in vals.items() if k != "state" and v not in (False, None, 0, "")
-            )
-        else:
-            forbidden = WORKFLOW_FIELDS.intersection(vals)
-        if forbidden:
-            labels = sorted(self._fields[name]._description_string(self.env) for name in forbidden)
-            raise UserError(
-                self.env._(
-                    "The state and the workflow figures of a complaint (%(fields)s) change "
-                    "only through its actions (Assign, Start, Resolve, Close, Reopen, Cancel).",
-                    fields=", ".join(labels),
-                )
-            )
+        if creating and vals.get("state", "new") != "new":
+            raise UserError(self.env._("A complaint is always registered as new."))
+        refuse_workflow_fields(self, vals, creating=creating)
         if creating:
             received = vals.get("date_received")
             if received and fields.Datetime.to_datetime(received) > fields.Datetime.now() + (

@@ -6,9 +6,12 @@ notified with an activity. The approved amount is what counts in the service cos
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, format_amount
+from odoo.tools import LazyTranslate, float_compare, format_amount
 
+from ..tools import EMPTY_VALUES, WorkflowDoor
 from .store_complaint import MANAGER_GROUP, OPEN_STATES
+
+_lt = LazyTranslate(__name__)
 
 APPROVAL_WORKFLOW_FIELDS = {
     "compensation_approval_state",
@@ -70,23 +73,24 @@ class StoreComplaint(models.Model):
     # ------------------------------------------------------------------
     # The door
     # ------------------------------------------------------------------
+    def _workflow_doors(self):
+        return [
+            *super()._workflow_doors(),
+            WorkflowDoor(
+                frozenset(APPROVAL_WORKFLOW_FIELDS),
+                _lt(
+                    "A compensation approval (%(fields)s) changes only through its actions "
+                    "(Request approval, Approve, Refuse)."
+                ),
+                empty=(*EMPTY_VALUES, "none"),
+            ),
+        ]
+
     def _check_workflow_update(self, vals, creating=False):
-        if creating:
-            forbidden = APPROVAL_WORKFLOW_FIELDS.intersection(
-                k for k, v in vals.items() if v not in (False, None, 0, "", "none")
-            )
-        else:
-            forbidden = APPROVAL_WORKFLOW_FIELDS.intersection(vals)
-        if forbidden:
-            raise UserError(
-                self.env._(
-                    "A compensation approval changes only through its actions (Request "
-                    "approval, Approve, Refuse)."
-                )
-            )
+        res = super()._check_workflow_update(vals, creating=creating)
         if not creating and "compensation_amount" in vals:
             self._check_compensation_after_resolution(vals["compensation_amount"])
-        return super()._check_workflow_update(vals, creating=creating)
+        return res
 
     def _check_compensation_after_resolution(self, amount):
         """Once resolved, the compensation only goes up within the user's authority."""

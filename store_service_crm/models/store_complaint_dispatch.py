@@ -11,13 +11,14 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
-from ..tools import try_advisory_xact_lock
+from ..tools import EMPTY_VALUES, WorkflowDoor, try_advisory_xact_lock
 from .res_company_dispatch import DISPATCH_HOURS_FIELDS
 from .store_complaint import MANAGER_GROUP, OPEN_STATES
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 # written by the dispatch actions and the escalation cron only
 DISPATCH_WORKFLOW_FIELDS = {
@@ -105,23 +106,18 @@ class StoreComplaint(models.Model):
                     )
                 )
 
-    def _check_workflow_update(self, vals, creating=False):
-        if creating:
-            forbidden = DISPATCH_WORKFLOW_FIELDS.intersection(
-                k for k, v in vals.items() if v not in (False, None, 0, "", "none")
-            )
-        else:
-            forbidden = DISPATCH_WORKFLOW_FIELDS.intersection(vals)
-        if forbidden:
-            labels = sorted(self._fields[name]._description_string(self.env) for name in forbidden)
-            raise UserError(
-                self.env._(
+    def _workflow_doors(self):
+        return [
+            *super()._workflow_doors(),
+            WorkflowDoor(
+                frozenset(DISPATCH_WORKFLOW_FIELDS),
+                _lt(
                     "The on-site service figures of a complaint (%(fields)s) change only "
-                    "through its actions (Dispatch, Arrived, Finished).",
-                    fields=", ".join(labels),
-                )
-            )
-        return super()._check_workflow_update(vals, creating=creating)
+                    "through its actions (Dispatch, Arrived, Finished)."
+                ),
+                empty=(*EMPTY_VALUES, "none"),
+            ),
+        ]
 
     # ------------------------------------------------------------------
     # Actions

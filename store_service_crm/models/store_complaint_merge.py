@@ -7,8 +7,12 @@ door with a reason naming the kept one (``merged_into_id``), never deleted."""
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
 
+from ..tools import WorkflowDoor
 from .store_complaint import MANAGER_GROUP, OPEN_STATES
+
+_lt = LazyTranslate(__name__)
 
 
 class StoreComplaint(models.Model):
@@ -47,11 +51,14 @@ class StoreComplaint(models.Model):
                 limit=1,
             )
 
-    def _check_workflow_update(self, vals, creating=False):
-        res = super()._check_workflow_update(vals, creating=creating)
-        if vals.get("merged_into_id") or (not creating and "merged_into_id" in vals):
-            raise UserError(self.env._("Complaints are merged only through the merge action."))
-        return res
+    def _workflow_doors(self):
+        return [
+            *super()._workflow_doors(),
+            WorkflowDoor(
+                frozenset({"merged_into_id"}),
+                _lt("Complaints are merged (%(fields)s) only through the merge action."),
+            ),
+        ]
 
     def action_open_merge_wizard(self):
         """The Merge button (form or list): the selected complaints, or the open

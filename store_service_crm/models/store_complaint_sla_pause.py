@@ -17,10 +17,12 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
-from ..tools import try_advisory_xact_lock
+from ..tools import WorkflowDoor, try_advisory_xact_lock
 from .store_complaint import OPEN_STATES, UNANSWERED_STATES
+
+_lt = LazyTranslate(__name__)
 
 # written only by the pause actions and the reminder cron (superuser mode)
 HOLD_FIELDS = {
@@ -95,22 +97,17 @@ class StoreComplaint(models.Model):
     # ------------------------------------------------------------------
     # The door
     # ------------------------------------------------------------------
-    def _check_workflow_update(self, vals, creating=False):
-        res = super()._check_workflow_update(vals, creating=creating)
-        if creating:
-            forbidden = HOLD_FIELDS.intersection(
-                k for k, v in vals.items() if v not in (False, None, 0, "")
-            )
-        else:
-            forbidden = HOLD_FIELDS.intersection(vals)
-        if forbidden:
-            raise UserError(
-                self.env._(
-                    "Waiting for the customer changes only through the actions "
+    def _workflow_doors(self):
+        return [
+            *super()._workflow_doors(),
+            WorkflowDoor(
+                frozenset(HOLD_FIELDS),
+                _lt(
+                    "Waiting for the customer (%(fields)s) changes only through the actions "
                     "Wait for the Customer and Resume."
-                )
-            )
-        return res
+                ),
+            ),
+        ]
 
     def action_put_on_hold(self, reason=None):
         """Open complaint -> waiting for the customer (the SLA clocks stop); the reason

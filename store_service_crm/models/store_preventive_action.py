@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import LazyTranslate
 
-from ..tools import check_not_blank
+from ..tools import WorkflowDoor, check_not_blank, refuse_workflow_fields
+
+_lt = LazyTranslate(__name__)
 
 # root causes whose complaints can carry a preventive action (防止类似问题再次发生)
 PREVENTIVE_RESPONSIBILITIES = ("product", "installation")
@@ -123,17 +126,21 @@ class StorePreventiveAction(models.Model):
             self.filtered(lambda a: a.state == "open")._schedule_preventive_activity()
         return res
 
-    def _check_preventive_update(self, vals, creating=False):
-        forbidden = PREVENTIVE_WORKFLOW_FIELDS.intersection(vals)
-        if creating and vals.get("state", "open") == "open" and not vals.get("date_done"):
-            forbidden = set()
-        if forbidden:
-            raise UserError(
-                self.env._(
-                    "The state of a preventive action changes only through its actions "
-                    "(Done, Cancel)."
-                )
+    def _workflow_doors(self):
+        """The fields only the actions write (see ``refuse_workflow_fields``)."""
+        return [
+            WorkflowDoor(
+                frozenset(PREVENTIVE_WORKFLOW_FIELDS),
+                _lt(
+                    "The state of a preventive action (%(fields)s) changes only through its "
+                    "actions (Done, Cancel)."
+                ),
+                on_create={"state": ("open",)},
             )
+        ]
+
+    def _check_preventive_update(self, vals, creating=False):
+        refuse_workflow_fields(self, vals, creating=creating)
         if not creating and self.filtered(lambda a: a.state != "open"):
             raise UserError(
                 self.env._("A preventive action that is done or cancelled cannot be changed.")

@@ -2,11 +2,13 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL, LazyTranslate, create_index
 from odoo.tools.misc import format_date
 
-from ..tools import check_text_fields
+from ..tools import WorkflowDoor, check_text_fields, refuse_workflow_fields
 from .store_return_visit_rule import VISIT_CHANNELS
+
+_lt = LazyTranslate(__name__)
 
 # Fields that only the actions (and the batch generation) write: refused in
 # ``create``/``write`` for any caller that is not in superuser mode, whatever its
@@ -334,31 +336,30 @@ class StoreReturnVisit(models.Model):
             return dict(vals, nps_given=True)
         return vals
 
+    def _workflow_doors(self):
+        """The fields only the actions write (see ``refuse_workflow_fields``)."""
+        return [
+            WorkflowDoor(
+                frozenset(VISIT_WORKFLOW_FIELDS),
+                _lt(
+                    "The state of a return visit (%(fields)s) changes only through its "
+                    "actions (Done, Not reached, Cancel, Plan again)."
+                ),
+                # a visit is planned by whoever creates it (a care visit flags itself)
+                on_create={"state": ("planned",), "care_visit": None},
+            )
+        ]
+
+    def _visit_answer_fields(self):
+        """What the customer said: frozen once the visit is done or cancelled."""
+        return SCORE_FIELDS
+
     def _check_visit_update(self, vals, creating=False):
         """The one door of a visit: its state and counters change only through the
         actions; what the customer said is frozen once the visit is done, except for
         a manager. Whatever the context: only superuser mode passes."""
-        forbidden = VISIT_WORKFLOW_FIELDS.intersection(vals)
-        if creating:
-            # a visit is planned by whoever creates it (a care visit flags itself); an
-            # empty value is what a new visit has anyway
-            forbidden = {
-                name
-                for name in forbidden
-                if name != "care_visit" and vals[name] not in (False, None, 0, "")
-            }
-            if vals.get("state", "planned") == "planned":
-                forbidden.discard("state")
-        if forbidden:
-            labels = sorted(self._fields[name]._description_string(self.env) for name in forbidden)
-            raise UserError(
-                self.env._(
-                    "The state of a return visit (%(fields)s) changes only through its "
-                    "actions (Done, Not reached, Cancel, Plan again).",
-                    fields=", ".join(labels),
-                )
-            )
-        if creating or not SCORE_FIELDS.intersection(vals):
+        refuse_workflow_fields(self, vals, creating=creating)
+        if creating or not self._visit_answer_fields().intersection(vals):
             return
         closed = self.filtered(lambda v: v.state in ("done", "cancelled"))
         if closed and not self.env.user.has_group(MANAGER_GROUP):

@@ -2,7 +2,6 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .store_return_visit import MANAGER_GROUP
 from .store_service_kpi_definitions import SUMS, KpiRow
 
 
@@ -67,19 +66,8 @@ class StoreReturnVisit(models.Model):
     def _search_won_back(self, operator, value):
         return self._search_win_back("win_back_count", operator, value)
 
-    def _check_visit_update(self, vals, creating=False):
-        super()._check_visit_update(vals, creating=creating)  # pylint: disable=no-member
-        if creating or "lost_reason_id" not in vals:
-            return
-        closed = self.filtered(lambda v: v.state in ("done", "cancelled"))
-        if closed and not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(
-                self.env._(
-                    "The answer recorded on the visit %(visit)s is final: only a service "
-                    "manager can correct it.",
-                    visit=closed[0].display_name,
-                )
-            )
+    def _visit_answer_fields(self):
+        return {*super()._visit_answer_fields(), "lost_reason_id"}  # pylint: disable=no-member
 
     def action_done(self, csat_score=None, nps_score=None, feedback=None, lost_reason_id=None):
         """``action_done`` with the customer's reason for leaving, when they gave one (an
