@@ -540,30 +540,20 @@ class StoreComplaint(models.Model):
                     )
                 )
 
-    @api.constrains("product_id", "sale_order_id")
-    def _check_product_in_order(self):
-        for complaint in self:
-            order = complaint.sale_order_id.sudo()
-            if (
-                order
-                and complaint.product_id
-                and complaint.product_id not in order.order_line.product_id
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The product %(product)s is not part of the order %(order)s.",
-                        product=complaint.product_id.display_name,
-                        order=order.name,
-                    )
-                )
+    @api.constrains("sale_order_id", "partner_id", "product_id")
+    def _check_sale_order(self):
+        self._check_complaint_order("sale_order_id", "order_line")
 
-    @api.constrains("sale_order_id", "partner_id")
-    def _check_order_customer(self):
+    def _check_complaint_order(self, order_field, lines_field):
+        """The order in ``order_field`` (a sale order, or a POS order in the POS bridge)
+        belongs to the complaint's customer and holds its product (in ``lines_field``).
+        Read in superuser mode: the order may be another salesperson's."""
         for complaint in self:
-            order = complaint.sale_order_id.sudo()
+            order = complaint[order_field].sudo()
+            if not order:
+                continue
             if (
-                order
-                and complaint.partner_id
+                complaint.partner_id
                 and order.partner_id.commercial_partner_id != complaint.commercial_partner_id
             ):
                 raise ValidationError(
@@ -571,6 +561,14 @@ class StoreComplaint(models.Model):
                         "The order %(order)s belongs to another customer than %(partner)s.",
                         order=order.name,
                         partner=complaint.partner_id.display_name,
+                    )
+                )
+            if complaint.product_id and complaint.product_id not in order[lines_field].product_id:
+                raise ValidationError(
+                    self.env._(
+                        "The product %(product)s is not part of the order %(order)s.",
+                        product=complaint.product_id.display_name,
+                        order=order.name,
                     )
                 )
 

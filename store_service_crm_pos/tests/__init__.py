@@ -1,1 +1,2 @@
 from . import test_pos_orders
+from . import test_pos_complaint_order
