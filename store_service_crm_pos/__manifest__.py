@@ -11,6 +11,7 @@
     "data": [
         "views/pos_order_views.xml",
         "views/store_complaint_views.xml",
+        "views/store_return_visit_views.xml",
     ],
     "demo": ["demo/store_service_pos_demo.xml"],
     "assets": {

@@ -322,9 +322,11 @@ class StoreReturnVisitRule(models.Model):
         rights too), and only the actions and the rules set a visit's rule and source.
         The unique index stays the last guard against duplicates."""
         self.ensure_one()
-        self.env.cr.execute(select)
+        links = self._visit_source_links()
+        self.env.cr.execute(self._with_source_links(select, links))
         vals_list = [
             {
+                **{name: row[name] for name in links},
                 "partner_id": row["partner_id"],
                 "origin": TRIGGER_ORIGIN[self.trigger],
                 "sale_order_id": row["sale_order_id"],
@@ -348,6 +350,7 @@ class StoreReturnVisitRule(models.Model):
         """Insert the next batch of missing visits; return their ids."""
         self.ensure_one()
         uid = self.env.uid
+        links = self._visit_source_links()
         self.env.cr.execute(
             SQL(
                 """
@@ -355,16 +358,19 @@ class StoreReturnVisitRule(models.Model):
                     partner_id, origin, sale_order_id, complaint_id, rule_id, source_id,
                     period_key, scheduled_date, user_id, team_id, company_id, channel,
                     state, attempt_count, csat_score, nps_score, nps_given, care_visit,
-                    create_uid, create_date, write_uid, write_date)
+                    create_uid, create_date, write_uid, write_date%(link_columns)s)
                 SELECT src.partner_id, %(origin)s, src.sale_order_id, src.complaint_id, %(rule)s,
                        src.source_id, src.period_key, src.scheduled_date, src.user_id, src.team_id,
                        src.company_id, %(channel)s, 'planned', 0, 0, 0, false, false,
                        %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
+                       %(link_values)s
                   FROM (%(select)s) AS src
                  LIMIT %(limit)s
                 ON CONFLICT DO NOTHING
                 RETURNING id
                 """,
+                link_columns=SQL("").join(SQL(", %s", SQL.identifier(name)) for name in links),
+                link_values=SQL("").join(SQL(", %s", expr) for expr in links.values()),
                 origin=TRIGGER_ORIGIN[self.trigger],
                 rule=self.id,
                 channel=self.channel,
@@ -374,6 +380,26 @@ class StoreReturnVisitRule(models.Model):
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _visit_source_links(self):
+        """Links of a generated visit to its source beyond the sale order and the
+        complaint: ``{visit column: SQL expression over the source row src}`` (a
+        bridge adds its own, e.g. the POS order). Set-based like the rest of the
+        generation."""
+        return {}
+
+    @api.model
+    def _with_source_links(self, select, links):
+        if not links:
+            return select
+        return SQL(
+            "SELECT src.*%s FROM (%s) AS src",
+            SQL("").join(
+                SQL(", %s AS %s", expr, SQL.identifier(name)) for name, expr in links.items()
+            ),
+            select,
+        )
 
     # ------------------------------------------------------------------
     # Source queries: one per trigger. Each returns the columns partner_id,

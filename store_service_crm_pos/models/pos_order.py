@@ -24,14 +24,27 @@ class PosOrder(models.Model):
         groups="store_service_crm.group_store_service_user",
     )
 
+    store_return_visit_count = fields.Integer(
+        compute="_compute_store_return_visit_count",
+        string="Return Visit Count",
+        groups="store_service_crm.group_store_service_user",
+    )
+
     def _compute_store_complaint_count(self):
+        self._compute_linked_count("store.complaint", "store_complaint_count")
+
+    def _compute_store_return_visit_count(self):
+        self._compute_linked_count("store.return.visit", "store_return_visit_count")
+
+    def _compute_linked_count(self, model, count_field):
+        """Count the records of ``model`` linked by their ``pos_order_id`` (one query)."""
         counts = dict(
-            self.env["store.complaint"]._read_group(
+            self.env[model]._read_group(
                 [("pos_order_id", "in", self.ids)], ["pos_order_id"], ["__count"]
             )
         )
         for order in self:
-            order.store_complaint_count = counts.get(order, 0)
+            order[count_field] = counts.get(order, 0)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -76,6 +89,14 @@ class PosOrder(models.Model):
                 "views": [(False, "list"), (False, "kanban"), (False, "form")],
             }
         )
+        return action
+
+    def action_view_store_return_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "store_service_crm.store_return_visit_action"
+        )
+        action.update({"domain": [("pos_order_id", "=", self.id)], "context": {}})
         return action
 
     def action_register_store_complaint(self):

@@ -1,2 +1,3 @@
 from . import test_pos_orders
 from . import test_pos_complaint_order
+from . import test_pos_visit_link
