@@ -5,9 +5,11 @@ it when they reach the tier and loses it when they leave it, unless somebody set
 customer's pricelist by hand: ``loyalty_pricelist_id`` remembers which pricelist the
 tier gave, and the customer's pricelist is changed only while it is still that one.
 
-The rule is written once, as SQL (``_loyalty_pricelist_sql``), and used by the three
-paths that change a tier: the set-based recompute (``_loyalty_apply``), a tier set by
-hand and a tier whose pricelist is changed. Odoo 18 stores the customer's pricelist in
+The rule is written once, as SQL (``_loyalty_pricelist_sql``), and used by the batch
+paths: the set-based recompute (``_loyalty_apply``) and the cron that applies a tier's
+new pricelist in committed batches (``_loyalty_sync_pricelists``). A tier set by hand
+(a few customers) follows the same rule through the ORM
+(``_loyalty_give_tier_pricelists``). Odoo 18 stores the customer's pricelist in
 ``specific_property_product_pricelist``, a company-dependent field: a jsonb column
 ``{"<company id>": <pricelist id>}`` on res_partner, mirrored on the contacts of a
 commercial entity (``_company_dependent_commercial_fields``).
@@ -71,9 +73,37 @@ class ResPartner(models.Model):
         }
         res = super().write(vals)
         # a tier set by hand gives or takes back its pricelist like a computed one
-        if self._loyalty_sync_pricelists(partner_ids=commercial.ids):
+        if self._loyalty_give_tier_pricelists(commercial):
             self._loyalty_log_manual_pricelists(commercial, before)
         return res
+
+    @api.model
+    def _loyalty_give_tier_pricelists(self, partners):
+        """A tier set by hand (a few customers): the rule of ``_loyalty_pricelist_sql``
+        through the ORM, as the user (access rights, record rules), on the commercial
+        ``partners`` and their contacts. The tier's own note of what it gave
+        (``loyalty_pricelist_id``) is written in superuser mode after that. Returns
+        the partners whose pricelist changed."""
+        changed = self.browse()
+        for partner in partners:
+            company = self._loyalty_tier_company(partner)
+            new = partner.loyalty_tier_id.pricelist_id
+            contacts = self.with_company(company).search(
+                [("commercial_partner_id", "=", partner.id)], order="id"
+            )
+            # decide on the values before the change (writing the commercial entity
+            # syncs its contacts)
+            owned = {c: c[PRICELIST_COLUMN] == c.loyalty_pricelist_id for c in contacts}
+            for contact in contacts:
+                if owned[contact] and contact[PRICELIST_COLUMN] != new:
+                    contact.write({PRICELIST_COLUMN: new.id})
+                    changed |= contact
+            for contact in contacts:
+                # a pricelist set by hand: the tier does not replace it, and gave nothing
+                given = new if owned[contact] else self.env["product.pricelist"]
+                if contact.loyalty_pricelist_id != given:
+                    contact.sudo().write({"loyalty_pricelist_id": given.id})
+        return changed
 
     @api.model
     def _loyalty_check_pricelist_given(self, vals, partner):
@@ -159,44 +189,44 @@ class ResPartner(models.Model):
         }
 
     @api.model
-    def _loyalty_sync_pricelists(self, partner_ids=None, tier_ids=None):
-        """Give each customer the pricelist of their current tier (a tier set by hand,
-        a tier whose pricelist changed): one UPDATE over the commercial ``partner_ids``
-        or the customers of ``tier_ids`` and their contacts, only the rows out of step.
-        A history row is not written: the tier did not change. Returns the rows written.
-        """
-        if not partner_ids and not tier_ids:
+    def _loyalty_sync_pricelists(self, tier_ids, limit=None):
+        """Give the customers of ``tier_ids`` (a tier whose pricelist changed) and their
+        contacts the pricelist of their tier: one UPDATE of the rows out of step, at
+        most ``limit`` of them (the batch of the cron ``_cron_sync_tier_pricelists``:
+        raw SQL only there, a tier may hold 100 k customers). A history row is not
+        written: the tier did not change. Returns the rows written."""
+        if not tier_ids:
             return 0
         self.env["res.partner"].flush_model(
             ["loyalty_tier_id", "loyalty_pricelist_id", PRICELIST_COLUMN, "company_id"]
         )
         self.env["store.loyalty.tier"].flush_model(["pricelist_id", "company_id"])
-        scope = (
-            SQL("rp.commercial_partner_id = ANY(%s)", list(partner_ids))
-            if partner_ids
-            else SQL("rp.loyalty_tier_id = ANY(%s)", list(tier_ids))
+        rule = self._loyalty_pricelist_sql(
+            "rp",
+            SQL("t.pricelist_id"),
+            SQL("COALESCE(t.company_id, cp.company_id, %s)", self.env.company.id),
         )
-        rule = self._loyalty_pricelist_sql("rp", SQL("s.pricelist_id"), SQL("s.company_id"))
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE res_partner rp
-                   SET %(column)s = %(specific)s, loyalty_pricelist_id = %(given)s
-                  FROM (SELECT rp.id, t.pricelist_id,
-                               COALESCE(t.company_id, cp.company_id, %(company)s) AS company_id
+                UPDATE res_partner target
+                   SET %(column)s = s.specific, loyalty_pricelist_id = s.given
+                  FROM (SELECT rp.id, %(specific)s AS specific, %(given)s AS given
                           FROM res_partner rp
                           JOIN res_partner cp ON cp.id = rp.commercial_partner_id
-                     LEFT JOIN store_loyalty_tier t ON t.id = rp.loyalty_tier_id
-                         WHERE %(scope)s) s
-                 WHERE s.id = rp.id
-                   AND (%(specific)s IS DISTINCT FROM rp.%(column)s
-                        OR %(given)s IS DISTINCT FROM rp.loyalty_pricelist_id)
+                          JOIN store_loyalty_tier t ON t.id = rp.loyalty_tier_id
+                         WHERE rp.loyalty_tier_id = ANY(%(tiers)s)
+                           AND (%(specific)s IS DISTINCT FROM rp.%(column)s
+                                OR %(given)s IS DISTINCT FROM rp.loyalty_pricelist_id)
+                         ORDER BY rp.id
+                         LIMIT %(limit)s) s
+                 WHERE s.id = target.id
                 """,
                 column=SQL.identifier(PRICELIST_COLUMN),
                 specific=rule["specific"],
                 given=rule["given"],
-                scope=scope,
-                company=self.env.company.id,
+                tiers=list(tier_ids),
+                limit=limit,
             )
         )
         count = self.env.cr.rowcount

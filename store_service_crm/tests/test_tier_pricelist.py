@@ -143,16 +143,84 @@ class TestTierPricelist(LoyaltyCase):
         self.assertEqual(manual.new_pricelist_id, self.gold_prices)
         self.assertFalse(manual.old_pricelist_id)
 
-    def test_giving_a_tier_a_pricelist_reaches_its_customers_at_once(self):
+    def _apply_queued_pricelists(self, batch_size=5000):
+        """Run the triggered cron the way its runner does: one batch per call while
+        tiers wait; returns the number of calls."""
+        Tier = self.env["store.loyalty.tier"]
+        calls = 0
+        while Tier.search_count([("pricelist_sync_pending", "=", True)]):
+            Tier._cron_sync_tier_pricelists(batch_size=batch_size)
+            calls += 1
+            self.assertLess(calls, 50, "the queue empties")
+        return calls
+
+    def test_giving_a_tier_a_pricelist_reaches_its_customers_through_the_queue(self):
         customer = self._customer("Ms. Standard")
         self._order(customer, 800)
         standard_prices = self.env["product.pricelist"].create(
             {"name": "Member prices", "company_id": self.company.id}
         )
-        self.standard.pricelist_id = standard_prices
-        self.assertEqual(self._own_pricelist(customer), standard_prices)
-        self.standard.pricelist_id = False
+        cron = self.env.ref("store_service_crm.ir_cron_loyalty_tier_pricelist")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        self.standard.with_user(self.users["manager"]).pricelist_id = standard_prices
+        # not in the manager's request: queued, and the cron is woken up
+        self.assertTrue(self.standard.pricelist_sync_pending)
         self.assertFalse(self._own_pricelist(customer))
+        self.assertGreater(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers
+        )
+        self._apply_queued_pricelists()
+        self.assertEqual(self._own_pricelist(customer), standard_prices)
+        self.assertEqual(customer.loyalty_pricelist_id, standard_prices)
+        self.standard.pricelist_id = False
+        self._apply_queued_pricelists()
+        self.assertFalse(self._own_pricelist(customer))
+        self.assertFalse(customer.loyalty_pricelist_id)
+
+    def test_queued_pricelist_in_bounded_batches_never_overrides_a_hand_set_one(self):
+        customers = self._customers_with_an_order(5, "Batch")
+        self.assertEqual(customers.mapped("loyalty_tier_id"), self.standard)
+        customers[0].with_company(
+            self.company
+        ).specific_property_product_pricelist = self.hand_prices
+        standard_prices = self.env["product.pricelist"].create(
+            {"name": "Member prices", "company_id": self.company.id}
+        )
+        self._apply_queued_pricelists()  # the other tiers' (set up before)
+        self.standard.pricelist_id = standard_prices
+        # 4 customers to give it to (the hand-set one keeps hers), 2 per batch:
+        # 2 + 2 + a last call finding nothing left (it clears the tier's flag)
+        self.assertEqual(self._apply_queued_pricelists(batch_size=2), 3)
+        self.assertEqual(self._own_pricelist(customers[0]), self.hand_prices)
+        self.assertFalse(customers[0].loyalty_pricelist_id)
+        for customer in customers[1:]:
+            self.assertEqual(self._own_pricelist(customer), standard_prices)
+        # a rerun writes nothing
+        self.standard.sudo().pricelist_sync_pending = True
+        self.assertEqual(self.env["store.loyalty.tier"]._cron_sync_tier_pricelists(batch_size=2), 0)
+        self.assertFalse(self.standard.pricelist_sync_pending)
+
+    def test_tier_set_by_hand_gives_its_pricelist_through_the_orm(self):
+        """A tier set by hand is a few customers: the pricelist is written through the
+        ORM as the user, so a user without the right to change the customer is
+        refused (and nothing changes)."""
+        customer = self._customer("Mr. Guarded")
+        self._order(customer, 100)
+        customer.sudo().write({"loyalty_tier_id": self.gold.id, "loyalty_tier_locked": True})
+        customer.with_company(self.company).specific_property_product_pricelist = False
+        customer.sudo().loyalty_pricelist_id = False
+        employee = self.users["employee"]
+        Partner = self.env["res.partner"].with_user(employee).with_company(self.company)
+        with self.assertRaises(AccessError):
+            Partner._loyalty_give_tier_pricelists(customer.with_user(employee))
+        self.assertFalse(self._own_pricelist(customer))
+        manager = self.users["manager"]
+        changed = Partner.with_user(manager)._loyalty_give_tier_pricelists(
+            customer.with_user(manager)
+        )
+        self.assertEqual(changed, customer)
+        self.assertEqual(self._own_pricelist(customer), self.gold_prices)
+        self.assertEqual(customer.loyalty_pricelist_id, self.gold_prices)
 
     def test_lost_customer_keeps_nothing_after_the_grace_period(self):
         self.company.loyalty_downgrade_grace_days = 30
