@@ -27,7 +27,9 @@ import urllib.request
 import websocket
 
 EVENTED_STARTED = "Evented Service (longpolling) running on"
-BAD_LINE = re.compile(r"Traceback \(most recent call last\)|^\S+ \S+ \d+ (ERROR|CRITICAL) ", re.M)
+BAD_LINE = re.compile(
+    r"Traceback \(most recent call last\)|^\S+ \S+ \d+ (ERROR|CRITICAL) ", re.MULTILINE
+)
 
 
 def free_port():
@@ -74,18 +76,19 @@ def main():
         "--cron-workers",
         type=int,
         default=0,
-        help="cron worker processes (default none: the check must not run the crons of a test database)",
+        help="cron worker processes (default none: a test database's crons must not run)",
     )
     args = ap.parse_args()
     http_port, gevent_port = free_port(), free_port()
     cmd = [
         sys.executable, args.odoo_bin, "-c", args.config, "-d", args.database,
-        f"--db-filter=^{re.escape(args.database)}$", "--workers=2", f"--max-cron-threads={args.cron_workers}",
+        f"--db-filter=^{re.escape(args.database)}$",
+        "--workers=2", f"--max-cron-threads={args.cron_workers}",
         f"--http-port={http_port}", f"--gevent-port={gevent_port}", "--http-interface=127.0.0.1",
         "--log-level=info", "--logfile=",
     ]  # fmt: skip
     started = time.time()
-    proc = subprocess.Popen(  # noqa: S603 (our own odoo-bin)
+    proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
     )
     problems = []
@@ -109,7 +112,9 @@ def main():
             out, _ = proc.communicate()
     spawns = out.count(EVENTED_STARTED)
     if spawns != 1:
-        problems.append(f"the gevent (websocket/bus) process started {spawns} times (expected once)")
+        problems.append(
+            f"the gevent (websocket/bus) process started {spawns} times (expected once)"
+        )
     bad = [m.group(0) for m in BAD_LINE.finditer(out)]
     if bad:
         problems.append(f"{len(bad)} Traceback/ERROR/CRITICAL in the server's output")
@@ -120,8 +125,8 @@ def main():
             print(f"prefork check FAILED: {p}", file=sys.stderr)
         return 1
     print(
-        f"prefork check: 2 HTTP workers, {args.cron_workers} cron worker(s) and the gevent process ran "
-        f"{elapsed:.1f} s with no crash (gevent started once, websocket opened)"
+        f"prefork check: 2 HTTP workers, {args.cron_workers} cron worker(s) and the gevent "
+        f"process ran {elapsed:.1f} s with no crash (gevent started once, websocket opened)"
     )
     return 0
 
