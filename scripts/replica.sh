@@ -160,9 +160,13 @@ start_odoo() {
     say "Odoo: $REPLICA_WORKERS HTTP workers on http://127.0.0.1:$HTTP_PORT (websocket :$GEVENT_PORT), reads of @api.readonly calls on $( [ "${REPLICA_READS:-1}" != 0 ] && echo "the replica :$REPLICA_PORT" || echo "the primary (REPLICA_READS=0)"); log $LOG_DIR/replica-http.log"
     setsid "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$conf" -d "$DB_NAME" --db-filter="^$DB_NAME\$" \
         --logfile "$LOG_DIR/replica-http.log" --pidfile "$RUN_DIR/http.pid" </dev/null >/dev/null 2>&1 &
-    say "cron server: --no-http, $REPLICA_CRON_THREADS cron thread(s); log $LOG_DIR/replica-cron.log"
+    # The cron server runs prefork too (--workers with --no-http: cron worker
+    # processes only): Odoo's threaded cron loop dies for good when PostgreSQL
+    # restarts (its LISTEN connection raises out of the thread), a cron worker
+    # process exits and the master starts a new one.
+    say "cron server: --no-http, $REPLICA_CRON_THREADS cron worker process(es); log $LOG_DIR/replica-cron.log"
     setsid "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$conf" -d "$DB_NAME" --db-filter="^$DB_NAME\$" \
-        --no-http --workers=0 --max-cron-threads="$REPLICA_CRON_THREADS" \
+        --no-http --workers=1 --max-cron-threads="$REPLICA_CRON_THREADS" \
         --logfile "$LOG_DIR/replica-cron.log" --pidfile "$RUN_DIR/cron.pid" </dev/null >/dev/null 2>&1 &
     local i
     for i in $(seq 1 60); do
