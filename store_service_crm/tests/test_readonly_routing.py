@@ -1,3 +1,5 @@
+# pylint: disable=unsubscriptable-object
+# (pylint cannot infer HttpCase.env in setUpClass)
 """The managers' reads go to the read replica: Odoo 18 routes a JSON-RPC call to a
 readonly cursor (``db_replica_host``) when the method is ``@api.readonly``.
 
