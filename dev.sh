@@ -17,6 +17,13 @@
 #   ./dev.sh readme  rebuild the addon's README.rst and static/description/
 #                    index.html from its readme/*.md (OCA's oca-gen-addon-readme)
 #   ./dev.sh wheel   build the addon's wheel (pyproject.toml, whool) in .odoo/dist
+#   ./dev.sh prefork-check  serve DB_NAME a few seconds in prefork mode (2 HTTP
+#                    workers, a cron worker, the gevent websocket process) and
+#                    fail on a crash or a restarted gevent process (part of `test`)
+#   ./dev.sh replica [stop|status]  a PostgreSQL streaming replica of the primary
+#                    on 127.0.0.1:5433 and Odoo in prefork mode reading from it
+#                    (workers on HTTP_PORT, a separate cron server); see
+#                    docs/deploy.md
 #   ./dev.sh i18n    regenerate i18n/store_service_crm.pot from the code and
 #                    merge it into the .po files (lists what is untranslated)
 #
@@ -399,6 +406,7 @@ cmd_test() {
     odoo_bin -d "$db" -i "$ADDON" --stop-after-init --logfile "$LOG_DIR/test-install.log" \
         || die "installing $ADDON failed (see $LOG_DIR/test-install.log)"
     check_log "$LOG_DIR/test-install.log" "installing $ADDON"
+    (prefork_check "$db") || rc=$?
     if [ -z "${TEST_ARGS:-}" ] && [ -z "${NO_UPGRADE_CHECK:-}" ]; then
         # in a subshell: a failure is reported and the test suites still run
         CLEANUP_DBS+=("$UPGRADE_DB")
@@ -469,6 +477,17 @@ test_bridges() {
     return $rc
 }
 
+# Prefork smoke check (scripts/prefork_check.py): Odoo with --workers on the
+# database $1 for a few seconds; fails on a Traceback/ERROR in its output or
+# a gevent (websocket/bus) process that had to be restarted.
+prefork_check() {
+    say "prefork check: $1 served by 2 HTTP workers, a cron worker and the gevent process for a few seconds"
+    "$VENV/bin/python" "$PROJECT_DIR/scripts/prefork_check.py" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$1" \
+        >"$LOG_DIR/prefork-check.log" 2>&1 \
+        || { tail -40 "$LOG_DIR/prefork-check.log" >&2; die "the prefork server did not run clean (see $LOG_DIR/prefork-check.log)"; }
+    tail -1 "$LOG_DIR/prefork-check.log" >&2
+}
+
 cmd_i18n() {
     setup
     ensure_db
@@ -487,6 +506,10 @@ case "${1:-}" in
     wheel) cmd_wheel ;;
     upgrade-check) setup; cmd_upgrade_check ;;
     i18n) cmd_i18n ;;
+    replica) shift; setup; ensure_db
+        PROJECT_DIR="$PROJECT_DIR" CONF="$CONF" VENV="$VENV" ODOO_SRC="$ODOO_SRC" STATE_DIR="$STATE_DIR" \
+            DB_NAME="$DB_NAME" HTTP_PORT="$HTTP_PORT" exec bash "$PROJECT_DIR/scripts/replica.sh" "$@" ;;
+    prefork-check) setup; ensure_db; prefork_check "$DB_NAME" ;;
     update) setup; ensure_db; say "database $DB_NAME is up to date" ;;
     *) sed -n '2,/^set -euo pipefail/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 1 ;;
 esac

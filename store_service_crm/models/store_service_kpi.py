@@ -392,6 +392,7 @@ class StoreServiceKpi(models.AbstractModel):
     # Public API
     # ------------------------------------------------------------------
     @api.model
+    @api.readonly
     def compute_kpis(self, date_from, date_to, team_ids=None, group_by=None, compare=False):
         """The KPIs of DESIGN.md over [date_from, date_to] (inclusive days).
 
@@ -455,6 +456,7 @@ class StoreServiceKpi(models.AbstractModel):
         return result
 
     @api.model
+    @api.readonly
     def action_open_kpi_records(self, key, date_from, date_to, team_ids=None):
         """Window action on the records behind a KPI (drill-down from the dashboard)."""
         kpi = KPIS.get(key) if isinstance(key, str) else None

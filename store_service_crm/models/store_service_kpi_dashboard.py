@@ -17,6 +17,7 @@ class StoreServiceKpi(models.AbstractModel):
     _inherit = "store.service.kpi"
 
     @api.model
+    @api.readonly
     def get_dashboard_data(self, date_from, date_to, team_ids=None):
         """Everything the KPI dashboard shows, in one call.
 

@@ -7,6 +7,7 @@ class StoreServiceKpi(models.AbstractModel):
     _inherit = "store.service.kpi"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
+    @api.readonly
     def get_defect_alarms(self, limit=10):
         """The dashboard's product defect alarm: the products whose complaint rate is
         over the defect threshold now (rolling window, all stores; see

@@ -18,6 +18,7 @@ class StoreServiceKpi(models.AbstractModel):
     _inherit = "store.service.kpi"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
+    @api.readonly
     def compute_kpis(
         self, date_from, date_to, team_ids=None, group_by=None, compare=False, request_type_ids=None
     ):
