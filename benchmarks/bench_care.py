@@ -16,12 +16,15 @@ a lifecycle "active" first (untimed), as the loyalty job would for buyers. With
 ``--reuse`` the previous run's rules and visits are removed first.
 """
 
+import itertools
+import threading
 from datetime import timedelta
 
-from common import Row, now, ratio_at_most, vacuum_analyze
+from common import Row, now, peak_rss_mib, ratio_at_most, vacuum_analyze
 from common import fmt_seconds as fs
 
 from odoo import fields
+from odoo.sql_db import db_connect
 from odoo.tools import SQL
 
 TARGET_SECONDS_PER_100K = 60.0
@@ -81,6 +84,45 @@ def _count(cr, rule_ids):
     return cr.fetchone()
 
 
+class CommitWatcher(threading.Thread):
+    """Counts, from a connection of its own, the visits of ``rule_ids`` committed so
+    far, every ``period`` seconds while a run goes on: rows appear during the run
+    only if its batches commit."""
+
+    def __init__(self, dbname, rule_ids, period=10.0):
+        super().__init__(daemon=True)
+        self.dbname = dbname
+        self.rule_ids = list(rule_ids)
+        self.period = period
+        self.samples = []  # (seconds since the start, committed visits)
+        self._done = threading.Event()
+
+    def run(self):
+        start = now()
+        with db_connect(self.dbname).cursor() as cr:
+            while not self._done.wait(self.period):
+                cr.execute(
+                    "SELECT count(*) FROM store_return_visit WHERE rule_id = ANY(%s)",
+                    [self.rule_ids],
+                )
+                self.samples.append((now() - start, cr.fetchone()[0]))
+                cr.rollback()  # the next count in a new snapshot
+
+    def stop(self):
+        self._done.set()
+        self.join()
+
+    def summary(self):
+        seen = [count for _seconds, count in self.samples]
+        rising = sum(1 for a, b in itertools.pairwise(seen) if b > a)
+        shown = ", ".join(f"{count:,} at {seconds:.0f} s" for seconds, count in self.samples[:12])
+        more = " ..." if len(self.samples) > 12 else ""
+        return (
+            f"committed visits seen from another connection during the run: {shown}{more} "
+            f"({len(seen)} samples, {rising} rises)"
+        )
+
+
 def _rules(env):
     Rule = env["store.return.visit.rule"]
     today = fields.Date.context_today(Rule)
@@ -127,10 +169,14 @@ def run(ctx):
     vacuum_analyze(cr, "res_partner", "store_return_visit", "mail_activity")
     ctx.log(f"  {customers:,} customers for the care programmes")
 
+    watcher = CommitWatcher(cr.dbname, care.ids)
+    watcher.start()
     start = now()
     care._generate(commit=True)
     first = now() - start
+    watcher.stop()
     cr.commit()
+    ctx.log(f"  {watcher.summary()}")
     visits, planned, _merged, partners, days, activities = _count(cr, care.ids)
     ctx.log(f"  quarterly check: {visits:,} visits over {days} days in {fs(first)}")
 
@@ -161,7 +207,9 @@ def run(ctx):
                     f"{visits:,} visits ({planned:,} planned) for {partners:,} customers over "
                     f"{days} days (about {visits / max(days, 1):,.0f} a day), "
                     f"{activities:,} to-dos; committed batches of 20 000"
-                )
+                ),
+                watcher.summary(),
+                f"peak RSS of the process after the first run {peak_rss_mib():.0f} MiB",
             ],
         ),
         Row(
