@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 
 
 class StoreComplaint(models.Model):
-    _inherit = "store.complaint"
+    _inherit = "store.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     order_lot_ids = fields.Many2many(
         "stock.lot",

@@ -9,7 +9,7 @@ DEMO_UNITS_PER_ORDER = 2
 
 
 class StoreLotDefectReport(models.Model):
-    _inherit = "store.lot.defect.report"
+    _inherit = "store.lot.defect.report"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _store_service_lot_defect_demo(self):
