@@ -20,6 +20,9 @@ def vacuum_analyze(cr, *tables):
     as autovacuum would). VACUUM cannot run in a transaction: autocommit on the raw
     connection, restored afterwards."""
     cnx = cr._cnx
+    # the caller committed; a statement run since (a post-commit hook) may have opened
+    # a new transaction, in which autocommit cannot be switched on: end it first
+    cnx.commit()
     with cnx.cursor() as raw:
         cnx.autocommit = True
         try:

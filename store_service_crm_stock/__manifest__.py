@@ -11,6 +11,10 @@
     "data": [
         "views/store_complaint_views.xml",
         "views/stock_picking_views.xml",
+        "security/ir.model.access.csv",
+        "security/store_lot_defect_security.xml",
+        "data/store_lot_defect_data.xml",
+        "views/store_lot_defect_views.xml",
     ],
     "demo": ["demo/store_service_stock_demo.xml"],
     "auto_install": True,

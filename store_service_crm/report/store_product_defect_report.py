@@ -35,6 +35,9 @@ class StoreProductDefectReport(models.Model):
     _auto = False
     _order = "eligible desc, defect_rate desc nulls last, complaint_count desc, product_id"
     _rec_name = "product_id"
+    # the record that carries the alarm date (``store_defect_alarm_date``) and the
+    # alarm's to-do (a bridge's report per lot: ``lot_id``)
+    _defect_subject = "product_id"
 
     product_id = fields.Many2one("product.product", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Product Template", readonly=True)
@@ -78,12 +81,15 @@ class StoreProductDefectReport(models.Model):
         )
 
     @api.model
-    def _sold_defect(self):
-        """Units sold per key over the window, in the product's unit of measure."""
+    def _sold_lines_defect(self):
+        """The sale order lines sold over the window (the one definition of "units
+        sold"): one row per line with ``sale_line_id``, ``product_id``, ``company_id``
+        and ``units`` (its quantity in the product's unit of measure). The stock bridge
+        counts the lots delivered on these same lines."""
         return SQL(
-            """SELECT l.product_id, so.company_id,
-                      SUM(l.product_uom_qty / COALESCE(lu.factor, 1.0)
-                          * COALESCE(pu.factor, 1.0)) AS units
+            """SELECT l.id AS sale_line_id, l.product_id, so.company_id,
+                      l.product_uom_qty / COALESCE(lu.factor, 1.0)
+                          * COALESCE(pu.factor, 1.0) AS units
                  FROM sale_order_line l
                  JOIN sale_order so ON so.id = l.order_id
                  JOIN res_company rc ON rc.id = so.company_id
@@ -93,24 +99,40 @@ class StoreProductDefectReport(models.Model):
                  LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
                 WHERE so.state = 'sale' AND l.display_type IS NULL
                   AND pt.type <> 'service'
-                  AND so.date_order >= %s
-                GROUP BY l.product_id, so.company_id""",
+                  AND so.date_order >= %s""",
             self._window_start_sql("rc"),
         )
 
     @api.model
-    def _complained_defect(self):
-        """Possible-defect complaints per key received over the window."""
+    def _sold_defect(self):
+        """Units sold per key over the window, in the product's unit of measure."""
         return SQL(
-            """SELECT c.product_id, c.company_id, count(*) AS complaints
+            """SELECT sl.product_id, sl.company_id, SUM(sl.units) AS units
+                 FROM (%s) AS sl
+                GROUP BY sl.product_id, sl.company_id""",
+            self._sold_lines_defect(),
+        )
+
+    @api.model
+    def _complained_defect(self):
+        """Possible-defect complaints per key (columns of ``store_complaint`` named
+        like the keys, all set) received over the window."""
+        keys = SQL(", ").join(SQL.identifier("c", key) for key in self._defect_keys())
+        keys_set = SQL(" AND ").join(
+            SQL("%s IS NOT NULL", SQL.identifier("c", key)) for key in self._defect_keys()
+        )
+        return SQL(
+            """SELECT %(keys)s, count(*) AS complaints
                  FROM store_complaint c
                  JOIN res_company rc ON rc.id = c.company_id
-                WHERE c.product_id IS NOT NULL AND c.state <> 'cancelled'
-                  AND COALESCE(c.responsibility, 'unknown') IN %s
-                  AND c.date_received >= %s
-                GROUP BY c.product_id, c.company_id""",
-            DEFECT_RESPONSIBILITIES,
-            self._window_start_sql("rc"),
+                WHERE %(keys_set)s AND c.state <> 'cancelled'
+                  AND COALESCE(c.responsibility, 'unknown') IN %(responsibilities)s
+                  AND c.date_received >= %(start)s
+                GROUP BY %(keys)s""",
+            keys=keys,
+            keys_set=keys_set,
+            responsibilities=DEFECT_RESPONSIBILITIES,
+            start=self._window_start_sql("rc"),
         )
 
     @api.model
@@ -148,32 +170,37 @@ class StoreProductDefectReport(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_defect_alarm(self):
-        """Daily: one to-do per product crossing the threshold, for the company's
-        defect alarm user (else its service manager). Idempotent: a product keeps its
-        alarm date while over the threshold (no second to-do) and is re-armed once it
-        falls below it.
+        """Daily: one to-do per product (the report's subject) crossing the threshold,
+        for the company's defect alarm user (else its service manager). Idempotent: a
+        product keeps its alarm date while over the threshold (no second to-do) and is
+        re-armed once it falls below it.
 
-        :return: the products alarmed by this run
+        :return: the products (subjects) alarmed by this run
         """
-        Product = self.env["product.product"].sudo().with_context(active_test=False)
+        subject = self._defect_subject
+        Subject = (
+            self.env[self._fields[subject].comodel_name].sudo().with_context(active_test=False)
+        )
         self.invalidate_model()
         rows = self.sudo().search([("over_threshold", "=", True)])
-        over = rows.product_id
-        rearmed = Product.search(
+        over = rows.mapped(subject)
+        rearmed = Subject.search(
             [("store_defect_alarm_date", "!=", False), ("id", "not in", over.ids)]
         )
         if rearmed:
             rearmed.write({"store_defect_alarm_date": False})
-        new_rows = rows.filtered(lambda r: not r.product_id.store_defect_alarm_date)
-        alarmed = Product.browse()
+        new_rows = rows.filtered(lambda r: not r[subject].store_defect_alarm_date)
+        alarmed = Subject.browse()
         for row in new_rows:
-            if row.product_id in alarmed:
+            if row[subject] in alarmed:
                 continue  # over the threshold in two companies: one to-do
-            alarmed |= row.product_id
+            alarmed |= row[subject]
             row._schedule_defect_activity()
         if alarmed:
             alarmed.write({"store_defect_alarm_date": fields.Date.context_today(self)})
-        _logger.info("product defect alarm: %s new, %s re-armed", len(alarmed), len(rearmed))
+        _logger.info(
+            "%s defect alarm: %s new, %s re-armed", Subject._name, len(alarmed), len(rearmed)
+        )
         return alarmed
 
     def _schedule_defect_activity(self):
@@ -184,10 +211,9 @@ class StoreProductDefectReport(models.Model):
             _logger.warning(
                 "product defect alarm: no alarm user nor service manager in %s", company.name
             )
-        activity_type = self.env.ref("store_service_crm.mail_activity_type_defect_alarm")
+        activity_type = self._defect_activity_type()
         # the to-do in the assignee's language
         lang_env = self.with_context(lang=(user or self.env.user).lang).env
-        product = self.product_id.with_env(lang_env).sudo()
         rate = f"{self.defect_rate * 100:.1f} %"
         threshold = f"{company.defect_threshold * 100:.1f} %"
         units = f"{self.units_sold:g}"
@@ -197,19 +223,28 @@ class StoreProductDefectReport(models.Model):
             complaints=self.complaint_count,
             units=units,
         )
-        note = lang_env._(
-            "The complaint rate of %(product)s over the last %(days)s days crossed the "
-            "threshold of %(threshold)s across all stores: check the product or the "
-            "supplier, and the complaints about it.",
-            product=product.display_name,
-            days=company.defect_window_days,
-            threshold=threshold,
-        )
-        product.activity_schedule(
+        note = self.with_env(lang_env)._defect_activity_note(threshold)
+        self[self._defect_subject].with_env(lang_env).sudo().activity_schedule(
             activity_type_id=activity_type.id,
             summary=summary,
             note=note,
             user_id=(user or self.env.ref("base.user_admin")).id,
+        )
+
+    @api.model
+    def _defect_activity_type(self):
+        return self.env.ref("store_service_crm.mail_activity_type_defect_alarm")
+
+    def _defect_activity_note(self, threshold):
+        """The alarm to-do's note (in the environment's language)."""
+        self.ensure_one()
+        return self.env._(
+            "The complaint rate of %(product)s over the last %(days)s days crossed the "
+            "threshold of %(threshold)s across all stores: check the product or the "
+            "supplier, and the complaints about it.",
+            product=self.product_id.sudo().display_name,
+            days=self.company_id.defect_window_days,
+            threshold=threshold,
         )
 
     @api.model
