@@ -31,7 +31,6 @@ its queue rows in the same transaction, and the run's date is saved last: a
 killed run is redone from the same starting point, and a rerun changes nothing.
 """
 
-import hashlib
 import json
 import logging
 from datetime import timedelta
@@ -133,7 +132,7 @@ class ResPartner(models.Model):
     def _loyalty_incremental_start(self, ctx):
         """The last run's day when an incremental run is enough, else None."""
         state = self._loyalty_last_run_state()
-        if not state or state.get("fingerprint") != self._loyalty_fingerprint(ctx):
+        if not state or state.get("fingerprint") != self._loyalty_fingerprint():
             return None
         last = fields.Date.to_date(state.get("date"))
         full = fields.Date.to_date(state.get("full"))
@@ -155,19 +154,21 @@ class ResPartner(models.Model):
             return {}
 
     @api.model
-    def _loyalty_fingerprint(self, ctx):
+    def _loyalty_fingerprint(self):
         """A digest of what every customer's figures depend on: the active tiers and
-        thresholds, and the loyalty settings of the companies."""
+        their thresholds, the loyalty settings of the companies (one query)."""
         self.env["res.company"].flush_model(list(LOYALTY_SETTINGS))
         self.env.cr.execute(
             SQL(
-                "SELECT id, %s FROM res_company ORDER BY id",
+                """SELECT md5(string_agg(row_text, ';' ORDER BY row_text)) FROM (
+                       SELECT ROW(id, %s)::text AS row_text FROM res_company
+                        UNION ALL
+                       SELECT ROW(id, company_id, min_spend, min_orders)::text
+                         FROM store_loyalty_tier WHERE active) AS s""",
                 SQL(", ").join(SQL.identifier(name) for name in LOYALTY_SETTINGS),
             )
         )
-        companies = self.env.cr.fetchall()
-        payload = json.dumps([companies, ctx["tiers"]], default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _loyalty_save_run(self, ctx, fingerprint, full):
@@ -181,12 +182,11 @@ class ResPartner(models.Model):
     def _recompute_loyalty_all_run(self, batch_size, commit, full_history):
         """Every full recompute (the nightly one, the managers' button) is a starting
         point for the incremental runs that follow it."""
-        ctx = self._loyalty_context()
-        fingerprint = self._loyalty_fingerprint(ctx)
+        ctx = {"today": fields.Date.context_today(self)}
+        fingerprint = self._loyalty_fingerprint()
         total = super()._recompute_loyalty_all_run(batch_size, commit, full_history)
+        # saved last (the cron commits it): a killed run is followed by a full one again
         self._loyalty_save_run(ctx, fingerprint, full=True)
-        if commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
         return total
 
     @api.model
@@ -194,7 +194,7 @@ class ResPartner(models.Model):
         """Recompute the customers whose figures can have changed since the day
         ``last``; returns their number."""
         batch_size = batch_size or INCREMENTAL_BATCH_SIZE
-        fingerprint = self._loyalty_fingerprint(ctx)
+        fingerprint = self._loyalty_fingerprint()
         self._loyalty_flush()
         self.env["store.loyalty.pending"].flush_model()
         cr = self.env.cr
