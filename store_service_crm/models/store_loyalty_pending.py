@@ -28,7 +28,7 @@ class StoreLoyaltyPending(models.Model):
     )
     # for the nightly run only (a tier set by hand, a lock changed): the pending cron
     # leaves these rows, so a tier set by hand stays until the night (issue 18)
-    nightly = fields.Boolean(readonly=True)
+    nightly = fields.Boolean(string="For the Nightly Run", readonly=True)
 
     @api.model
     def _enqueue(self, partners, nightly=False):
