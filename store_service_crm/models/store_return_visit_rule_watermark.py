@@ -76,7 +76,7 @@ class StoreReturnVisitRule(models.Model):
         if self.write_date and self.write_date > self.generated_until:
             return SQL("TRUE")
         since = self.generated_until - WATERMARK_MARGIN
-        if self.max_age_days and since < fields.Datetime.now() - timedelta(days=self.max_age_days):
+        if self.max_age_days and since < self.env.cr.now() - timedelta(days=self.max_age_days):
             return SQL("TRUE")  # not run for longer than the age limit: the date range is less
         self.env["sale.order"].flush_model(["write_date", "state"])
         self.env.cr.execute(

@@ -50,3 +50,4 @@ from . import test_sla_pause
 from . import test_complaint_merge
 from . import test_tour_merge
 from . import test_loyalty_incremental
+from . import test_return_visit_watermark
