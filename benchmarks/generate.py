@@ -481,12 +481,13 @@ def load(env, scale, log):
     _load_visits(cr, scale, base, company, stores)
     timings["complaints + visits"] = now() - t0
     log(f"  complaints and visits loaded in {timings['complaints + visits']:.1f} s")
+    pos = has_pos(cr)  # before the commit: VACUUM needs no open transaction
     cr.commit()
     env.invalidate_all()
     t0 = now()
     vacuum_analyze(
         cr, "res_partner", "sale_order", "res_currency_rate", "store_complaint",
-        "store_return_visit", "crm_team", *(("pos_order",) if has_pos(cr) else ()),
+        "store_return_visit", "crm_team", *(("pos_order",) if pos else ()),
     )  # fmt: skip
     timings["vacuum analyze"] = now() - t0
     return timings
