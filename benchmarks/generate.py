@@ -368,8 +368,8 @@ def _load_complaints(cr, scale, base, company, stores):
                    active, date_received, response_deadline, date_first_response,
                    resolution_deadline, date_resolved, date_closed, first_contact_resolution,
                    responsibility, resolution_type, compensation_amount, reopen_count,
-                   escalation_level, dispatch_state, compensation_approval_state, create_uid, write_uid, create_date,
-                   write_date)
+                   escalation_level, dispatch_state, compensation_approval_state, create_uid,
+                   write_uid, create_date, write_date)
             SELECT 'BENCH-C/' || lpad(k::text, 7, '0'), %(base)s + c, %(base)s + c,
                    (%(stores)s::int[])[1 + mod(c, %(n_stores)s)], %(company)s,
                    (%(categories)s::int[])[1 + floor(r_cat * %(n_cat)s)::int],

@@ -216,9 +216,7 @@ class ResPartner(models.Model):
             )
             done += len(batch)
             if commit:
-                self.env["ir.cron"]._notify_progress(
-                    done=done, remaining=len(partner_ids) - done
-                )
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
                 cr.commit()  # pylint: disable=invalid-commit
         self.env["store.loyalty.pending"].invalidate_model()
         self._loyalty_save_run(ctx, fingerprint, full=False)
@@ -270,9 +268,13 @@ class ResPartner(models.Model):
         settings = self.env.cr.fetchall()
         edges = []
         for new_days, at_risk_days, lost_days, _grace in settings:
-            edges.append(self._loyalty_date_edge_sql("loyalty_first_order_date", new_days, last, today))
+            edges.append(
+                self._loyalty_date_edge_sql("loyalty_first_order_date", new_days, last, today)
+            )
             for days in (at_risk_days, lost_days):
-                edges.append(self._loyalty_date_edge_sql("loyalty_last_order_date", days, last, today))
+                edges.append(
+                    self._loyalty_date_edge_sql("loyalty_last_order_date", days, last, today)
+                )
         if edges:
             parts.append(
                 SQL(

@@ -38,9 +38,7 @@ class StoreLoyaltyPending(models.Model):
         partner_ids = {pid for pid in partners.commercial_partner_id.ids if pid}
         if not partner_ids:
             return
-        self.sudo().create(
-            [{"partner_id": pid, "nightly": nightly} for pid in sorted(partner_ids)]
-        )
+        self.sudo().create([{"partner_id": pid, "nightly": nightly} for pid in sorted(partner_ids)])
         if nightly:
             return
         # one trigger per transaction, however many orders and lines it changes

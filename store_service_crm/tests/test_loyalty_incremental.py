@@ -96,7 +96,9 @@ class TestLoyaltyIncremental(LoyaltyCase):
         customer, bystander = self._customer("Mrs. Edge"), self._customer("Mr. Recent")
         # 12 months minus one day ago: the first day after tomorrow's window start
         start = self.today - relativedelta(months=12)
-        self._unsettled_order(customer, 800, date=datetime.combine(start + timedelta(days=1), time(10)))
+        self._unsettled_order(
+            customer, 800, date=datetime.combine(start + timedelta(days=1), time(10))
+        )
         self._order(customer, 800)
         self._order(bystander, 100)
         self._full()
@@ -198,7 +200,7 @@ class TestLoyaltyIncremental(LoyaltyCase):
         self.env["res.partner"].flush_model()
         self.env.cr.execute(
             f"""SELECT id, {", ".join(FIGURES)} FROM res_partner
-                 WHERE id = commercial_partner_id ORDER BY id"""  # noqa: S608 (constants)
+                 WHERE id = commercial_partner_id ORDER BY id"""
         )
         return self.env.cr.fetchall()
 

@@ -14,7 +14,7 @@ class TestVisitWatermark(VisitCase):
     def _at(self, table, record, column, value):
         self.env.flush_all()
         self.env.cr.execute(
-            f"UPDATE {table} SET {column} = %s WHERE id = %s",  # noqa: S608 (test constants)
+            f"UPDATE {table} SET {column} = %s WHERE id = %s",
             [value, record.id],
         )
         self.env.invalidate_all()
