@@ -131,9 +131,13 @@ def _profile_noop(ctx, env):
         f"{fs(sum(r[0] for r in records))} in SQL; heaviest:\n"
     )
     for delay, cr, query, params in records[:8]:
-        text = cr._obj.mogrify(query, params or None).decode() if params else query
+        text = query
+        if params and not cr.closed:  # the run lock's cursor is closed by now
+            text = cr._obj.mogrify(query, params).decode()
         text = " ".join(str(text).split())
-        ctx.out.write(f"  {fs(delay):>8}  {text[:400]}\n")
+        # the source query follows the INSERT's column list
+        start = max(text.find("FROM ("), 0) if text.startswith("INSERT") else 0
+        ctx.out.write(f"  {fs(delay):>8}  {text[start : start + 700]}\n")
 
 
 def run(ctx):
