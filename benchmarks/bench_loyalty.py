@@ -542,6 +542,7 @@ def _incremental_rows(ctx, env, raw, raw_query):
             t0 = now()
             mode, count = Partner._recompute_loyalty_nightly()
             elapsed = now() - t0
+            env.flush_all()  # or invalidate_all() below would write the run's date after
             cr.execute("ROLLBACK TO SAVEPOINT bench_incremental")
             env.invalidate_all()
             env.registry.clear_cache()  # the run's date, saved then rolled back
