@@ -115,7 +115,10 @@ class TestLoyaltyIncremental(LoyaltyCase):
 
     def test_lifecycle_and_grace_edges(self):
         newcomer = self._customer("Ms. Newcomer")
-        self._order(newcomer, 100, days_ago=89)
+        # dated from the user's today (his time zone may be a day ahead of UTC)
+        self._unsettled_order(
+            newcomer, 100, date=datetime.combine(self.today - timedelta(days=89), time(12))
+        )
         refund = self._customer("Mr. Refund")
         self._order(refund, 800)
         cancelled = self._order(refund, 800)
