@@ -13,7 +13,15 @@ Rows produced (all measured in the same run, on the same data):
 * full recompute vs a naive per-partner ORM loop timed on a random sample and
   extrapolated to every customer: target >= 50x faster;
 * ``action_recompute_loyalty()`` on the same sample vs the same loop,
-  measured (not extrapolated): informative.
+  measured (not extrapolated): informative;
+* the nightly run, incremental (issue 18), after a day of changes made with SQL
+  (the day's new orders, a tenth as many cancellations, their customers queued
+  as the order hooks queue them) and run the next day (so one day of orders
+  leaves the window): median of ``--repeat`` runs, each rolled back, vs the raw
+  aggregate: target <= 0.2x;
+* then the same day's full recompute on the same data: every customer's spend,
+  order count, first/last order, lifecycle, tier and downgrade date must equal
+  the incremental run's (checked; everything rolled back afterwards).
 """
 
 import random
@@ -32,12 +40,24 @@ from common import (
 )
 from common import fmt_seconds as fs
 from dateutil.relativedelta import relativedelta
-from generate import has_pos
+from freezegun import freeze_time
+from generate import ORDER_DAYS, has_pos
 
 from odoo import fields
 from odoo.tools import SQL
 
 TARGET_VS_RAW = 1.5
+TARGET_INCREMENTAL_VS_RAW = 0.2
+#: the figures the incremental run must leave as the full one does
+INCREMENTAL_FIGURES = (
+    "loyalty_spend",
+    "loyalty_order_count",
+    "loyalty_last_order_date",
+    "loyalty_first_order_date",
+    "customer_lifecycle",
+    "loyalty_tier_id",
+    "loyalty_downgrade_since",
+)
 TARGET_VS_ORM = 50
 WARMUP = 5  # customers run through the ORM loop and the button, untimed, before the sample
 
@@ -435,6 +455,155 @@ def run(ctx):
         )
     )
 
+    if hasattr(Partner, "_recompute_loyalty_nightly"):
+        rows.extend(_incremental_rows(ctx, env, raw, raw_query))
     if ctx.args.profile or ctx.args.explain:
         _profile(ctx, env)
     return rows
+
+
+def _day_of_changes(env, new_orders, cancellations):
+    """A day of order changes, made with SQL: copies of random confirmed sale orders
+    dated today (new orders), random confirmed orders cancelled; their customers
+    queued in store.loyalty.pending as the order hooks queue them."""
+    cr = env.cr
+    cr.execute(
+        """SELECT column_name FROM information_schema.columns
+            WHERE table_name = 'sale_order' AND column_name NOT IN ('id', 'name', 'date_order',
+                  'create_date', 'write_date', 'access_token')"""
+    )
+    columns = SQL(", ").join(SQL.identifier(row[0]) for row in cr.fetchall())
+    cr.execute(
+        SQL(
+            """WITH src AS (SELECT * FROM sale_order WHERE state = 'sale'
+                             ORDER BY random() LIMIT %(n)s),
+                    ins AS (INSERT INTO sale_order (name, date_order, create_date, write_date,
+                                                    %(columns)s)
+                            SELECT name || '-DAY', now() at time zone 'UTC',
+                                   now() at time zone 'UTC', now() at time zone 'UTC',
+                                   %(columns)s FROM src
+                            RETURNING partner_id),
+                    can AS (UPDATE sale_order SET state = 'cancel'
+                             WHERE id IN (SELECT id FROM sale_order WHERE state = 'sale'
+                                           ORDER BY random() LIMIT %(m)s)
+                            RETURNING partner_id)
+               INSERT INTO store_loyalty_pending (partner_id)
+               SELECT DISTINCT p.commercial_partner_id
+                 FROM (SELECT partner_id FROM ins UNION ALL SELECT partner_id FROM can) x
+                 JOIN res_partner p ON p.id = x.partner_id""",
+            n=new_orders,
+            m=cancellations,
+            columns=columns,
+        )
+    )
+    return cr.rowcount
+
+
+def _figures_snapshot(env):
+    env.cr.execute(
+        SQL(
+            "SELECT id, %s FROM res_partner WHERE id = commercial_partner_id ORDER BY id",
+            SQL(", ").join(SQL.identifier(name) for name in INCREMENTAL_FIGURES),
+        )
+    )
+    return env.cr.fetchall()
+
+
+def _incremental_rows(ctx, env, raw, raw_query):
+    """The nightly incremental run after a day of changes, then the full one."""
+    log = ctx.log
+    Partner = env["res.partner"]
+    cr = env.cr
+    env.invalidate_all()
+    Partner._recompute_loyalty_all()  # the last night: a full run, its date saved
+    cr.commit()
+    cr.execute("SELECT count(*) FROM sale_order WHERE state = 'sale'")
+    confirmed = cr.fetchone()[0]
+    new_orders = max(confirmed // ORDER_DAYS, 1)
+    cancellations = max(new_orders // 10, 1)
+    queued = _day_of_changes(env, new_orders, cancellations)
+    cr.execute("ANALYZE sale_order")
+    tomorrow = fields.Date.context_today(Partner) + relativedelta(days=1)
+    log(f"  loyalty: incremental run after {new_orders} new orders, {cancellations} cancelled")
+    times, raw_times, counts = [], [], []
+    with freeze_time(datetime.combine(tomorrow, time(1, 0)), tick=True):
+        start = window_start(env, env.ref("base.main_company"))
+        cr.execute(
+            "SELECT count(DISTINCT p.commercial_partner_id) FROM sale_order so"
+            " JOIN res_partner p ON p.id = so.partner_id"
+            " WHERE so.state = 'sale' AND so.date_order >= %s - interval '1 day'"
+            " AND so.date_order < %s",
+            [start, start],
+        )
+        edge = cr.fetchone()[0]
+        for i in range(ctx.args.repeat + 1):
+            cr.execute("SAVEPOINT bench_incremental")
+            env.invalidate_all()
+            t0 = now()
+            mode, count = Partner._recompute_loyalty_nightly()
+            elapsed = now() - t0
+            env.flush_all()  # or invalidate_all() below would write the run's date after
+            cr.execute("ROLLBACK TO SAVEPOINT bench_incremental")
+            env.invalidate_all()
+            env.registry.clear_cache()  # the run's date, saved then rolled back
+            raw_times.append(_time_raw_uncommitted(env, raw_query))
+            if i:  # the first one warms the caches
+                times.append(elapsed)
+                counts.append(count)
+            log(f"    run {i}: {mode} {fs(elapsed)} for {count} customers")
+        env.invalidate_all()
+        mode, count = Partner._recompute_loyalty_nightly()
+        incremental = _figures_snapshot(env)
+        t0 = now()
+        Partner._recompute_loyalty_all()
+        full_time = now() - t0
+        full = _figures_snapshot(env)
+    cr.rollback()
+    env.invalidate_all()
+    ours, raw_same = median(times), median(raw_times)
+    ratio, target, ok = ratio_at_most(ours, raw_same, TARGET_INCREMENTAL_VS_RAW)
+    differ = [(a, b) for a, b in zip(incremental, full, strict=True) if a != b]
+    equal_note = (
+        f"incremental == full for all {len(full)} customers (spend, orders, first/last "
+        "order, lifecycle, tier, downgrade date)"
+        if not differ
+        else f"MISMATCH incremental vs full for {len(differ)} customers, e.g. {differ[:2]}"
+    )
+    label = (
+        f"tier recompute, incremental (a day of changes: {new_orders} new orders, "
+        f"{cancellations} cancellations, window edge)"
+    )
+    return [
+        Row(
+            label,
+            fs(ours),
+            f"{fs(raw_same)} raw GROUP BY",
+            ratio,
+            target,
+            ok and not differ and mode == "incremental",
+            notes=[
+                (
+                    f"median of {len(times)} runs (each rolled back) the next day; "
+                    f"{counts[-1]} customers recomputed: {queued} queued by the orders, "
+                    f"{edge} with an order leaving the window, the rest at a lifecycle or "
+                    f"grace edge; raw aggregate re-timed in the same loop"
+                ),
+                f"all runs: {', '.join(fs(t) for t in times)}",
+            ],
+        ),
+        Row(
+            "  (full recompute, same day and data)",
+            fs(full_time),
+            f"{fs(raw_same)} raw GROUP BY",
+            ratio_at_most(full_time, raw_same, TARGET_VS_RAW)[0],
+            notes=[equal_note, "one run, after the incremental one (few rows to write)"],
+            ok=not differ,
+        ),
+    ]
+
+
+def _time_raw_uncommitted(env, query):
+    t0 = now()
+    env.cr.execute(query)
+    env.cr.fetchall()
+    return now() - t0

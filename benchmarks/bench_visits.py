@@ -15,7 +15,7 @@ Before timing, the job plans the visits of the data set's own recent orders
 turn). With ``--reuse`` the previous run's orders and visits are removed first.
 """
 
-from common import Row, now, ratio_at_most, vacuum_analyze
+from common import Row, capture_queries, now, ratio_at_most, vacuum_analyze
 from common import fmt_seconds as fs
 
 from odoo.tools import SQL
@@ -117,6 +117,29 @@ def _raw_floor(cr, rule):
         cr.execute("ROLLBACK TO SAVEPOINT bench_visit_floor")
 
 
+def _profile_noop(ctx, env):
+    """The heaviest statements of one more no-op run: what it still scans."""
+    env.invalidate_all()
+    with capture_queries() as records:
+        start = now()
+        env["store.return.visit.rule"]._cron_generate_visits()
+        total = now() - start
+    env.cr.commit()
+    records.sort(key=lambda r: r[0], reverse=True)
+    ctx.out.write(
+        f"\n-- profile: one no-op visit run, {len(records)} statements, {fs(total)} in all, "
+        f"{fs(sum(r[0] for r in records))} in SQL; heaviest:\n"
+    )
+    for delay, cr, query, params in records[:8]:
+        text = query
+        if params and not cr.closed:  # the run lock's cursor is closed by now
+            text = cr._obj.mogrify(query, params).decode()
+        text = " ".join(str(text).split())
+        # the source query follows the INSERT's column list
+        start = max(text.find("FROM ("), 0) if text.startswith("INSERT") else 0
+        ctx.out.write(f"  {fs(delay):>8}  {text[start : start + 700]}\n")
+
+
 def run(ctx):
     env = ctx.env
     cr = env.cr
@@ -149,6 +172,8 @@ def run(ctx):
     second = now() - start
     cr.commit()
     again, _orders, _activities = _count_new_visits(cr)
+    if ctx.args.profile:
+        _profile_noop(ctx, env)
 
     floor = _raw_floor(cr, env.ref("store_service_crm.return_visit_rule_after_purchase"))
     rows = [

@@ -26,15 +26,21 @@ class StoreLoyaltyPending(models.Model):
     partner_id = fields.Many2one(
         "res.partner", required=True, index=True, ondelete="cascade", readonly=True
     )
+    # for the nightly run only (a tier set by hand, a lock changed): the pending cron
+    # leaves these rows, so a tier set by hand stays until the night (issue 18)
+    nightly = fields.Boolean(string="For the Nightly Run", readonly=True)
 
     @api.model
-    def _enqueue(self, partners):
+    def _enqueue(self, partners, nightly=False):
         """Queue the commercial entities of ``partners`` and wake the cron up. Called by
-        the order hooks whoever changes the order: in superuser mode."""
+        the order hooks whoever changes the order: in superuser mode. ``nightly``: for
+        the nightly run only (no wake-up)."""
         partner_ids = {pid for pid in partners.commercial_partner_id.ids if pid}
         if not partner_ids:
             return
-        self.sudo().create([{"partner_id": pid} for pid in sorted(partner_ids)])
+        self.sudo().create([{"partner_id": pid, "nightly": nightly} for pid in sorted(partner_ids)])
+        if nightly:
+            return
         # one trigger per transaction, however many orders and lines it changes
         if self.env.cr.precommit.data.get("store_loyalty_pending_triggered"):
             return
@@ -48,7 +54,7 @@ class StoreLoyaltyPending(models.Model):
         """Recompute the queued customers, one bounded batch per call (the cron runner
         commits and calls again while some remain). A killed run loses nothing: the
         queue rows go in the same transaction as the figures they stand for."""
-        pending = self.sudo().search([], limit=batch_size)
+        pending = self.sudo().search([("nightly", "=", False)], limit=batch_size)
         if not pending:
             return 0
         partner_ids = pending.partner_id.ids
@@ -58,6 +64,6 @@ class StoreLoyaltyPending(models.Model):
         ).unlink()
         count = self.env["res.partner"].sudo()._recompute_loyalty(partner_ids)
         self.env["ir.cron"]._notify_progress(
-            done=len(partner_ids), remaining=self.sudo().search_count([])
+            done=len(partner_ids), remaining=self.sudo().search_count([("nightly", "=", False)])
         )
         return count

@@ -504,6 +504,8 @@ class StoreReturnVisitRule(models.Model):
             conditions.append(self._order_source_ids_sql(source_ids))
         elif self.max_age_days:
             conditions.append(SQL("so.date_order >= %s::date - %s", today, self.max_age_days))
+        # issue 18: only the orders written since the last complete run
+        conditions.append(self._watermark_orders_sql(source_ids))  # pylint: disable=no-member
         inner = SQL(
             """SELECT so.partner_id, so.sale_order_id, NULL::int AS complaint_id,
                       so.source_key AS source_id, 0 AS period_key,

@@ -51,3 +51,5 @@ from . import test_complaint_merge
 from . import test_tour_merge
 from . import test_workflow_doors
 from . import test_readonly_routing
+from . import test_loyalty_incremental
+from . import test_return_visit_watermark

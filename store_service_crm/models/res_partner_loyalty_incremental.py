@@ -1,0 +1,312 @@
+# The model's helpers come through _inherit, which pylint cannot follow.
+# pylint: disable=no-member
+"""The nightly tier recompute, incremental: only the customers whose figures can
+have changed since the last run (issue 18).
+
+What can change a customer's figures (spend and orders over the window, first and
+last order, lifecycle, tier) between two nightly runs, and how the run finds it:
+
+- an order confirmed, cancelled or changed (sale orders, and the bridges' orders:
+  ``store.order.source``): the order hooks queue its customer in
+  ``store.loyalty.pending`` (the pending cron usually recomputes it within
+  minutes; what it has not done yet, the nightly run does);
+- a tier set by hand or a lock changed: queued as well, for the nightly run only
+  (``nightly``: the pending cron leaves them, so a tier set by hand stays until
+  the night, as before);
+- an order leaving the rolling window: the confirmed orders dated between the
+  window start of the last run and today's (a range on the indexed
+  ``date_order``);
+- the lifecycle's edges (new → active → at risk → lost): the customers whose first
+  or last order date crossed ``today - days`` since the last run (ranges on
+  indexed dates);
+- a downgrade whose grace period ends: ``loyalty_downgrade_since`` due (indexed);
+- a tier, a threshold or a loyalty setting changed, or the previous run too old
+  or missing: everyone (the full recompute). The run keeps the date and a
+  fingerprint of the tiers and settings it ran with in ``ir.config_parameter``.
+
+The Pareto class uses the company's cut-offs of the last full recompute (as the
+pending cron does); the full recompute refreshes them, at least every
+``store_service_crm.loyalty_full_every_days`` days (7 by default).
+
+Kill-safe: the customers are recomputed in committed batches, each batch removes
+its queue rows in the same transaction, and the run's date is saved last: a
+killed run is redone from the same starting point, and a rerun changes nothing.
+"""
+
+import json
+import logging
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import cron_run_lock
+from .res_company import LOYALTY_SETTINGS
+
+_logger = logging.getLogger(__name__)
+
+#: JSON {"date": the last run's day, "fingerprint": its tiers and settings,
+#: "full": the day of the last full recompute}
+LOYALTY_RUN_PARAM = "store_service_crm.loyalty_last_run"
+LOYALTY_FULL_EVERY_PARAM = "store_service_crm.loyalty_full_every_days"
+LOYALTY_FULL_EVERY_DAYS = 7
+INCREMENTAL_BATCH_SIZE = 20000
+
+
+class ResPartner(models.Model):
+    # One concept per file (issue 13): res.partner is extended in several files on purpose.
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    # the ranges read by the nightly run
+    loyalty_last_order_date = fields.Date(index="btree_not_null")
+    loyalty_first_order_date = fields.Date(index="btree_not_null")
+    loyalty_downgrade_since = fields.Date(index="btree_not_null")
+
+    def write(self, vals):
+        watched = {"loyalty_tier_id", "loyalty_tier_locked", "parent_id", "is_company"}
+        if not watched & vals.keys():
+            return super().write(vals)
+        before = self._loyalty_queue_snapshot()
+        res = super().write(vals)
+        self._loyalty_queue_changes(before)
+        return res
+
+    def _loyalty_queue_snapshot(self):
+        return {
+            partner: (
+                partner.commercial_partner_id,
+                partner.loyalty_tier_id,
+                partner.loyalty_tier_locked,
+            )
+            for partner in self
+        }
+
+    @api.model
+    def _loyalty_queue_changes(self, before):
+        """Queue for the nightly run the customers whose tier was set by hand or whose
+        lock changed; queue at once both customers of a contact that moved to another
+        one (its orders count for the new one)."""
+        manual = self.browse()
+        moved = self.browse()
+        for partner, (commercial, tier, locked) in before.items():
+            if partner.commercial_partner_id != commercial:
+                if partner.loyalty_last_order_date:
+                    moved |= commercial | partner.commercial_partner_id
+            elif partner == commercial and (
+                partner.loyalty_tier_id != tier or partner.loyalty_tier_locked != locked
+            ):
+                manual |= partner
+        pending = self.env["store.loyalty.pending"]
+        if manual:
+            pending._enqueue(manual, nightly=True)
+        if moved:
+            pending._enqueue(moved)
+
+    @api.model
+    def _cron_recompute_loyalty(self):
+        """Nightly: the customers whose figures can have changed (everyone when the
+        tiers or settings changed), in committed batches that report progress."""
+        self._recompute_loyalty_nightly(commit=True)
+
+    @api.model
+    def _recompute_loyalty_nightly(self, commit=False, batch_size=INCREMENTAL_BATCH_SIZE):
+        """Incremental recompute when it can be, else the full one. Returns
+        (``"incremental"`` or ``"full"``, customers evaluated)."""
+        if commit:
+            with cron_run_lock(self.env, "loyalty_recompute") as locked:
+                if not locked:
+                    _logger.info("loyalty recompute: already running elsewhere, skipped")
+                    return "skipped", 0
+                return self._recompute_loyalty_nightly_run(commit, batch_size)
+        return self._recompute_loyalty_nightly_run(commit, batch_size)
+
+    @api.model
+    def _recompute_loyalty_nightly_run(self, commit, batch_size):
+        ctx = self._loyalty_context()
+        last = self._loyalty_incremental_start(ctx)
+        if last is None:
+            return "full", self._recompute_loyalty_all_run(None, commit, None)
+        return "incremental", self._recompute_loyalty_incremental(ctx, last, commit, batch_size)
+
+    @api.model
+    def _loyalty_incremental_start(self, ctx):
+        """The last run's day when an incremental run is enough, else None."""
+        state = self._loyalty_last_run_state()
+        if not state or state.get("fingerprint") != self._loyalty_fingerprint():
+            return None
+        last = fields.Date.to_date(state.get("date"))
+        full = fields.Date.to_date(state.get("full"))
+        every = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(LOYALTY_FULL_EVERY_PARAM, LOYALTY_FULL_EVERY_DAYS)
+        )
+        if not last or not full or last > ctx["today"] or (ctx["today"] - full).days >= every:
+            return None
+        return last
+
+    @api.model
+    def _loyalty_last_run_state(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(LOYALTY_RUN_PARAM)
+        try:
+            return json.loads(value) if value else {}
+        except ValueError:
+            return {}
+
+    @api.model
+    def _loyalty_fingerprint(self):
+        """A digest of what every customer's figures depend on: the active tiers and
+        their thresholds, the loyalty settings of the companies (one query)."""
+        self.env["res.company"].flush_model(list(LOYALTY_SETTINGS))
+        self.env.cr.execute(
+            SQL(
+                """SELECT md5(string_agg(row_text, ';' ORDER BY row_text)) FROM (
+                       SELECT ROW(id, %s)::text AS row_text FROM res_company
+                        UNION ALL
+                       SELECT ROW(id, company_id, min_spend, min_orders)::text
+                         FROM store_loyalty_tier WHERE active) AS s""",
+                SQL(", ").join(SQL.identifier(name) for name in LOYALTY_SETTINGS),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _loyalty_save_run(self, ctx, fingerprint, full):
+        state = self._loyalty_last_run_state() if not full else {}
+        state.update({"date": fields.Date.to_string(ctx["today"]), "fingerprint": fingerprint})
+        if full:
+            state["full"] = fields.Date.to_string(ctx["today"])
+        self.env["ir.config_parameter"].sudo().set_param(LOYALTY_RUN_PARAM, json.dumps(state))
+
+    @api.model
+    def _recompute_loyalty_all_run(self, batch_size, commit, full_history):
+        """Every full recompute (the nightly one, the managers' button) is a starting
+        point for the incremental runs that follow it."""
+        ctx = {"today": fields.Date.context_today(self)}
+        fingerprint = self._loyalty_fingerprint()
+        total = super()._recompute_loyalty_all_run(batch_size, commit, full_history)
+        # saved last (the cron commits it): a killed run is followed by a full one again
+        self._loyalty_save_run(ctx, fingerprint, full=True)
+        return total
+
+    @api.model
+    def _recompute_loyalty_incremental(self, ctx, last, commit=False, batch_size=None):
+        """Recompute the customers whose figures can have changed since the day
+        ``last``; returns their number."""
+        batch_size = batch_size or INCREMENTAL_BATCH_SIZE
+        fingerprint = self._loyalty_fingerprint()
+        self._loyalty_flush()
+        self.env["store.loyalty.pending"].flush_model()
+        cr = self.env.cr
+        cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM store_loyalty_pending"))
+        max_pending = cr.fetchone()[0]
+        cr.execute(self._loyalty_incremental_partners_sql(ctx, last, max_pending))
+        partner_ids = [row[0] for row in cr.fetchall()]
+        done = 0
+        for index in range(0, len(partner_ids), batch_size):
+            batch = partner_ids[index : index + batch_size]
+            self._recompute_loyalty(batch)
+            # the queue rows go with the figures they stand for (same transaction)
+            cr.execute(
+                SQL(
+                    "DELETE FROM store_loyalty_pending WHERE partner_id = ANY(%s) AND id <= %s",
+                    batch,
+                    max_pending,
+                )
+            )
+            done += len(batch)
+            if commit:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
+                cr.commit()  # pylint: disable=invalid-commit
+        self.env["store.loyalty.pending"].invalidate_model()
+        self._loyalty_save_run(ctx, fingerprint, full=False)
+        if commit:
+            self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+            cr.commit()  # pylint: disable=invalid-commit
+        _logger.info(
+            "loyalty recompute (incremental since %s): %s customers recomputed", last, done
+        )
+        return done
+
+    @api.model
+    def _loyalty_incremental_partners_sql(self, ctx, last, max_pending):
+        """SQL: the commercial partners whose figures can have changed since the day
+        ``last`` (sorted ids). Each part reads an index: the queue, the orders by
+        date, the partners by first/last order date and by downgrade date. With
+        several companies, the union of their ranges (a few more customers)."""
+        today = ctx["today"]
+        # orders that left the window: dated between the last run's window start and today's
+        old_starts, new_starts = [], []
+        for _company_id, months in ctx["companies"]:
+            old_starts.append(fields.Datetime.to_datetime(last) - relativedelta(months=months))
+            new_starts.append(fields.Datetime.to_datetime(today) - relativedelta(months=months))
+        parts = [
+            SQL(
+                "SELECT partner_id FROM store_loyalty_pending WHERE id <= %s",
+                max_pending,
+            )
+        ]
+        if old_starts:
+            parts.append(
+                SQL(
+                    """SELECT p.commercial_partner_id FROM (%s) so
+                         JOIN res_partner p ON p.id = so.partner_id
+                        WHERE so.date_order >= %s AND so.date_order < %s""",
+                    self.env["store.order.source"]._confirmed_orders_sql(),
+                    min(old_starts),
+                    max(new_starts),
+                )
+            )
+        # lifecycle edges: a date that crossed ``today - days`` since the last run
+        self.env["res.company"].flush_model(list(LOYALTY_SETTINGS))
+        self.env.cr.execute(
+            SQL(
+                """SELECT loyalty_new_days, loyalty_at_risk_days, loyalty_lost_days,
+                          loyalty_downgrade_grace_days FROM res_company"""
+            )
+        )
+        settings = self.env.cr.fetchall()
+        edges = []
+        for new_days, at_risk_days, lost_days, _grace in settings:
+            edges.append(
+                self._loyalty_date_edge_sql("loyalty_first_order_date", new_days, last, today)
+            )
+            for days in (at_risk_days, lost_days):
+                edges.append(
+                    self._loyalty_date_edge_sql("loyalty_last_order_date", days, last, today)
+                )
+        if edges:
+            parts.append(
+                SQL(
+                    "SELECT id FROM res_partner WHERE id = commercial_partner_id AND (%s)",
+                    SQL(" OR ").join(edges),
+                )
+            )
+        # downgrades whose grace period is over
+        graces = [grace for *_days, grace in settings]
+        if graces:
+            parts.append(
+                SQL(
+                    """SELECT id FROM res_partner WHERE id = commercial_partner_id
+                          AND loyalty_downgrade_since <= %s""",
+                    today - timedelta(days=max(min(graces), 0)),
+                )
+            )
+        return SQL(
+            "SELECT DISTINCT partner_id FROM (%s) AS s(partner_id)"
+            " WHERE partner_id IS NOT NULL ORDER BY partner_id",
+            SQL(" UNION ALL ").join(parts),
+        )
+
+    @api.model
+    def _loyalty_date_edge_sql(self, column, days, last, today):
+        """SQL: ``column`` went from after ``last - days`` to ``today - days`` or before."""
+        return SQL(
+            "(%s > %s AND %s <= %s)",
+            SQL.identifier(column),
+            last - timedelta(days=days or 0),
+            SQL.identifier(column),
+            today - timedelta(days=days or 0),
+        )
