@@ -471,7 +471,8 @@ def load(env, scale, log):
     _load_orders(cr, scale, base, company, eur, pricelist, stores)
     timings["orders"] = now() - t0
     log(f"  orders loaded in {timings['orders']:.1f} s")
-    if has_pos(cr):
+    pos = has_pos(cr)
+    if pos:
         t0 = now()
         _move_half_to_pos(cr, company)
         timings["half the orders to POS"] = now() - t0
@@ -486,7 +487,7 @@ def load(env, scale, log):
     t0 = now()
     vacuum_analyze(
         cr, "res_partner", "sale_order", "res_currency_rate", "store_complaint",
-        "store_return_visit", "crm_team", *(("pos_order",) if has_pos(cr) else ()),
+        "store_return_visit", "crm_team", *(("pos_order",) if pos else ()),
     )  # fmt: skip
     timings["vacuum analyze"] = now() - t0
     return timings
