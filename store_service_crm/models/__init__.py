@@ -62,3 +62,4 @@ from . import res_company_sla_pause
 from . import store_complaint_sla_pause
 from . import store_complaint_merge
 from . import store_service_kpi_request_type
+from . import store_service_kpi_aggregate
