@@ -49,3 +49,4 @@ from . import test_request_types
 from . import test_sla_pause
 from . import test_complaint_merge
 from . import test_tour_merge
+from . import test_kpi_aggregate
