@@ -94,4 +94,5 @@
         ],
     },
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

@@ -162,6 +162,19 @@ def signature():
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def drop_kpi_aggregate(cr):
+    """Drop the pre-aggregate's tables and trigger functions (the addon's uninstall)."""
+    for source in AGGREGATED_SOURCES:
+        cr.execute(
+            SQL(
+                "DROP FUNCTION IF EXISTS %s() CASCADE",
+                SQL.identifier(f"store_service_kpi_mark_{source}"),
+            )
+        )
+    for table in (DAY_TABLE, DIRTY_TABLE, STATE_TABLE):
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+
+
 class StoreServiceKpiAggregate(models.AbstractModel):
     _name = "store.service.kpi.aggregate"
     _description = "KPI pre-aggregate (additive sums per store and local day)"
