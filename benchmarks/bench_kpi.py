@@ -272,9 +272,11 @@ def _aggregate_rows(env, repeat, date_from, date_to, ours_all, ours_dash, ctx):
             "0",
             not differences,
             notes=[
-                f"year (with previous period, {stores} stores) and dashboard data compared, "
-                f"then again after {touched} records written ({marks} dirty marks, read "
-                f"live: {fs(live_after)}) and after their refresh",
+                (
+                    f"year (with previous period, {stores} stores) and dashboard data "
+                    f"compared, then again after {touched} records written ({marks} dirty "
+                    f"marks, read live: {fs(live_after)}) and after their refresh"
+                ),
                 *differences[:5],
             ],
         ),
@@ -286,8 +288,11 @@ def _aggregate_rows(env, repeat, date_from, date_to, ours_all, ours_dash, ctx):
             "rebuild = incremental",
             incremental == scratch,
             notes=[
-                f"first build of every time zone: {fs(ctx.aggregate_refresh)}; table rows "
-                f"{scratch[0]:,}; incremental digest {incremental[1]}, rebuilt {scratch[1]}"
+                (
+                    f"first build of every time zone: {fs(ctx.aggregate_refresh)}; table "
+                    f"rows {scratch[0]:,}; incremental digest {incremental[1]}, rebuilt "
+                    f"{scratch[1]}"
+                )
             ],
         ),
     ]

@@ -368,7 +368,8 @@ def _load_complaints(cr, scale, base, company, stores):
                    active, date_received, response_deadline, date_first_response,
                    resolution_deadline, date_resolved, date_closed, first_contact_resolution,
                    responsibility, resolution_type, compensation_amount, reopen_count,
-                   escalation_level, create_uid, write_uid, create_date, write_date)
+                   escalation_level, dispatch_state, compensation_approval_state,
+                   counts_as_complaint, create_uid, write_uid, create_date, write_date)
             SELECT 'BENCH-C/' || lpad(k::text, 7, '0'), %(base)s + c, %(base)s + c,
                    (%(stores)s::int[])[1 + mod(c, %(n_stores)s)], %(company)s,
                    (%(categories)s::int[])[1 + floor(r_cat * %(n_cat)s)::int],
@@ -387,7 +388,7 @@ def _load_complaints(cr, scale, base, company, stores):
                         WHEN r_type < 0.5 THEN 'repair' ELSE 'explanation' END,
                    CASE WHEN r_comp < 0.15 THEN round((50 + r_comp * 3000)::numeric, 2)
                         ELSE 0 END,
-                   0, 0, 2, 2, received, received
+                   0, 0, 'none', 'none', TRUE, 2, 2, received, received
               FROM shaped
             """,
             n=scale.customers,

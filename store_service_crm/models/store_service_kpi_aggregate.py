@@ -57,6 +57,8 @@ MAX_DIRTY_BUCKETS = 5000
 BUILD_BATCH_STORES = 50
 REFRESH_BATCH_MARKS = 20000
 _ONE_DAY = timedelta(days=1)
+# advisory lock of the refresh: "KPIAGGR" as a number
+REFRESH_LOCK = int.from_bytes(b"KPIAGGR", "big")
 
 # set by _kpi_unaggregated() only (server code, tests, benchmarks): never by a client
 _UNAGGREGATED = contextvars.ContextVar("store_service_kpi_unaggregated", default=False)
@@ -341,7 +343,7 @@ class StoreServiceKpiAggregate(models.AbstractModel):
         )
 
     @api.model
-    def _build_tz(self, tz, commit=False):
+    def _build_tz(self, tz, commit=False, batch_stores=BUILD_BATCH_STORES):
         """Build the pre-aggregate of ``tz`` from scratch, in batches of stores (each
         committed with ``commit``); the time zone is read from the pre-aggregate once
         all are built. The dirty marks are left to the refresh."""
@@ -350,8 +352,8 @@ class StoreServiceKpiAggregate(models.AbstractModel):
         cr.execute("SELECT id FROM crm_team ORDER BY id")
         team_ids = [tid for (tid,) in cr.fetchall()]
         cr.execute(SQL("DELETE FROM %s WHERE tz = %s", SQL.identifier(DAY_TABLE), tz))
-        for start in range(0, len(team_ids), BUILD_BATCH_STORES):
-            batch = tuple(team_ids[start : start + BUILD_BATCH_STORES])
+        for start in range(0, len(team_ids), batch_stores):
+            batch = tuple(team_ids[start : start + batch_stores])
             for source in AGGREGATED_SOURCES:
                 if not source_aggregated(source):
                     continue
@@ -371,7 +373,9 @@ class StoreServiceKpiAggregate(models.AbstractModel):
                 cr.commit()  # pylint: disable=invalid-commit
         cr.execute(
             SQL(
-                "INSERT INTO %s (tz, signature, built_at) VALUES (%s, %s, %s)",
+                "INSERT INTO %s (tz, signature, built_at) VALUES (%s, %s, %s)"
+                " ON CONFLICT (tz) DO UPDATE SET signature = EXCLUDED.signature,"
+                " built_at = EXCLUDED.built_at",
                 SQL.identifier(STATE_TABLE),
                 tz,
                 signature(),
@@ -478,24 +482,36 @@ class StoreServiceKpiAggregate(models.AbstractModel):
             self._insert(source, tz, lambda row, day: SQL("%s IN %s", row("company_id"), companies))
 
     @api.model
-    def _refresh(self, commit=False):
+    def _refresh(self, commit=False, batch_stores=BUILD_BATCH_STORES, batch_marks=None):
         """Bring the pre-aggregate up to date: build the time zones not built yet, then
-        rebuild the dirty buckets, in committed batches (with ``commit``)."""
-        wanted = self._wanted_tzs()
-        built = self._built_tzs()
-        for tz in wanted:
-            if tz not in built:
-                self._build_tz(tz, commit=commit)
-        tzs = self._built_tzs()
-        done = 0
-        while True:
-            count = self._refresh_marks(tzs)
-            if not count:
-                break
-            done += count
-            if commit:
-                self.env["ir.cron"]._notify_progress(done=done, remaining=0)
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        rebuild the dirty buckets, in committed batches (with ``commit``). One refresh
+        at a time (a session advisory lock: another process returns at once; a killed
+        process's lock goes with its connection). The number of marks done."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", REFRESH_LOCK))
+        if not cr.fetchone()[0]:
+            return 0
+        try:
+            wanted = self._wanted_tzs()
+            built = self._built_tzs()
+            for tz in wanted:
+                if tz not in built:
+                    self._build_tz(tz, commit=commit, batch_stores=batch_stores)
+            tzs = self._built_tzs()
+            done = 0
+            while True:
+                count = self._refresh_marks(tzs, limit=batch_marks or REFRESH_BATCH_MARKS)
+                if not count:
+                    break
+                done += count
+                if commit:
+                    self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+                    cr.commit()  # pylint: disable=invalid-commit
+        except Exception:
+            cr.rollback()  # the lock is the session's: released in a new transaction
+            cr.execute(SQL("SELECT pg_advisory_unlock(%s)", REFRESH_LOCK))
+            raise
+        cr.execute(SQL("SELECT pg_advisory_unlock(%s)", REFRESH_LOCK))
         return done
 
     @api.model

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..models.store_service_kpi_aggregate import DAY_TABLE, DIRTY_TABLE, aggregated_sums
 from ..models.store_service_kpi_definitions import COMPLAINT, ORDER, SUMS, VISIT
@@ -126,14 +127,17 @@ class TestKpiAggregate(ComplaintCase):
 
     def _digest(self):
         self.env.cr.execute(
-            f"SELECT count(*), md5(COALESCE(string_agg(d::text, ',' ORDER BY tz, source,"  # noqa: S608
-            f" team_id, day, company_id), '')) FROM {DAY_TABLE} d"
+            SQL(
+                "SELECT count(*), md5(COALESCE(string_agg(d::text, ',' ORDER BY tz, source,"
+                " team_id, day, company_id), '')) FROM %s d",
+                SQL.identifier(DAY_TABLE),
+            )
         )
         return self.env.cr.fetchone()
 
     def _marks(self):
         self.env.flush_all()
-        self.env.cr.execute(f"SELECT count(*) FROM {DIRTY_TABLE}")  # noqa: S608
+        self.env.cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(DIRTY_TABLE)))
         return self.env.cr.fetchone()[0]
 
     def _build(self, timezones=TIMEZONES):
@@ -159,7 +163,7 @@ class TestKpiAggregate(ComplaintCase):
         previous period) are the engine's, and they come from the pre-aggregate."""
         self._build()
         self.assertFalse(self._marks())
-        self.env.cr.execute(f"SELECT count(*) FROM {DAY_TABLE}")  # noqa: S608
+        self.env.cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(DAY_TABLE)))
         self.assertGreater(self.env.cr.fetchone()[0], 0)
         kpi = self.env["store.service.kpi"].with_user(self.manager).with_context(tz="UTC")
         plan = kpi._kpi_aggregate_plan(
