@@ -51,8 +51,6 @@ DIRTY_TABLE = "store_service_kpi_dirty"
 STATE_TABLE = "store_service_kpi_day_state"
 AGGREGATED_SOURCES = (COMPLAINT, VISIT)
 SOURCE_TABLES = {COMPLAINT: "store_complaint", VISIT: "store_return_visit"}
-# beyond this many dirty buckets in a read, the read is live (the cron is behind)
-MAX_DIRTY_BUCKETS = 5000
 # stores per committed batch of a full build; dirty marks per committed refresh batch
 BUILD_BATCH_STORES = 50
 REFRESH_BATCH_MARKS = 20000
@@ -532,87 +530,69 @@ class StoreServiceKpi(models.AbstractModel):
         finally:
             _UNAGGREGATED.reset(token)
 
-    def _kpi_aggregate_plan(self, source, date_from, date_to, team_ids):
-        """(tz, dirty buckets, dirty companies) when the pre-aggregate answers this
-        read, else None."""
+    def _kpi_aggregate_usable(self, source, team_ids):
+        """Whether this read may use the pre-aggregate (it does once the time zone is
+        built: ``_kpi_aggregate_built``)."""
         if _UNAGGREGATED.get() or not team_ids or not source_aggregated(source):
-            return None
+            return False
         if not self.env.context.get("active_test", True):
-            return None  # the engine would count archived complaints too
-        if not self._kpi_is_manager():
-            return None
-        tz = self._kpi_tz()
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "SELECT 1 FROM %s WHERE tz = %s AND signature = %s",
-                SQL.identifier(STATE_TABLE),
-                tz,
-                signature(),
-            )
+            return False  # the engine would count archived complaints too
+        return self._kpi_is_manager()
+
+    def _kpi_aggregate_built(self, tz=None):
+        """SQL: whether the pre-aggregate of ``tz`` (the read's) is built."""
+        return SQL(
+            "EXISTS (SELECT 1 FROM %s WHERE tz = %s AND signature = %s)",
+            SQL.identifier(STATE_TABLE),
+            tz or self._kpi_tz(),
+            signature(),
         )
-        if not cr.fetchone():
-            return None
-        date_from, date_to, start, stop = self._kpi_period(date_from, date_to)
-        day = _day_sql(source, SQL("ts"), tz)
-        cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT team_id, %(day)s FROM %(dirty)s
-                 WHERE source = %(source)s AND ts IS NOT NULL AND team_id IN %(teams)s
-                   AND ts >= %(low)s AND ts < %(high)s
-                 LIMIT %(limit)s
-                """,
-                day=day,
-                dirty=SQL.identifier(DIRTY_TABLE),
-                source=source,
-                teams=tuple(team_ids),
-                low=start - _ONE_DAY,
-                high=stop + _ONE_DAY,
-                limit=MAX_DIRTY_BUCKETS + 1,
-            )
-        )
-        buckets = [
-            (team, bucket_day)
-            for team, bucket_day in cr.fetchall()
-            if date_from <= bucket_day <= date_to
-        ]
-        if len(buckets) > MAX_DIRTY_BUCKETS:
-            return None
-        cr.execute(
-            SQL(
-                "SELECT DISTINCT company_id FROM %s WHERE source = %s AND ts IS NULL",
-                SQL.identifier(DIRTY_TABLE),
-                source,
-            )
-        )
-        companies = [cid for (cid,) in cr.fetchall() if cid]
-        return tz, buckets, companies
 
     def _kpi_source_rows(self, source, date_from, date_to, team_ids, group_by):
-        plan = self._kpi_aggregate_plan(source, date_from, date_to, team_ids)
-        if plan is None:
+        """With the pre-aggregate, one statement: the clean store-days of the table
+        plus, live, the rows of the dirty store-days and the volatile rows; every row
+        live while the time zone is not built (the engine's figures, either way)."""
+        if not self._kpi_aggregate_usable(source, team_ids):
             return super()._kpi_source_rows(source, date_from, date_to, team_ids, group_by)
-        tz, buckets, companies = plan
+        tz = self._kpi_tz()
+        date_from, date_to, start, stop = self._kpi_period(date_from, date_to)
         sums = aggregated_sums(source)
-        # live: the volatile rows and the rows of dirty buckets, per store and day
+        dirty_table = SQL.identifier(DIRTY_TABLE)
+        # the dirty store-days and companies of the period (CTEs, hashed once)
+        marks = SQL(
+            """
+            WITH kpi_built AS (SELECT %(built)s AS built),
+            kpi_dirty_days AS MATERIALIZED (
+                SELECT DISTINCT team_id, %(mark_day)s AS day FROM %(dirty)s
+                 WHERE source = %(source)s AND ts IS NOT NULL AND team_id IN %(teams)s
+                   AND ts >= %(low)s AND ts < %(high)s
+            ),
+            kpi_dirty_companies AS MATERIALIZED (
+                SELECT DISTINCT company_id FROM %(dirty)s
+                 WHERE source = %(source)s AND ts IS NULL AND company_id IS NOT NULL
+            )
+            """,
+            built=self._kpi_aggregate_built(tz),
+            mark_day=_day_sql(source, SQL("ts"), tz),
+            dirty=dirty_table,
+            source=source,
+            teams=tuple(team_ids),
+            low=start - _ONE_DAY,
+            high=stop + _ONE_DAY,
+        )
+        # live: every row until built, then the volatile rows and the dirty store-days
         query, row, _local = self._kpi_source_query(source, date_from, date_to, team_ids)
         day = _day_sql(source, row(_date_column(source)), tz)
-        dirty = [SQL("FALSE")]
-        if buckets:
-            dirty.append(
-                SQL(
-                    "(%s, %s) IN (VALUES %s)",
-                    row("team_id"),
-                    day,
-                    SQL(", ").join(SQL("(%s, %s::date)", t, d) for t, d in buckets),
-                )
-            )
-        if companies:
-            dirty.append(SQL("%s IN %s", row("company_id"), tuple(companies)))
-        dirty = SQL("(%s)", SQL(" OR ").join(dirty))
+        live_rows = SQL(
+            """(NOT (SELECT built FROM kpi_built)
+                OR (%s, %s) IN (SELECT team_id, day FROM kpi_dirty_days)
+                OR %s IN (SELECT company_id FROM kpi_dirty_companies))""",
+            row("team_id"),
+            day,
+            row("company_id"),
+        )
         volatile = [SQL("(%s) IS TRUE", s.volatile(row)) for s in sums if s.volatile]
-        query.add_where(SQL("(%s)", SQL(" OR ").join([dirty, *volatile])))
+        query.add_where(SQL("(%s)", SQL(" OR ").join([live_rows, *volatile])))
         query.groupby = SQL("1, 2")
         live = query.select(
             SQL("%s AS team_id", row("team_id")),
@@ -623,33 +603,27 @@ class StoreServiceKpi(models.AbstractModel):
                     sum_aggregate(
                         s,
                         row,
-                        only=SQL("(%s OR (%s) IS TRUE)", dirty, s.volatile(row))
+                        only=SQL("(%s OR (%s) IS TRUE)", live_rows, s.volatile(row))
                         if s.volatile
-                        else dirty,
+                        else live_rows,
                     ),
                     SQL.identifier(s.key),
                 )
                 for s in sums
             ),
         )
-        # pre-aggregated: the clean buckets of the period
+        # pre-aggregated: the clean store-days of the period, once built
         where = [
+            SQL("(SELECT built FROM kpi_built)"),
             SQL("d.tz = %s AND d.source = %s", tz, source),
             SQL("d.day BETWEEN %s AND %s", date_from, date_to),
             SQL("d.team_id IN %s", tuple(team_ids)),
+            SQL("(d.team_id, d.day) NOT IN (SELECT team_id, day FROM kpi_dirty_days)"),
+            SQL("d.company_id NOT IN (SELECT company_id FROM kpi_dirty_companies)"),
         ]
         if not self.env.su:
             # the company record rule of complaints and visits (managers see all else)
             where.append(SQL("d.company_id IN %s", tuple(self.env.companies.ids)))
-        if buckets:
-            where.append(
-                SQL(
-                    "(d.team_id, d.day) NOT IN (VALUES %s)",
-                    SQL(", ").join(SQL("(%s, %s::date)", t, d) for t, d in buckets),
-                )
-            )
-        if companies:
-            where.append(SQL("d.company_id NOT IN %s", tuple(companies)))
         stored = SQL(
             "SELECT d.team_id, d.day, %s FROM %s d WHERE %s",
             SQL(", ").join(SQL.identifier("d", s.key) for s in sums),
@@ -668,7 +642,8 @@ class StoreServiceKpi(models.AbstractModel):
             group = SQL("GROUP BY GROUPING SETS ((%s), ())", key)
         self.env.cr.execute(
             SQL(
-                "SELECT %s AS kpi_key, %s AS kpi_total, %s FROM (%s UNION ALL %s) u %s",
+                "%s SELECT %s AS kpi_key, %s AS kpi_total, %s FROM (%s UNION ALL %s) u %s",
+                marks,
                 key_sql,
                 total_sql,
                 SQL(", ").join(

@@ -166,10 +166,9 @@ class TestKpiAggregate(ComplaintCase):
         self.env.cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(DAY_TABLE)))
         self.assertGreater(self.env.cr.fetchone()[0], 0)
         kpi = self.env["store.service.kpi"].with_user(self.manager).with_context(tz="UTC")
-        plan = kpi._kpi_aggregate_plan(
-            COMPLAINT, self.today - timedelta(days=40), self.today, [self.store.id]
-        )
-        self.assertEqual(plan, ("UTC", [], []), "a manager's read uses the pre-aggregate")
+        self.assertTrue(kpi._kpi_aggregate_usable(COMPLAINT, [self.store.id]))
+        self.env.cr.execute(SQL("SELECT %s", kpi._kpi_aggregate_built()))
+        self.assertTrue(self.env.cr.fetchone()[0], "a manager's read uses the pre-aggregate")
         self.assertSameAsEngine()
         self.assertSameAsEngine(user=self.manager)
 
@@ -219,16 +218,24 @@ class TestKpiAggregate(ComplaintCase):
         """A time zone not built yet, and a clerk (record rules inside the store), get
         the engine's live figures."""
         self._build(timezones=("UTC",))
-        kpi = self.env["store.service.kpi"].with_context(tz="Asia/Tokyo")
-        args = (COMPLAINT, self.today - timedelta(days=40), self.today, [self.store.id])
-        self.assertIsNone(kpi._kpi_aggregate_plan(*args))
-        clerk_kpi = kpi.with_user(self.clerk).with_context(tz="UTC")
-        self.assertIsNone(clerk_kpi._kpi_aggregate_plan(*args))
-        self.assertIsNotNone(kpi.with_context(tz="UTC")._kpi_aggregate_plan(*args))
-        self.assertIsNone(
-            kpi.with_context(tz="UTC", active_test=False)._kpi_aggregate_plan(*args),
+        kpi = self.env["store.service.kpi"]
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s, %s",
+                kpi._kpi_aggregate_built("Asia/Tokyo"),
+                kpi._kpi_aggregate_built("UTC"),
+            )
+        )
+        self.assertEqual(self.env.cr.fetchone(), (False, True))
+        self.assertSameAsEngine(timezones=("Asia/Tokyo",))
+        self.assertFalse(kpi.with_user(self.clerk)._kpi_aggregate_usable(COMPLAINT, [1]))
+        self.assertTrue(kpi.with_user(self.manager)._kpi_aggregate_usable(COMPLAINT, [1]))
+        self.assertFalse(
+            kpi.with_context(active_test=False)._kpi_aggregate_usable(COMPLAINT, [1]),
             "a context that would count archived complaints reads live",
         )
+        with kpi._kpi_unaggregated():
+            self.assertFalse(kpi._kpi_aggregate_usable(COMPLAINT, [1]))
         self.assertSameAsEngine(user=self.clerk, timezones=("UTC",))
 
     def test_refresh_batches(self):
