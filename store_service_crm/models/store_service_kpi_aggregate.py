@@ -344,9 +344,15 @@ class StoreServiceKpiAggregate(models.AbstractModel):
     def _build_tz(self, tz, commit=False, batch_stores=BUILD_BATCH_STORES):
         """Build the pre-aggregate of ``tz`` from scratch, in batches of stores (each
         committed with ``commit``); the time zone is read from the pre-aggregate once
-        all are built. The dirty marks are left to the refresh."""
+        all are built. The dirty marks are left to the refresh, except on a first build
+        (no other time zone built), whose batches delete the marks of their stores they
+        see (made by changes in what they read)."""
         cr = self.env.cr
         cr.execute(SQL("DELETE FROM %s WHERE tz = %s", SQL.identifier(STATE_TABLE), tz))
+        # no other time zone built: the marks of a batch's stores that this transaction
+        # sees are in what it builds (same snapshot), so the batch deletes them
+        cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(STATE_TABLE)))
+        clear_marks = not cr.fetchone()[0]
         cr.execute("SELECT id FROM crm_team ORDER BY id")
         team_ids = [tid for (tid,) in cr.fetchall()]
         cr.execute(SQL("DELETE FROM %s WHERE tz = %s", SQL.identifier(DAY_TABLE), tz))
@@ -367,6 +373,15 @@ class StoreServiceKpiAggregate(models.AbstractModel):
                 self._insert(
                     source, tz, lambda row, day, batch=batch: SQL("%s IN %s", row("team_id"), batch)
                 )
+                if clear_marks:
+                    cr.execute(
+                        SQL(
+                            "DELETE FROM %s WHERE source = %s AND team_id IN %s AND ts IS NOT NULL",
+                            SQL.identifier(DIRTY_TABLE),
+                            source,
+                            batch,
+                        )
+                    )
             if commit:
                 cr.commit()  # pylint: disable=invalid-commit
         cr.execute(
