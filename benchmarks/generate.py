@@ -335,7 +335,10 @@ def _load_orders(cr, scale, base, company, eur, pricelist, stores):
 def _load_stores(env, scale):
     """The chain's stores, through the ORM (a few hundred records)."""
     teams = env["crm.team"].create(
-        [{"name": f"Bench Store {i:03d}", "sequence": 100 + i} for i in range(1, scale.stores + 1)]
+        [
+            {"name": f"Bench Store {i:03d}", "sequence": 100 + i, "is_store": True}
+            for i in range(1, scale.stores + 1)
+        ]
     )
     return teams.ids
 
