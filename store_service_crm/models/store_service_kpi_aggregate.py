@@ -1,3 +1,6 @@
+# The engine's methods (_kpi_tz, _kpi_period, _kpi_source_query...) come through
+# _inherit, which pylint cannot follow.
+# pylint: disable=no-member
 """KPI pre-aggregate (issue 18): the additive sums of complaints and visits per store
 and local day, so that a year of KPIs over every store reads a few thousand rows.
 
@@ -265,7 +268,8 @@ class StoreServiceKpiAggregate(models.AbstractModel):
         def mark(rows):
             return marks.format(dirty=DIRTY_TABLE, source=source, ts=ts, rows=rows)
 
-        self.env.cr.execute(
+        # constants of this module only (the table, function and column names)
+        self.env.cr.execute(  # pylint: disable=sql-injection
             f"""
             CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -533,7 +537,7 @@ class StoreServiceKpiAggregate(models.AbstractModel):
 
 
 class StoreServiceKpi(models.AbstractModel):
-    _inherit = "store.service.kpi"
+    _inherit = "store.service.kpi"  # pylint: disable=consider-merging-classes-inherited
 
     @contextlib.contextmanager
     def _kpi_unaggregated(self):
@@ -563,18 +567,11 @@ class StoreServiceKpi(models.AbstractModel):
             signature(),
         )
 
-    def _kpi_source_rows(self, source, date_from, date_to, team_ids, group_by):
-        """With the pre-aggregate, one statement: the clean store-days of the table
-        plus, live, the rows of the dirty store-days and the volatile rows; every row
-        live while the time zone is not built (the engine's figures, either way)."""
-        if not self._kpi_aggregate_usable(source, team_ids):
-            return super()._kpi_source_rows(source, date_from, date_to, team_ids, group_by)
-        tz = self._kpi_tz()
-        date_from, date_to, start, stop = self._kpi_period(date_from, date_to)
-        sums = aggregated_sums(source)
+    def _kpi_aggregate_marks(self, source, tz, start, stop, team_ids):
+        """WITH: whether ``tz`` is built, the dirty store-days of the period and the
+        dirty companies (CTEs, hashed once)."""
         dirty_table = SQL.identifier(DIRTY_TABLE)
-        # the dirty store-days and companies of the period (CTEs, hashed once)
-        marks = SQL(
+        return SQL(
             """
             WITH kpi_built AS (SELECT %(built)s AS built),
             kpi_dirty_days AS MATERIALIZED (
@@ -595,7 +592,11 @@ class StoreServiceKpi(models.AbstractModel):
             low=start - _ONE_DAY,
             high=stop + _ONE_DAY,
         )
-        # live: every row until built, then the volatile rows and the dirty store-days
+
+    def _kpi_aggregate_live(self, source, tz, date_from, date_to, team_ids, key_of):
+        """SELECT of the live part: every row until built, then the volatile rows and
+        the rows of the dirty store-days (through the ORM's record rules)."""
+        sums = aggregated_sums(source)
         query, row, _local = self._kpi_source_query(source, date_from, date_to, team_ids)
         day = _day_sql(source, row(_date_column(source)), tz)
         live_rows = SQL(
@@ -608,17 +609,8 @@ class StoreServiceKpi(models.AbstractModel):
         )
         volatile = [SQL("(%s) IS TRUE", s.volatile(row)) for s in sums if s.volatile]
         query.add_where(SQL("(%s)", SQL(" OR ").join([live_rows, *volatile])))
-
-        # both parts grouped by the breakdown key (store, month or nothing)
-        def key_of(team, bucket_day):
-            if group_by == "team":
-                return team
-            if group_by == "month":
-                return SQL("to_char(%s, 'YYYY-MM')", bucket_day)
-            return SQL("NULL::text")
-
         query.groupby = SQL("1")
-        live = query.select(
+        return query.select(
             SQL("%s AS kpi_key", key_of(row("team_id"), day)),
             *(
                 SQL(
@@ -635,7 +627,10 @@ class StoreServiceKpi(models.AbstractModel):
                 for s in sums
             ),
         )
-        # pre-aggregated: the clean store-days of the period, once built
+
+    def _kpi_aggregate_stored(self, source, tz, date_from, date_to, team_ids, key_of):
+        """SELECT of the pre-aggregated part: the clean store-days of the period, once
+        built."""
         where = [
             SQL("(SELECT built FROM kpi_built)"),
             SQL("d.tz = %s AND d.source = %s", tz, source),
@@ -647,26 +642,48 @@ class StoreServiceKpi(models.AbstractModel):
         if not self.env.su:
             # the company record rule of complaints and visits (managers see all else)
             where.append(SQL("d.company_id IN %s", tuple(self.env.companies.ids)))
-        stored = SQL(
+        return SQL(
             "SELECT %s AS kpi_key, %s FROM %s d WHERE %s GROUP BY 1",
             key_of(SQL("d.team_id"), SQL("d.day")),
-            SQL(", ").join(SQL("SUM(%s)", SQL.identifier("d", s.key)) for s in sums),
+            SQL(", ").join(
+                SQL("SUM(%s)", SQL.identifier("d", s.key)) for s in aggregated_sums(source)
+            ),
             SQL.identifier(DAY_TABLE),
             SQL(" AND ").join(where),
         )
+
+    def _kpi_source_rows(self, source, date_from, date_to, team_ids, group_by):
+        """With the pre-aggregate, one statement: the clean store-days of the table
+        plus, live, the rows of the dirty store-days and the volatile rows; every row
+        live while the time zone is not built (the engine's figures, either way)."""
+        if not self._kpi_aggregate_usable(source, team_ids):
+            return super()._kpi_source_rows(source, date_from, date_to, team_ids, group_by)
+        tz = self._kpi_tz()
+        date_from, date_to, start, stop = self._kpi_period(date_from, date_to)
+        sums = aggregated_sums(source)
+
+        # both parts grouped by the breakdown key (store, month or nothing)
+        def key_of(team, bucket_day):
+            if group_by == "team":
+                return team
+            if group_by == "month":
+                return SQL("to_char(%s, 'YYYY-MM')", bucket_day)
+            return SQL("NULL::text")
+
         if group_by in ("team", "month"):
             key_sql = SQL("u.kpi_key")
             total_sql = SQL("GROUPING(u.kpi_key)")
             group = SQL("GROUP BY GROUPING SETS ((u.kpi_key), ())")
         else:
             key_sql, total_sql, group = SQL("NULL"), SQL("1"), SQL()
+        parts = (source, tz, date_from, date_to, team_ids, key_of)
         # JIT-compiling the many FILTER aggregates costs seconds and saves nothing on a
         # read of a few thousand rows: off for the rest of this transaction
         self.env.cr.execute(
             SQL(
                 "SET LOCAL jit = off;"
                 " %s SELECT %s AS kpi_key, %s AS kpi_total, %s FROM (%s UNION ALL %s) u %s",
-                marks,
+                self._kpi_aggregate_marks(source, tz, start, stop, team_ids),
                 key_sql,
                 total_sql,
                 SQL(", ").join(
@@ -678,8 +695,8 @@ class StoreServiceKpi(models.AbstractModel):
                     )
                     for s in sums
                 ),
-                live,
-                stored,
+                self._kpi_aggregate_live(*parts),
+                self._kpi_aggregate_stored(*parts),
                 group,
             )
         )
@@ -687,7 +704,7 @@ class StoreServiceKpi(models.AbstractModel):
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     def write(self, vals):
         res = super().write(vals)
