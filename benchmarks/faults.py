@@ -239,6 +239,7 @@ def child_build(db):
                 category_id, severity, priority, description, state, date_received,
                 response_deadline, resolution_deadline, escalation_level, date_escalated,
                 reopen_count, compensation_amount, promise_status, is_vip, is_repeat,
+                dispatch_state, compensation_approval_state, counts_as_complaint,
                 create_uid, create_date, write_uid, write_date)
             SELECT 'FAULT/' || g, true, %(company)s, p.id, p.commercial_partner_id,
                    (SELECT min(id) FROM crm_team), 'store', %(category)s, 'medium', '0',
@@ -249,7 +250,8 @@ def child_build(db):
                    now() at time zone 'UTC' - interval '2 days' - g * interval '1 minute',
                    CASE WHEN g %% 3 = 0 THEN 1 ELSE 0 END,
                    CASE WHEN g %% 3 = 0 THEN now() at time zone 'UTC' - interval '3 days' END,
-                   0, 0, 'none', false, false, 1, now() at time zone 'UTC', 1,
+                   0, 0, 'none', false, false, 'none', 'none', true,
+                   1, now() at time zone 'UTC', 1,
                    now() at time zone 'UTC'
               FROM generate_series(1, %(count)s) g
               JOIN LATERAL (SELECT id, commercial_partner_id FROM res_partner
