@@ -8,7 +8,12 @@ Rows produced (same run, same data, median of ``--repeat`` runs each):
   year's complaints, visits and confirmed orders per store (no ORM, no record
   rules, none of the KPI filters): the cost of reading those rows at all;
 * one year, one store, against the same raw aggregate restricted to that store;
-* the dashboard's data call (``get_dashboard_data``) when the addon has it.
+* the dashboard's data call (``get_dashboard_data``) when the addon has it;
+* the KPI pre-aggregate (issue 18, ``store.service.kpi.aggregate``) when the addon
+  has it: the same calls read from it next to the engine alone
+  (``_kpi_unaggregated``), every KPI of every store compared; its build from
+  scratch, an incremental refresh after a few writes, and the check that the
+  rebuild from scratch equals the incrementally refreshed table.
 """
 
 from datetime import date, timedelta
@@ -19,6 +24,9 @@ from common import fmt_seconds as fs
 from odoo.tools import SQL
 
 TARGET_SECONDS = 2.0
+# issue 18: pre-aggregated year / dashboard, and one store against the raw aggregate
+AGGREGATE_SECONDS = 1.0
+ONE_STORE_RATIO = 1.1
 
 
 def _timed(repeat, func):
@@ -73,6 +81,11 @@ def run(ctx):
     found = cr.fetchone()
     one_store = found[0] if found else env["crm.team"].search([], limit=1).id
 
+    aggregate = "store.service.kpi.aggregate" in env.registry
+    if aggregate:
+        # the pre-aggregate as the cron leaves it (built once; later runs: the marks)
+        built, _done = _timed(1, lambda: env["store.service.kpi.aggregate"]._refresh())
+        ctx.aggregate_refresh = built
     env.invalidate_all()
     Kpi.compute_kpis(date_from, date_to, group_by="team")  # warm the caches once
     with capture_queries() as queries:
@@ -108,8 +121,8 @@ def run(ctx):
             fs(ours_one),
             f"raw aggregate {fs(raw_one)}",
             f"{ours_one / raw_one if raw_one else float('inf'):.2f}x",
-            f"<= {TARGET_SECONDS:.0f} s",
-            ours_one <= TARGET_SECONDS,
+            f"<= {ONE_STORE_RATIO:g}x" if aggregate else f"<= {TARGET_SECONDS:.0f} s",
+            (ours_one <= ONE_STORE_RATIO * raw_one) if aggregate else ours_one <= TARGET_SECONDS,
             notes=[
                 (
                     f"{one['complaint_count']:,} complaints, {one['order_count']:,} orders "
@@ -141,4 +154,145 @@ def run(ctx):
         "the ratio to the raw aggregate is informative: the engine also evaluates every "
         "KPI filter, repeat customers per store and in total, and applies record rules"
     )
+    if aggregate:
+        rows[0].target = f"<= {AGGREGATE_SECONDS:g} s"
+        rows[0].ok = ours_all <= AGGREGATE_SECONDS
+        rows[0].job = "KPIs, one year, all stores (pre-aggregate)"
+        if len(rows) > 2:
+            rows[2].target = f"<= {AGGREGATE_SECONDS:g} s"
+            rows[2].ok = ours_dash <= AGGREGATE_SECONDS
+        rows += _aggregate_rows(env, repeat, date_from, date_to, ours_all, ours_dash, ctx)
     return rows
+
+
+def kpi_differences(ours, reference, path=""):
+    """Where two KPI results (dicts / lists of dicts) differ: ["path: a != b"]."""
+    if isinstance(ours, dict) and isinstance(reference, dict):
+        found = []
+        for key in sorted(set(ours) | set(reference), key=str):
+            found += kpi_differences(ours.get(key), reference.get(key), f"{path}.{key}")
+        return found
+    if isinstance(ours, list) and isinstance(reference, list):
+        if len(ours) != len(reference):
+            return [f"{path}: {len(ours)} rows != {len(reference)}"]
+        found = []
+        for i, (a, b) in enumerate(zip(ours, reference, strict=True)):
+            found += kpi_differences(a, b, f"{path}[{i}]")
+        return found
+    return [] if ours == reference else [f"{path}: {ours!r} != {reference!r}"]
+
+
+def _table_digest(cr):
+    cr.execute(
+        "SELECT count(*), md5(string_agg(d::text, ',' ORDER BY tz, source, team_id, day,"
+        " company_id)) FROM store_service_kpi_day d"
+    )
+    return cr.fetchone()
+
+
+def _touch_some_records(env):
+    """A day of writes through the ORM: complaints resolved, cancelled and moved to
+    another store, visits done (old days and today)."""
+    Complaint = env["store.complaint"].sudo()
+    teams = env["crm.team"].sudo().search([("is_store", "=", True)], limit=2)
+    complaints = Complaint.search([("state", "not in", ("done", "cancelled"))], limit=30)
+    complaints[:10].write({"state": "cancelled"})
+    complaints[10:20].write({"team_id": teams[-1].id})
+    old = Complaint.search([("state", "=", "done")], order="date_received", limit=10)
+    old.write({"compensation_amount": 12.5})
+    visits = env["store.return.visit"].sudo().search([("state", "=", "planned")], limit=20)
+    visits.write({"state": "done", "csat_score": 4})
+    env.flush_all()
+    return len(complaints) + len(old) + len(visits)
+
+
+def _aggregate_rows(env, repeat, date_from, date_to, ours_all, ours_dash, ctx):
+    """Engine alone vs pre-aggregate on the same data, every KPI compared; rebuild
+    from scratch vs incremental refresh."""
+    cr = env.cr
+    Kpi = env["store.service.kpi"]
+    Aggregate = env["store.service.kpi.aggregate"]
+    month_start = date_to.replace(day=1)
+
+    def year():
+        return Kpi.compute_kpis(date_from, date_to, group_by="team", compare=True)
+
+    def dashboard():
+        return Kpi.get_dashboard_data(str(month_start), str(date_to))
+
+    with Kpi._kpi_unaggregated():
+        pure_all, pure_year = _timed(repeat, year)
+        pure_dash, pure_data = _timed(repeat, dashboard)
+    differences = kpi_differences(year(), pure_year) + kpi_differences(dashboard(), pure_data)
+    # writes since the last refresh: their store-days are read live until the cron runs
+    cr.execute("SAVEPOINT bench_kpi_aggregate")
+    try:
+        touched = _touch_some_records(env)
+        env.invalidate_all()
+        cr.execute("SELECT count(*) FROM store_service_kpi_dirty")
+        marks = cr.fetchone()[0]
+        with Kpi._kpi_unaggregated():
+            pure_after = year()
+        live_after, after = _timed(1, year)
+        differences += kpi_differences(after, pure_after)
+        refresh, _done = _timed(1, lambda: Aggregate._refresh())
+        differences += kpi_differences(year(), pure_after)
+        incremental = _table_digest(cr)
+        rebuild, _none = _timed(1, lambda: Aggregate._build_tz(Kpi._kpi_tz()))
+        for tz in Aggregate._built_tzs():
+            if tz != Kpi._kpi_tz():
+                Aggregate._build_tz(tz)
+        scratch = _table_digest(cr)
+    finally:
+        cr.execute("ROLLBACK TO SAVEPOINT bench_kpi_aggregate")
+        env.invalidate_all()
+    stores = len(pure_year.get("teams") or [])
+    return [
+        Row(
+            "KPIs, one year, all stores (engine alone)",
+            fs(pure_all),
+            f"pre-aggregate {fs(ours_all)}",
+            f"{pure_all / ours_all if ours_all else float('inf'):.1f}x slower",
+            "-",
+            None,
+        ),
+        Row(
+            "dashboard data (engine alone)",
+            fs(pure_dash),
+            f"pre-aggregate {fs(ours_dash)}",
+            f"{pure_dash / ours_dash if ours_dash else float('inf'):.1f}x slower",
+            "-",
+            None,
+        ),
+        Row(
+            "pre-aggregate = engine, every KPI of every store",
+            f"{len(differences)} differences",
+            "engine alone",
+            "-",
+            "0",
+            not differences,
+            notes=[
+                (
+                    f"year (with previous period, {stores} stores) and dashboard data "
+                    f"compared, then again after {touched} records written ({marks} dirty "
+                    f"marks, read live: {fs(live_after)}) and after their refresh"
+                ),
+                *differences[:5],
+            ],
+        ),
+        Row(
+            "pre-aggregate: rebuild from scratch (one time zone)",
+            fs(rebuild),
+            f"incremental refresh {fs(refresh)}",
+            "-",
+            "rebuild = incremental",
+            incremental == scratch,
+            notes=[
+                (
+                    f"first build of every time zone: {fs(ctx.aggregate_refresh)}; table "
+                    f"rows {scratch[0]:,}; incremental digest {incremental[1]}, rebuilt "
+                    f"{scratch[1]}"
+                )
+            ],
+        ),
+    ]

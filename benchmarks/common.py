@@ -19,6 +19,8 @@ def vacuum_analyze(cr, *tables):
     """VACUUM ANALYZE the tables (sets the visibility map and the planner statistics,
     as autovacuum would). VACUUM cannot run in a transaction: autocommit on the raw
     connection, restored afterwards."""
+    # a post-commit hook may have opened a new transaction on the connection
+    cr.commit()
     cnx = cr._cnx
     # the caller committed; a statement run since (a post-commit hook) may have opened
     # a new transaction, in which autocommit cannot be switched on: end it first

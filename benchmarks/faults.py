@@ -5,7 +5,8 @@
     $VENV/bin/python benchmarks/faults.py --db ssc_faults_fx --keep   # keep the fixture
     $VENV/bin/python benchmarks/faults.py --db ssc_faults_fx --jobs escalation
 
-For each cron (tier recompute, return-visit generation, SLA escalation) and
+For each cron (tier recompute, return-visit generation, SLA escalation, the KPI
+pre-aggregate's refresh) and
 on identical copies (``createdb -T``) of one fixture database:
 
 * clean: the cron runs to the end in a separate OS process;
@@ -51,14 +52,17 @@ JOBS = {
     "loyalty": "store_service_crm.ir_cron_loyalty_recompute",
     "visits": "store_service_crm.ir_cron_generate_return_visits",
     "escalation": "store_service_crm.ir_cron_complaint_escalation",
+    "kpi_aggregate": "store_service_crm.ir_cron_kpi_aggregate",
 }
-DEFAULT_BATCH = {"loyalty": 400, "visits": 100, "escalation": 100}
+# kpi_aggregate: stores per committed batch of the build (then the marks of the load)
+DEFAULT_BATCH = {"loyalty": 400, "visits": 100, "escalation": 100, "kpi_aggregate": 2}
 
 # job -> SQL returning one number that grows as batches commit
 PROGRESS_SQL = {
     "loyalty": "SELECT count(*) FROM store_loyalty_tier_history",
     "visits": "SELECT count(*) FROM store_return_visit",
     "escalation": "SELECT count(*) FROM mail_activity WHERE res_model = 'store.complaint'",
+    "kpi_aggregate": "SELECT count(*) FROM store_service_kpi_day",
 }
 
 # job -> [(check name, SQL returning (rows, duplicates, checksum))]
@@ -140,6 +144,23 @@ CHECKS = {
                  FROM mail_followers WHERE res_model = 'store.complaint'""",
         ),
     ],
+    "kpi_aggregate": [
+        (
+            "pre-aggregate (store, day)",
+            """SELECT count(*), count(*) - count(DISTINCT (tz, source, team_id, day, company_id)),
+                      md5(string_agg(d::text, ',' ORDER BY tz, source, team_id, day, company_id))
+                 FROM store_service_kpi_day d""",
+        ),
+        (
+            "time zones built",
+            """SELECT count(*), 0, md5(string_agg(tz || signature, ',' ORDER BY tz))
+                 FROM store_service_kpi_day_state""",
+        ),
+        (
+            "dirty marks left (0)",
+            "SELECT count(*), 0, count(*)::text FROM store_service_kpi_dirty",
+        ),
+    ],
 }
 
 
@@ -218,6 +239,7 @@ def child_build(db):
                 category_id, severity, priority, description, state, date_received,
                 response_deadline, resolution_deadline, escalation_level, date_escalated,
                 reopen_count, compensation_amount, promise_status, is_vip, is_repeat,
+                dispatch_state, compensation_approval_state, counts_as_complaint,
                 create_uid, create_date, write_uid, write_date)
             SELECT 'FAULT/' || g, true, %(company)s, p.id, p.commercial_partner_id,
                    (SELECT min(id) FROM crm_team), 'store', %(category)s, 'medium', '0',
@@ -228,7 +250,8 @@ def child_build(db):
                    now() at time zone 'UTC' - interval '2 days' - g * interval '1 minute',
                    CASE WHEN g %% 3 = 0 THEN 1 ELSE 0 END,
                    CASE WHEN g %% 3 = 0 THEN now() at time zone 'UTC' - interval '3 days' END,
-                   0, 0, 'none', false, false, 1, now() at time zone 'UTC', 1,
+                   0, 0, 'none', false, false, 'none', 'none', true,
+                   1, now() at time zone 'UTC', 1,
                    now() at time zone 'UTC'
               FROM generate_series(1, %(count)s) g
               JOIN LATERAL (SELECT id, commercial_partner_id FROM res_partner
@@ -255,6 +278,8 @@ def child_run(db, job, batch):
                 model._recompute_loyalty_all(batch_size=batch, commit=True)
             elif job == "visits":
                 model._cron_generate_visits(batch_size=batch)
+            elif job == "kpi_aggregate":
+                model._refresh(commit=True, batch_stores=batch, batch_marks=batch * 50)
             else:
                 model._cron_escalate(batch_size=batch)
             env.flush_all()

@@ -335,7 +335,10 @@ def _load_orders(cr, scale, base, company, eur, pricelist, stores):
 def _load_stores(env, scale):
     """The chain's stores, through the ORM (a few hundred records)."""
     teams = env["crm.team"].create(
-        [{"name": f"Bench Store {i:03d}", "sequence": 100 + i} for i in range(1, scale.stores + 1)]
+        [
+            {"name": f"Bench Store {i:03d}", "sequence": 100 + i, "is_store": True}
+            for i in range(1, scale.stores + 1)
+        ]
     )
     return teams.ids
 
@@ -369,7 +372,7 @@ def _load_complaints(cr, scale, base, company, stores):
                    resolution_deadline, date_resolved, date_closed, first_contact_resolution,
                    responsibility, resolution_type, compensation_amount, reopen_count,
                    escalation_level, dispatch_state, compensation_approval_state,
-                   create_uid, write_uid, create_date, write_date)
+                   counts_as_complaint, create_uid, write_uid, create_date, write_date)
             SELECT 'BENCH-C/' || lpad(k::text, 7, '0'), %(base)s + c, %(base)s + c,
                    (%(stores)s::int[])[1 + mod(c, %(n_stores)s)], %(company)s,
                    (%(categories)s::int[])[1 + floor(r_cat * %(n_cat)s)::int],
@@ -388,7 +391,7 @@ def _load_complaints(cr, scale, base, company, stores):
                         WHEN r_type < 0.5 THEN 'repair' ELSE 'explanation' END,
                    CASE WHEN r_comp < 0.15 THEN round((50 + r_comp * 3000)::numeric, 2)
                         ELSE 0 END,
-                   0, 0, 'none', 'none', 2, 2, received, received
+                   0, 0, 'none', 'none', TRUE, 2, 2, received, received
               FROM shaped
             """,
             n=scale.customers,

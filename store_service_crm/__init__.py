@@ -3,3 +3,10 @@ from . import models
 from . import report
 from . import wizard
 from . import demo
+
+
+def uninstall_hook(env):
+    """The KPI pre-aggregate's tables and triggers are SQL of its own, not models."""
+    from .models.store_service_kpi_aggregate import drop_kpi_aggregate
+
+    drop_kpi_aggregate(env.cr)

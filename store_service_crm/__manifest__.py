@@ -72,6 +72,7 @@
         "data/store_complaint_sla_reminder_data.xml",
         "wizard/store_complaint_service_request_wizard_views.xml",
         "views/store_complaint_service_request_views.xml",
+        "data/ir_cron_kpi_aggregate_data.xml",
     ],
     "demo": [
         "demo/crm_team_demo.xml",
@@ -93,4 +94,5 @@
         ],
     },
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }

@@ -274,8 +274,9 @@ class StoreServiceKpi(models.AbstractModel):
             *team_domain,
         ]
 
-    def _kpi_source_rows(self, source, date_from, date_to, team_ids, group_by):
-        """The sums of ``source`` (complaints or visits), per key and in total."""
+    def _kpi_source_query(self, source, date_from, date_to, team_ids):
+        """(query, row, local timestamp of the row's day) of the records of ``source``
+        (complaints or visits) a KPI counts, through the ORM's record rules."""
         model = self.env["store.complaint" if source == COMPLAINT else "store.return.visit"]
         query = model._search(self._kpi_base_domain(source, date_from, date_to, team_ids))
         row = self._kpi_row(query)
@@ -284,6 +285,11 @@ class StoreServiceKpi(models.AbstractModel):
             local = self._kpi_local(row("date_received"))
         else:
             local = SQL("%s::timestamp", row("scheduled_date"))
+        return query, row, local
+
+    def _kpi_source_rows(self, source, date_from, date_to, team_ids, group_by):
+        """The sums of ``source`` (complaints or visits), per key and in total."""
+        query, row, local = self._kpi_source_query(source, date_from, date_to, team_ids)
         key = self._kpi_group_sql(group_by, row("team_id"), local)
         return self._kpi_fetch(
             query, key, [(s.key, sum_aggregate(s, row)) for s in sums_of(source)]

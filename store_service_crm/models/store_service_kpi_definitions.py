@@ -121,6 +121,14 @@ class Sum:
 
     ``domain`` is the same filter as an ORM domain, for the drill-down; order sums
     are computed by the engine's order query (customers need two levels).
+
+    ``additive``: the sum of a period is the sum of its local days, and a row's value
+    depends on the row alone (its columns), except for the rows ``volatile`` selects:
+    the KPI pre-aggregate (store_service_kpi_aggregate.py) keeps the sum of the other
+    rows per store and local day, and reads the ``volatile`` rows live. A row must not
+    enter ``volatile`` without a write on it (they are the rows whose value moves with
+    "now", other tables or a company setting: open complaints, planned visits...).
+    Sums that are not additive (distinct customers) are always computed live.
     """
 
     key: str
@@ -130,6 +138,8 @@ class Sum:
     domain: Callable | None = None
     label: object = None
     money: bool = False
+    additive: bool = False
+    volatile: Callable | None = None
 
 
 def _compensation_granted(r):
@@ -237,6 +247,27 @@ def _won_back(r):
     )
 
 
+# rows whose sums move without a write on them (read live by the pre-aggregate)
+_unanswered = lambda r: SQL("%s IS NULL", r("date_first_response"))
+_unresolved = lambda r: SQL("%s IS NULL", r("date_resolved"))
+_not_arrived = lambda r: SQL(
+    "(%s IS NOT NULL AND %s IS NULL)", r("dispatch_deadline"), r("date_arrived")
+)
+_open_visit = lambda r: SQL("%s NOT IN ('done', 'cancelled')", r("state"))
+
+
+def _cost_elsewhere(r):
+    """Complaints whose cost reads other records (a credit note, a replacement order,
+    another addon's compensation)."""
+    return SQL(
+        "(%s IS NOT NULL OR %s IS NOT NULL OR %s(%s) IS NOT NULL)",
+        r("refund_move_id"),
+        r("replacement_order_id"),
+        SQL.identifier(EXTRA_COST_FUNCTION),
+        r("id"),
+    )
+
+
 _CARE_DOMAIN = [
     ("state", "=", "done"),
     "|",
@@ -249,12 +280,19 @@ SUMS = {
     s.key: s
     for s in (
         # requests received in the period (not cancelled, not archived), of every type
-        Sum("request_count", COMPLAINT, label=_lt("Requests Received"), domain=lambda d: []),
+        Sum(
+            "request_count",
+            COMPLAINT,
+            additive=True,
+            label=_lt("Requests Received"),
+            domain=lambda d: [],
+        ),
         # of them, those of a type that counts as a complaint (repairs, installations,
         # questions... do not weigh in the complaint rate)
         Sum(
             "complaint_count",
             COMPLAINT,
+            additive=True,
             where=lambda r: SQL("%s IS TRUE", r("counts_as_complaint")),
             domain=lambda d: [("counts_as_complaint", "=", True)],
             label=_lt("Complaints Received"),
@@ -262,6 +300,8 @@ SUMS = {
         Sum(
             "response_sla_due",
             COMPLAINT,
+            additive=True,
+            volatile=_unanswered,
             where=lambda r: SQL(
                 "(%s OR (%s < %s AND %s))",
                 _answered(r),
@@ -280,11 +320,14 @@ SUMS = {
         Sum(
             "response_sla_ok",
             COMPLAINT,
+            additive=True,
             where=lambda r: SQL("%s <= %s", r("date_first_response"), r("response_deadline")),
         ),
         Sum(
             "response_24h_due",
             COMPLAINT,
+            additive=True,
+            volatile=_unanswered,
             where=lambda r: SQL("(%s OR %s < %s)", _answered(r), _hours_after_receipt(r), r.now),
             domain=lambda d: [
                 "|",
@@ -305,11 +348,14 @@ SUMS = {
         Sum(
             "response_24h_ok",
             COMPLAINT,
+            additive=True,
             where=lambda r: SQL("%s <= %s", r("date_first_response"), _hours_after_receipt(r)),
         ),
         Sum(
             "resolution_due",
             COMPLAINT,
+            additive=True,
+            volatile=_unresolved,
             where=lambda r: SQL(
                 "(%s OR (%s < %s AND %s))",
                 _resolved(r),
@@ -328,11 +374,13 @@ SUMS = {
         Sum(
             "resolution_ok",
             COMPLAINT,
+            additive=True,
             where=lambda r: SQL("%s <= %s", r("date_resolved"), r("resolution_deadline")),
         ),
         Sum(
             "resolved_count",
             COMPLAINT,
+            additive=True,
             where=_resolved,
             domain=lambda d: [("date_resolved", "!=", False)],
             label=_lt("Complaints Resolved"),
@@ -340,11 +388,13 @@ SUMS = {
         Sum(
             "fcr_count",
             COMPLAINT,
+            additive=True,
             where=lambda r: SQL("(%s AND %s)", _resolved(r), r("first_contact_resolution")),
         ),
         Sum(
             "resolution_hours",
             COMPLAINT,
+            additive=True,
             where=_resolved,
             value=lambda r: SQL(
                 "EXTRACT(EPOCH FROM %s - %s) / 3600.0", r("date_resolved"), r("date_received")
@@ -353,6 +403,7 @@ SUMS = {
         Sum(
             "return_count",
             COMPLAINT,
+            additive=True,
             where=lambda r: SQL("%s IN %s", r("resolution_type"), RETURN_TYPES),
             domain=lambda d: [("resolution_type", "in", list(RETURN_TYPES))],
             label=_lt("Returns, Exchanges and Replacements"),
@@ -360,6 +411,7 @@ SUMS = {
         Sum(
             "compensation_amount",
             COMPLAINT,
+            additive=True,
             value=lambda r: SQL("COALESCE(%s, 0.0)", _compensation_granted(r)),
             label=_lt("Compensation"),
             money=True,
@@ -367,6 +419,8 @@ SUMS = {
         Sum(
             "service_cost",
             COMPLAINT,
+            additive=True,
+            volatile=_cost_elsewhere,
             value=_complaint_cost,
             label=_lt("Service Cost"),
             money=True,
@@ -374,6 +428,8 @@ SUMS = {
         Sum(
             "service_cost_count",
             COMPLAINT,
+            additive=True,
+            volatile=_cost_elsewhere,
             where=lambda r: SQL("%s > 0", _complaint_cost(r)),
             domain=lambda d: [
                 "|",
@@ -389,6 +445,8 @@ SUMS = {
         Sum(
             "dispatch_due",
             COMPLAINT,
+            additive=True,
+            volatile=_not_arrived,
             where=lambda r: SQL(
                 "(%s IS NOT NULL AND (%s IS NOT NULL OR %s < %s))",
                 r("dispatch_deadline"),
@@ -407,12 +465,15 @@ SUMS = {
         Sum(
             "dispatch_on_time",
             COMPLAINT,
+            additive=True,
             where=lambda r: SQL("%s <= %s", r("date_arrived"), r("dispatch_deadline")),
         ),
         # visits scheduled in the period
         Sum(
             "visit_due_count",
             VISIT,
+            additive=True,
+            volatile=_open_visit,
             where=lambda r: SQL(
                 "(%s != 'cancelled' AND (%s OR %s <= %s))",
                 r("state"),
@@ -428,28 +489,32 @@ SUMS = {
             ],
             label=_lt("Visits Due"),
         ),
-        Sum("visit_done_count", VISIT, where=_done, label=_lt("Visits Done")),
+        Sum("visit_done_count", VISIT, additive=True, where=_done, label=_lt("Visits Done")),
         Sum(
             "csat_count",
             VISIT,
+            additive=True,
             where=_scored,
             domain=lambda d: _SCORED,
             label=_lt("Ratings"),
         ),
-        Sum("csat_sum", VISIT, where=_scored, value=lambda r: r("csat_score")),
+        Sum("csat_sum", VISIT, additive=True, where=_scored, value=lambda r: r("csat_score")),
         Sum(
             "satisfied_count",
             VISIT,
+            additive=True,
             where=lambda r: SQL("(%s AND %s >= 4)", _scored(r), r("csat_score")),
         ),
         Sum(
             "top_box_count",
             VISIT,
+            additive=True,
             where=lambda r: SQL("(%s AND %s = 5)", _scored(r), r("csat_score")),
         ),
         Sum(
             "nps_count",
             VISIT,
+            additive=True,
             where=_nps_answered,
             domain=lambda d: _NPS,
             label=_lt("NPS Answers"),
@@ -458,6 +523,7 @@ SUMS = {
         Sum(
             "nps_points",
             VISIT,
+            additive=True,
             where=_nps_answered,
             value=lambda r: SQL(
                 "CASE WHEN %s >= 9 THEN 1 WHEN %s <= 6 THEN -1 ELSE 0 END",
@@ -469,6 +535,8 @@ SUMS = {
         Sum(
             "win_back_due",
             VISIT,
+            additive=True,
+            volatile=_care_done,
             where=lambda r: SQL(
                 "(%s AND (%s OR %s + INTERVAL '1 day' * %s < %s))",
                 _care_done(r),
@@ -483,6 +551,8 @@ SUMS = {
         Sum(
             "win_back_count",
             VISIT,
+            additive=True,
+            volatile=_care_done,
             where=lambda r: SQL("(%s AND %s)", _care_done(r), _won_back(r)),
             domain=lambda d: [*_CARE_DOMAIN, ("won_back", "=", True)],
             label=_lt("Customers Won Back"),
@@ -492,6 +562,7 @@ SUMS = {
         Sum(
             "complaint_rated_count",
             COMPLAINT,
+            additive=True,
             where=_complaint_rated,
             domain=lambda d: [("satisfaction_score", ">", 0)],
             label=_lt("Rated Complaints"),
@@ -499,12 +570,15 @@ SUMS = {
         Sum(
             "complaint_csat_sum",
             COMPLAINT,
+            additive=True,
             where=_complaint_rated,
             value=lambda r: r("satisfaction_score"),
         ),
         # confirmed orders of the period (the engine's order query)
-        Sum("order_count", ORDER, domain=lambda d: [], label=_lt("Confirmed Orders")),
-        Sum("revenue", ORDER, label=_lt("Revenue"), money=True),
+        Sum(
+            "order_count", ORDER, additive=True, domain=lambda d: [], label=_lt("Confirmed Orders")
+        ),
+        Sum("revenue", ORDER, additive=True, label=_lt("Revenue"), money=True),
         Sum("customer_count", ORDER, label=_lt("Customers")),
         Sum("repeat_customer_count", ORDER, label=_lt("Repeat Customers")),
     )
@@ -868,13 +942,17 @@ def sums_of(source):
     return [s for s in SUMS.values() if s.source == source]
 
 
-def sum_aggregate(s, row):
-    """The SQL aggregate of a sum over the rows of ``row``."""
+def sum_aggregate(s, row, only=None):
+    """The SQL aggregate of a sum over the rows of ``row`` (and ``only``: SQL, a further
+    condition on the rows)."""
+    where = s.where(row) if s.where else None
+    if only is not None:
+        where = SQL("(%s AND %s)", where, only) if where is not None else only
     if s.value is None:
-        return SQL("COUNT(*) FILTER (WHERE %s)", s.where(row)) if s.where else SQL("COUNT(*)")
-    if s.where is None:
+        return SQL("COUNT(*) FILTER (WHERE %s)", where) if where else SQL("COUNT(*)")
+    if where is None:
         return SQL("SUM(%s)", s.value(row))
-    return SQL("SUM(%s) FILTER (WHERE %s)", s.value(row), s.where(row))
+    return SQL("SUM(%s) FILTER (WHERE %s)", s.value(row), where)
 
 
 def kpi_report_columns(source, row, keys=None):

@@ -53,3 +53,4 @@ from . import test_workflow_doors
 from . import test_readonly_routing
 from . import test_loyalty_incremental
 from . import test_return_visit_watermark
+from . import test_kpi_aggregate

@@ -86,6 +86,8 @@ def test_uninstall_leaves_no_menu_action_group_or_table(scratch_db):
         "  WHERE a.id = split_part(m.action, ',', 2)::int)",
     )
     assert dangling == [], "menus pointing to deleted actions"
+    # and the KPI pre-aggregate's own tables (SQL, not models)
+    tables += ["store_service_kpi_day", "store_service_kpi_dirty", "store_service_kpi_day_state"]
     for table in tables:
         assert _query(scratch_db, "SELECT to_regclass(%s)", (table,)) == [(None,)], table
 
