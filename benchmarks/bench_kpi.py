@@ -23,6 +23,8 @@ from common import fmt_seconds as fs
 
 from odoo.tools import SQL
 
+from odoo.addons.store_service_crm.tools import kpi_differences
+
 TARGET_SECONDS = 2.0
 # issue 18: pre-aggregated year / dashboard, and one store against the raw aggregate
 AGGREGATE_SECONDS = 1.0
@@ -163,23 +165,6 @@ def run(ctx):
             rows[2].ok = ours_dash <= AGGREGATE_SECONDS
         rows += _aggregate_rows(env, repeat, date_from, date_to, ours_all, ours_dash, ctx)
     return rows
-
-
-def kpi_differences(ours, reference, path=""):
-    """Where two KPI results (dicts / lists of dicts) differ: ["path: a != b"]."""
-    if isinstance(ours, dict) and isinstance(reference, dict):
-        found = []
-        for key in sorted(set(ours) | set(reference), key=str):
-            found += kpi_differences(ours.get(key), reference.get(key), f"{path}.{key}")
-        return found
-    if isinstance(ours, list) and isinstance(reference, list):
-        if len(ours) != len(reference):
-            return [f"{path}: {len(ours)} rows != {len(reference)}"]
-        found = []
-        for i, (a, b) in enumerate(zip(ours, reference, strict=True)):
-            found += kpi_differences(a, b, f"{path}[{i}]")
-        return found
-    return [] if ours == reference else [f"{path}: {ours!r} != {reference!r}"]
 
 
 def _table_digest(cr):

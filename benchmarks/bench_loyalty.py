@@ -46,18 +46,12 @@ from generate import ORDER_DAYS, has_pos
 from odoo import fields
 from odoo.tools import SQL
 
+from odoo.addons.store_service_crm.models.res_partner_loyalty_incremental import (
+    INCREMENTAL_FIGURES,
+)
+
 TARGET_VS_RAW = 1.5
 TARGET_INCREMENTAL_VS_RAW = 0.2
-#: the figures the incremental run must leave as the full one does
-INCREMENTAL_FIGURES = (
-    "loyalty_spend",
-    "loyalty_order_count",
-    "loyalty_last_order_date",
-    "loyalty_first_order_date",
-    "customer_lifecycle",
-    "loyalty_tier_id",
-    "loyalty_downgrade_since",
-)
 TARGET_VS_ORM = 50
 WARMUP = 5  # customers run through the ORM loop and the button, untimed, before the sample
 

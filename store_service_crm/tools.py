@@ -139,3 +139,23 @@ def refuse_workflow_fields(records, vals, creating=False):
             env = records.env
             labels = sorted(records._fields[name]._description_string(env) for name in forbidden)
             raise UserError(env._(door.message) % {"fields": ", ".join(labels)})
+
+
+def kpi_differences(ours, reference, path=""):
+    """Where two KPI results (dicts / lists of dicts, as ``compute_kpis`` and the
+    dashboard return them) differ: ``["path: a != b"]``, empty when equal. The
+    exactness check of the KPI pre-aggregate against the engine alone, read by its
+    tests and its benchmark."""
+    if isinstance(ours, dict) and isinstance(reference, dict):
+        found = []
+        for key in sorted(set(ours) | set(reference), key=str):
+            found += kpi_differences(ours.get(key), reference.get(key), f"{path}.{key}")
+        return found
+    if isinstance(ours, list) and isinstance(reference, list):
+        if len(ours) != len(reference):
+            return [f"{path}: {len(ours)} rows != {len(reference)}"]
+        found = []
+        for i, (a, b) in enumerate(zip(ours, reference, strict=True)):
+            found += kpi_differences(a, b, f"{path}[{i}]")
+        return found
+    return [] if ours == reference else [f"{path}: {ours!r} != {reference!r}"]

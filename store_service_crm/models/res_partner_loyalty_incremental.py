@@ -44,11 +44,15 @@ from odoo.tools import SQL
 
 from ..tools import cron_run_lock
 from .res_company import LOYALTY_SETTINGS
+from .res_partner import LOYALTY_FIGURES
 
 _logger = logging.getLogger(__name__)
 
 #: JSON {"date": the last run's day, "fingerprint": its tiers and settings,
 #: "full": the day of the last full recompute}
+#: what an incremental run leaves as a full one would: every figure of a recompute but the
+#: value class, whose chain-wide cut-offs only a full run refreshes (at least weekly)
+INCREMENTAL_FIGURES = tuple(name for name in LOYALTY_FIGURES if name != "customer_value_class")
 LOYALTY_RUN_PARAM = "store_service_crm.loyalty_last_run"
 LOYALTY_FULL_EVERY_PARAM = "store_service_crm.loyalty_full_every_days"
 LOYALTY_FULL_EVERY_DAYS = 7

@@ -14,26 +14,10 @@ from odoo.tools import SQL
 
 from ..models.store_service_kpi_aggregate import DAY_TABLE, DIRTY_TABLE, aggregated_sums
 from ..models.store_service_kpi_definitions import COMPLAINT, ORDER, SUMS, VISIT
+from ..tools import kpi_differences
 from .common import ComplaintCase, complaint_through_actions, visit_through_actions
 
 TIMEZONES = ("UTC", "Asia/Shanghai", "America/New_York")
-
-
-def differences(ours, reference, path=""):
-    """Where two KPI results differ: ["path: a != b"] (empty when equal)."""
-    if isinstance(ours, dict) and isinstance(reference, dict):
-        found = []
-        for key in sorted(set(ours) | set(reference), key=str):
-            found += differences(ours.get(key), reference.get(key), f"{path}.{key}")
-        return found
-    if isinstance(ours, list) and isinstance(reference, list):
-        if len(ours) != len(reference):
-            return [f"{path}: {len(ours)} rows != {len(reference)}"]
-        found = []
-        for i, (a, b) in enumerate(zip(ours, reference, strict=True)):
-            found += differences(a, b, f"{path}[{i}]")
-        return found
-    return [] if ours == reference else [f"{path}: {ours!r} != {reference!r}"]
 
 
 @tagged("post_install", "-at_install")
@@ -123,7 +107,7 @@ class TestKpiAggregate(ComplaintCase):
         self.env.flush_all()
         for tz in timezones:
             ours, reference = self._kpis(tz, user), self._pure(tz, user)
-            self.assertFalse(differences(ours, reference), tz)
+            self.assertFalse(kpi_differences(ours, reference), tz)
 
     def _digest(self):
         self.env.cr.execute(

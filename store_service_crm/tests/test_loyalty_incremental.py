@@ -12,18 +12,8 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import tagged
 
+from ..models.res_partner_loyalty_incremental import INCREMENTAL_FIGURES
 from .test_loyalty import LoyaltyCase
-
-#: the figures the incremental run must get right, as the full one does
-FIGURES = (
-    "loyalty_spend",
-    "loyalty_order_count",
-    "loyalty_last_order_date",
-    "loyalty_first_order_date",
-    "customer_lifecycle",
-    "loyalty_tier_id",
-    "loyalty_downgrade_since",
-)
 
 
 @tagged("post_install", "-at_install")
@@ -202,7 +192,7 @@ class TestLoyaltyIncremental(LoyaltyCase):
     def _snapshot(self):
         self.env["res.partner"].flush_model()
         self.env.cr.execute(
-            f"""SELECT id, {", ".join(FIGURES)} FROM res_partner
+            f"""SELECT id, {", ".join(INCREMENTAL_FIGURES)} FROM res_partner
                  WHERE id = commercial_partner_id ORDER BY id"""
         )
         return self.env.cr.fetchall()
