@@ -7,6 +7,7 @@ from psycopg2.errorcodes import LOCK_NOT_AVAILABLE
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, LazyTranslate
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
@@ -297,7 +298,9 @@ class StoreComplaint(models.Model):
         domain="[('move_type', '=', 'out_refund'), "
         "('commercial_partner_id', '=', commercial_partner_id)]",
     )
-    replacement_order_id = fields.Many2one("sale.order", copy=False, check_company=True)
+    replacement_order_id = fields.Many2one(
+        "sale.order", copy=False, check_company=True, index="btree_not_null"
+    )
     close_override_reason = fields.Text(readonly=True, copy=False)
     cancel_reason = fields.Text(
         readonly=True,
@@ -1198,6 +1201,10 @@ class StoreComplaint(models.Model):
                         message_type="comment",
                         subtype_xmlid="mail.mt_comment",
                     )
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                # a concurrent update (e.g. of the customer's row): the whole request is
+                # retried by Odoo, the mail with it; swallowed here, the mail would be lost
+                raise
             except Exception:  # a mail problem must never block the workflow
                 _logger.exception(
                     "Could not send %s for complaint %s", template_xmlid, complaint.id

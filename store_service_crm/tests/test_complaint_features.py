@@ -2,6 +2,8 @@
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
+from psycopg2 import errors
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -253,6 +255,25 @@ class TestComplaintFeatures(ComplaintCase):
         # acknowledgement, then the progress messages of assignment, start and resolution
         # (one per step, company settings on by default: test_complaint_progress.py)
         self.assertEqual(len(notices), 4)
+
+    def test_mail_failure_never_blocks_but_concurrency_is_retried(self):
+        """A broken mail leaves the complaint registered (logged); a concurrent update
+        met while posting it (e.g. on the customer's row) is raised, so that Odoo
+        retries the whole request instead of losing the mail and the pending writes."""
+        Complaint = type(self.env["store.complaint"])
+        with (
+            patch.object(Complaint, "message_post_with_source", side_effect=ValueError("smtp")),
+            self.assertLogs("odoo.addons.store_service_crm.models.store_complaint", "ERROR"),
+        ):
+            complaint = self._complaint(partner_id=self.customer.id)
+        self.assertTrue(complaint.exists())
+        self.assertFalse(complaint.message_ids.filtered(lambda m: self.customer in m.partner_ids))
+        failure = errors.SerializationFailure("could not serialize access")
+        with (
+            patch.object(Complaint, "message_post_with_source", side_effect=failure),
+            self.assertRaises(errors.SerializationFailure),
+        ):
+            self._complaint(partner_id=self.customer.id)
 
     def test_no_mail_without_email_and_action_still_works(self):
         complaint = self._resolved(partner_id=self.customer_no_email.id)
