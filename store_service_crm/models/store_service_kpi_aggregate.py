@@ -21,8 +21,14 @@ signature is kept with each built time zone).
   exactly the marks it has read: a SIGKILL leaves the marks of the unfinished batch,
   which the next run redoes.
 - ``store_service_kpi_day_state``: the time zones built (the users' time zones and
-  UTC) with the signature of the SQL they were built with; a time zone that is not
-  (yet) built is read live.
+  UTC) with the signature of the SQL they were built with, and ``settled_until``: the
+  days from it are read live (a planned visit falls due on its day: the stored days are
+  those today has passed, and the refresh brings the day forward, rebuilding the days
+  it passes); a time zone that is not (yet) built is read live.
+
+The live part of a read selects its rows through indexes (the days from
+``settled_until``, the dirty store-days, the volatile rows), so that a year over every
+store reads a few thousand rows of the live tables, not the year.
 
 The pre-aggregate is read for service managers (and the superuser), whose record
 rules on complaints and visits are the company rule alone; other users (whose rules
@@ -84,6 +90,18 @@ def _not_volatile(s, row):
     return SQL("(%s) IS NOT TRUE", s.volatile(row)) if s.volatile else None
 
 
+def volatile_condition(source, row):
+    """SQL: the row is volatile for one of the sums of ``source`` (None: never)."""
+    volatile = [SQL("(%s)", s.volatile(row)) for s in aggregated_sums(source) if s.volatile]
+    return SQL(" OR ").join(volatile) if volatile else None
+
+
+def settled_day():
+    """The first day read live from now on: the day before yesterday (UTC) has passed
+    in every time zone, and the refresh building it counts its visits as due."""
+    return fields.Date.today() - _ONE_DAY
+
+
 def _day_sql(source, column, tz):
     """The local day of a complaint's reception / a visit's scheduled date (as the
     engine's ``_kpi_local`` buckets them)."""
@@ -94,8 +112,9 @@ def _day_sql(source, column, tz):
 
 def _source_from(source, alias):
     """FROM and base WHERE of the rows a KPI of ``source`` counts (the engine's
-    ``_kpi_base_domain`` without its period and stores: not cancelled, active)."""
-    row = KpiRow(alias)
+    ``_kpi_base_domain`` without its period and stores: not cancelled, active); "now"
+    and "today" (UTC) are the server's, as the engine's."""
+    row = KpiRow(alias, now=fields.Datetime.now(), today=fields.Date.today())
     if source == COMPLAINT:
         return (
             row,
@@ -121,6 +140,18 @@ def _source_from(source, alias):
 
 def _date_column(source):
     return "date_received" if source == COMPLAINT else "scheduled_date"
+
+
+def _day_bounds(source, first, last):
+    """(low, high): bounds of the date column of ``source`` around the local days
+    ``first``..``last`` (a complaint's local day lies within a day of its UTC bounds),
+    typed as the column so that its index serves them."""
+    if source == COMPLAINT:
+        return (
+            fields.Datetime.to_datetime(first) - _ONE_DAY,
+            fields.Datetime.to_datetime(last) + 2 * _ONE_DAY,
+        )
+    return first, last + _ONE_DAY
 
 
 def build_select(source, tz, condition=None):
@@ -200,6 +231,7 @@ class StoreServiceKpiAggregate(models.AbstractModel):
                     signature varchar NOT NULL,
                     built_at timestamp NOT NULL
                 );
+                ALTER TABLE %(state)s ADD COLUMN IF NOT EXISTS settled_until date;
                 """,
                 dirty=SQL.identifier(DIRTY_TABLE),
                 state=SQL.identifier(STATE_TABLE),
@@ -253,6 +285,26 @@ class StoreServiceKpiAggregate(models.AbstractModel):
             )
         for source in AGGREGATED_SOURCES:
             self._create_triggers(source)
+        # the live part's rows of the dirty store-days found by an index
+        for source in AGGREGATED_SOURCES:
+            cr.execute(
+                SQL(
+                    "CREATE INDEX IF NOT EXISTS %s ON %s (team_id, %s)",
+                    SQL.identifier(f"{SOURCE_TABLES[source]}_kpi_team_day_idx"),
+                    SQL.identifier(SOURCE_TABLES[source]),
+                    SQL.identifier(_date_column(source)),
+                )
+            )
+        # the live part's volatile visits (done care visits: won back or not moves with
+        # the orders) found by an index, not by reading the period
+        row = KpiRow("store_return_visit")
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON store_return_visit (scheduled_date) WHERE %s",
+                SQL.identifier("store_return_visit_kpi_volatile_idx"),
+                volatile_condition(VISIT, row),
+            )
+        )
 
     def _create_triggers(self, source):
         """Statement triggers marking the buckets a write touches (old and new rows)."""
@@ -352,6 +404,7 @@ class StoreServiceKpiAggregate(models.AbstractModel):
         (no other time zone built), whose batches delete the marks of their stores they
         see (made by changes in what they read)."""
         cr = self.env.cr
+        settled = settled_day()
         cr.execute(SQL("DELETE FROM %s WHERE tz = %s", SQL.identifier(STATE_TABLE), tz))
         # no other time zone built: the marks of a batch's stores that this transaction
         # sees are in what it builds (same snapshot), so the batch deletes them
@@ -390,17 +443,79 @@ class StoreServiceKpiAggregate(models.AbstractModel):
                 cr.commit()  # pylint: disable=invalid-commit
         cr.execute(
             SQL(
-                "INSERT INTO %s (tz, signature, built_at) VALUES (%s, %s, %s)"
+                "INSERT INTO %s (tz, signature, built_at, settled_until) VALUES (%s, %s, %s, %s)"
                 " ON CONFLICT (tz) DO UPDATE SET signature = EXCLUDED.signature,"
-                " built_at = EXCLUDED.built_at",
+                " built_at = EXCLUDED.built_at, settled_until = EXCLUDED.settled_until",
                 SQL.identifier(STATE_TABLE),
                 tz,
                 signature(),
                 fields.Datetime.now(),
+                settled,
             )
         )
         if commit:
             cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _settle(self, tz, commit=False):
+        """Bring the settled day of ``tz`` forward to ``settled_day()``: rebuild the
+        buckets of the days it passes (every store; built before today passed them),
+        in one transaction. Whether it moved."""
+        cr = self.env.cr
+        settled = settled_day()
+        cr.execute(
+            SQL(
+                "SELECT settled_until FROM %s WHERE tz = %s AND signature = %s FOR UPDATE",
+                SQL.identifier(STATE_TABLE),
+                tz,
+                signature(),
+            )
+        )
+        state = cr.fetchone()
+        if not state or (state[0] and state[0] >= settled):
+            return False
+        low = state[0] or settled - timedelta(days=3660)  # no day yet: ten years back
+        for source in AGGREGATED_SOURCES:
+            if not source_aggregated(source):
+                continue
+            cr.execute(
+                SQL(
+                    "DELETE FROM %s WHERE tz = %s AND source = %s AND day >= %s AND day < %s",
+                    SQL.identifier(DAY_TABLE),
+                    tz,
+                    source,
+                    low,
+                    settled,
+                )
+            )
+            column = _date_column(source)
+            bounds = _day_bounds(source, low, settled - _ONE_DAY)
+
+            def passed_days(row, day, column=column, bounds=bounds):
+                return SQL(
+                    "%s >= %s AND %s < %s AND %s >= %s AND %s < %s",
+                    row(column),
+                    bounds[0],
+                    row(column),
+                    bounds[1],
+                    day,
+                    low,
+                    day,
+                    settled,
+                )
+
+            self._insert(source, tz, passed_days)
+        cr.execute(
+            SQL(
+                "UPDATE %s SET settled_until = %s WHERE tz = %s",
+                SQL.identifier(STATE_TABLE),
+                settled,
+                tz,
+            )
+        )
+        if commit:
+            cr.commit()  # pylint: disable=invalid-commit
+        return True
 
     @api.model
     def _refresh_marks(self, tzs, limit=REFRESH_BATCH_MARKS):
@@ -457,16 +572,15 @@ class StoreServiceKpiAggregate(models.AbstractModel):
             )
             days = [day for _team, day in buckets]
             column = _date_column(source)
-            low, high = min(days), max(days)
+            low, high = _day_bounds(source, min(days), max(days))
 
             def in_buckets(row, day):
-                # rows of a local day lie within a day of its UTC bounds
                 return SQL(
                     "%s >= %s AND %s < %s AND (%s, %s) IN (VALUES %s)",
                     row(column),
-                    fields.Datetime.to_datetime(low) - _ONE_DAY,
+                    low,
                     row(column),
-                    fields.Datetime.to_datetime(high) + 2 * _ONE_DAY,
+                    high,
                     row("team_id"),
                     day,
                     values,
@@ -515,6 +629,8 @@ class StoreServiceKpiAggregate(models.AbstractModel):
                 if tz not in built:
                     self._build_tz(tz, commit=commit, batch_stores=batch_stores)
             tzs = self._built_tzs()
+            for tz in tzs:
+                self._settle(tz, commit=commit)
             done = 0
             while True:
                 count = self._refresh_marks(tzs, limit=batch_marks or REFRESH_BATCH_MARKS)
@@ -558,22 +674,31 @@ class StoreServiceKpi(models.AbstractModel):
             return False  # the engine would count archived complaints too
         return self._kpi_is_manager()
 
-    def _kpi_aggregate_built(self, tz=None):
-        """SQL: whether the pre-aggregate of ``tz`` (the read's) is built."""
-        return SQL(
-            "EXISTS (SELECT 1 FROM %s WHERE tz = %s AND signature = %s)",
-            SQL.identifier(STATE_TABLE),
-            tz or self._kpi_tz(),
-            signature(),
+    def _kpi_aggregate_settled(self, tz=None):
+        """The settled day of ``tz`` (the read's), None while it is not built."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT settled_until FROM %s WHERE tz = %s AND signature = %s",
+                SQL.identifier(STATE_TABLE),
+                tz or self._kpi_tz(),
+                signature(),
+            )
         )
+        state = self.env.cr.fetchone()
+        return state[0] if state and state[0] else None
 
     def _kpi_aggregate_marks(self, source, tz, start, stop, team_ids):
-        """WITH: whether ``tz`` is built, the dirty store-days of the period and the
-        dirty companies (CTEs, hashed once)."""
+        """WITH: the settled day of ``tz`` (-infinity while it is not built: every row
+        is then read live), the dirty store-days of the period and the dirty companies
+        (CTEs, read once)."""
         dirty_table = SQL.identifier(DIRTY_TABLE)
         return SQL(
             """
-            WITH kpi_built AS (SELECT %(built)s AS built),
+            WITH kpi_state AS (
+                SELECT COALESCE((SELECT settled_until FROM %(state)s
+                                  WHERE tz = %(tz)s AND signature = %(signature)s),
+                                '-infinity'::date) AS settled
+            ),
             kpi_dirty_days AS MATERIALIZED (
                 SELECT DISTINCT team_id, %(mark_day)s AS day FROM %(dirty)s
                  WHERE source = %(source)s AND ts IS NOT NULL AND team_id IN %(teams)s
@@ -584,7 +709,9 @@ class StoreServiceKpi(models.AbstractModel):
                  WHERE source = %(source)s AND ts IS NULL AND company_id IS NOT NULL
             )
             """,
-            built=self._kpi_aggregate_built(tz),
+            state=SQL.identifier(STATE_TABLE),
+            tz=tz,
+            signature=signature(),
             mark_day=_day_sql(source, SQL("ts"), tz),
             dirty=dirty_table,
             source=source,
@@ -593,22 +720,90 @@ class StoreServiceKpi(models.AbstractModel):
             high=stop + _ONE_DAY,
         )
 
+    def _kpi_aggregate_live_rows(self, source, tz, date_from, date_to, team_ids):
+        """SELECT (id, whole) of the rows read live, each part through an index (the
+        settled day is a parameter of the statement, and the dirty companies' part is
+        not run without one): ``whole`` for every row of the days from the settled
+        day, of the dirty store-days and of the dirty companies; not ``whole`` for a
+        volatile row (read live for its volatile sums only)."""
+        table = SQL.identifier(SOURCE_TABLES[source])
+        column = _date_column(source)
+        row = KpiRow("kpi_l")
+        day = _day_sql(source, row(column), tz)
+        date_from, date_to, start, stop = self._kpi_period(date_from, date_to)
+        settled = SQL("(SELECT settled FROM kpi_state)")
+        if source == COMPLAINT:
+            low, high = start, stop
+            # a complaint's local day lies within a day of its UTC bounds
+            settled_low = SQL("(%s - 1)::timestamp", settled)
+        else:
+            low, high, settled_low = date_from, date_to + _ONE_DAY, settled
+        period = SQL(
+            "%s >= %s AND %s < %s AND kpi_l.team_id IN %s",
+            row(column),
+            low,
+            row(column),
+            high,
+            tuple(team_ids),
+        )
+        parts = [
+            SQL(
+                "SELECT kpi_l.id, TRUE FROM %s kpi_l WHERE %s AND %s >= %s AND %s >= %s",
+                table,
+                period,
+                row(column),
+                settled_low,
+                day,
+                settled,
+            ),
+            SQL(
+                """SELECT kpi_l.id, TRUE FROM %s kpi_l
+                     JOIN kpi_dirty_days dd ON dd.team_id = kpi_l.team_id
+                      AND %s >= dd.day - 1 AND %s < dd.day + 2
+                    WHERE %s AND %s = dd.day""",
+                table,
+                row(column),
+                row(column),
+                period,
+                day,
+            ),
+            SQL(
+                """SELECT kpi_l.id, TRUE FROM %s kpi_l
+                    WHERE EXISTS (SELECT 1 FROM kpi_dirty_companies) AND %s
+                      AND kpi_l.company_id IN (SELECT company_id FROM kpi_dirty_companies)""",
+                table,
+                period,
+            ),
+        ]
+        volatile = volatile_condition(source, row)
+        if volatile is not None:
+            parts.append(
+                SQL(
+                    "SELECT kpi_l.id, FALSE FROM %s kpi_l WHERE %s AND (%s)",
+                    table,
+                    period,
+                    volatile,
+                )
+            )
+        return SQL(
+            "SELECT id, bool_or(whole) AS whole FROM (%s) kpi_parts(id, whole) GROUP BY id",
+            SQL(" UNION ALL ").join(parts),
+        )
+
     def _kpi_aggregate_live(self, source, tz, date_from, date_to, team_ids, key_of):
-        """SELECT of the live part: every row until built, then the volatile rows and
-        the rows of the dirty store-days (through the ORM's record rules)."""
+        """SELECT of the live part: the rows of ``_kpi_aggregate_live_rows``, through the
+        ORM's record rules; the whole rows for every sum, the volatile rows for their
+        volatile sums."""
         sums = aggregated_sums(source)
         query, row, _local = self._kpi_source_query(source, date_from, date_to, team_ids)
-        day = _day_sql(source, row(_date_column(source)), tz)
-        live_rows = SQL(
-            """(NOT (SELECT built FROM kpi_built)
-                OR (%s, %s) IN (SELECT team_id, day FROM kpi_dirty_days)
-                OR %s IN (SELECT company_id FROM kpi_dirty_companies))""",
-            row("team_id"),
-            day,
-            row("company_id"),
+        query.add_join(
+            "JOIN",
+            "kpi_live",
+            SQL("(%s)", self._kpi_aggregate_live_rows(source, tz, date_from, date_to, team_ids)),
+            SQL("kpi_live.id = %s", row("id")),
         )
-        volatile = [SQL("(%s) IS TRUE", s.volatile(row)) for s in sums if s.volatile]
-        query.add_where(SQL("(%s)", SQL(" OR ").join([live_rows, *volatile])))
+        day = _day_sql(source, row(_date_column(source)), tz)
+        whole = SQL("kpi_live.whole")
         query.groupby = SQL("1")
         return query.select(
             SQL("%s AS kpi_key", key_of(row("team_id"), day)),
@@ -618,9 +813,9 @@ class StoreServiceKpi(models.AbstractModel):
                     sum_aggregate(
                         s,
                         row,
-                        only=SQL("(%s OR (%s) IS TRUE)", live_rows, s.volatile(row))
+                        only=SQL("(%s OR (%s) IS TRUE)", whole, s.volatile(row))
                         if s.volatile
-                        else live_rows,
+                        else whole,
                     ),
                     SQL.identifier(s.key),
                 )
@@ -629,12 +824,15 @@ class StoreServiceKpi(models.AbstractModel):
         )
 
     def _kpi_aggregate_stored(self, source, tz, date_from, date_to, team_ids, key_of):
-        """SELECT of the pre-aggregated part: the clean store-days of the period, once
-        built."""
+        """SELECT of the pre-aggregated part: the clean store-days of the period before
+        the settled day."""
         where = [
-            SQL("(SELECT built FROM kpi_built)"),
             SQL("d.tz = %s AND d.source = %s", tz, source),
-            SQL("d.day BETWEEN %s AND %s", date_from, date_to),
+            SQL(
+                "d.day >= %s AND d.day <= %s AND d.day < (SELECT settled FROM kpi_state)",
+                date_from,
+                date_to,
+            ),
             SQL("d.team_id IN %s", tuple(team_ids)),
             SQL("(d.team_id, d.day) NOT IN (SELECT team_id, day FROM kpi_dirty_days)"),
             SQL("d.company_id NOT IN (SELECT company_id FROM kpi_dirty_companies)"),
@@ -654,8 +852,9 @@ class StoreServiceKpi(models.AbstractModel):
 
     def _kpi_source_rows(self, source, date_from, date_to, team_ids, group_by):
         """With the pre-aggregate, one statement: the clean store-days of the table
-        plus, live, the rows of the dirty store-days and the volatile rows; every row
-        live while the time zone is not built (the engine's figures, either way)."""
+        before its settled day plus, live, the rows of the later days, of the dirty
+        store-days and the volatile rows; every row live while the time zone is not
+        built (the engine's figures, either way)."""
         if not self._kpi_aggregate_usable(source, team_ids):
             return super()._kpi_source_rows(source, date_from, date_to, team_ids, group_by)
         tz = self._kpi_tz()

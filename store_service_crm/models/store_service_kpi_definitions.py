@@ -127,7 +127,11 @@ class Sum:
     the KPI pre-aggregate (store_service_kpi_aggregate.py) keeps the sum of the other
     rows per store and local day, and reads the ``volatile`` rows live. A row must not
     enter ``volatile`` without a write on it (they are the rows whose value moves with
-    "now", other tables or a company setting: open complaints, planned visits...).
+    "now", other tables or a company setting: open complaints, care visits...). A row
+    whose value moves with "today" only until its own day is past (a planned visit
+    falls due on its day) need not be volatile: the pre-aggregate reads every row of
+    the days from its ``settled_until`` (the day before yesterday, UTC, when it was
+    last brought forward) live, and keeps the earlier days once today has passed them.
     Sums that are not additive (distinct customers) are always computed live.
     """
 
@@ -253,7 +257,6 @@ _unresolved = lambda r: SQL("%s IS NULL", r("date_resolved"))
 _not_arrived = lambda r: SQL(
     "(%s IS NOT NULL AND %s IS NULL)", r("dispatch_deadline"), r("date_arrived")
 )
-_open_visit = lambda r: SQL("%s NOT IN ('done', 'cancelled')", r("state"))
 
 
 def _cost_elsewhere(r):
@@ -473,7 +476,8 @@ SUMS = {
             "visit_due_count",
             VISIT,
             additive=True,
-            volatile=_open_visit,
+            # an open visit falls due on its day, then stays due until a write: not
+            # volatile (the pre-aggregate's days from ``settled_until`` are read live)
             where=lambda r: SQL(
                 "(%s != 'cancelled' AND (%s OR %s <= %s))",
                 r("state"),

@@ -151,8 +151,11 @@ class TestKpiAggregate(ComplaintCase):
         self.assertGreater(self.env.cr.fetchone()[0], 0)
         kpi = self.env["store.service.kpi"].with_user(self.manager).with_context(tz="UTC")
         self.assertTrue(kpi._kpi_aggregate_usable(COMPLAINT, [self.store.id]))
-        self.env.cr.execute(SQL("SELECT %s", kpi._kpi_aggregate_built()))
-        self.assertTrue(self.env.cr.fetchone()[0], "a manager's read uses the pre-aggregate")
+        self.assertEqual(
+            kpi._kpi_aggregate_settled(),
+            fields.Date.today() - timedelta(days=1),
+            "a manager's read uses the pre-aggregate, the last two days live",
+        )
         self.assertSameAsEngine()
         self.assertSameAsEngine(user=self.manager)
 
@@ -181,11 +184,41 @@ class TestKpiAggregate(ComplaintCase):
         self.assertEqual(self._digest(), incremental, "rebuild from scratch = incremental")
 
     def test_time_passes(self):
-        """Deadlines pass and visits fall due without any write: the open complaints and
-        planned visits are read live, the figures stay the engine's days later."""
+        """Deadlines pass and visits fall due without any write: the open complaints are
+        read live, the planned visits of the days from the settled day too; the figures
+        stay the engine's days later, before and after the refresh brings the settled
+        day forward (which then equals a rebuild from scratch)."""
+        Visit = self.env["store.return.visit"].with_context(tracking_disable=True)
+        coming = Visit.create(
+            {
+                "partner_id": self.customer.id,
+                "team_id": self.store.id,
+                "scheduled_date": self.today + timedelta(days=2),
+            }
+        )
         self._build()
-        with freeze_time(fields.Datetime.now() + timedelta(days=5)):
+        # a planned visit of a past day is kept, counted due; one to come is not kept
+        self.env.cr.execute(
+            SQL(
+                "SELECT day, visit_due_count FROM %s WHERE tz = 'UTC' AND source = %s"
+                " AND team_id = %s AND day IN %s",
+                SQL.identifier(DAY_TABLE),
+                VISIT,
+                self.store.id,
+                (self.visit_planned.scheduled_date, coming.scheduled_date),
+            )
+        )
+        self.assertEqual(dict(self.env.cr.fetchall())[self.visit_planned.scheduled_date], 1)
+        later = fields.Datetime.now() + timedelta(days=5)
+        with freeze_time(later):
             self.assertSameAsEngine(timezones=("UTC", "Asia/Shanghai"))
+            self.Aggregate._refresh()
+            kpi = self.env["store.service.kpi"].with_context(tz="UTC")
+            self.assertEqual(kpi._kpi_aggregate_settled(), later.date() - timedelta(days=1))
+            self.assertSameAsEngine(timezones=("UTC", "Asia/Shanghai"))
+            settled = self._digest()
+            self._build()
+            self.assertEqual(self._digest(), settled, "rebuild from scratch = settled")
 
     def test_setting_change(self):
         """The response hours (a company setting the 24 h sums read) change: every
@@ -203,14 +236,8 @@ class TestKpiAggregate(ComplaintCase):
         the engine's live figures."""
         self._build(timezones=("UTC",))
         kpi = self.env["store.service.kpi"]
-        self.env.cr.execute(
-            SQL(
-                "SELECT %s, %s",
-                kpi._kpi_aggregate_built("Asia/Tokyo"),
-                kpi._kpi_aggregate_built("UTC"),
-            )
-        )
-        self.assertEqual(self.env.cr.fetchone(), (False, True))
+        self.assertIsNone(kpi._kpi_aggregate_settled("Asia/Tokyo"))
+        self.assertTrue(kpi._kpi_aggregate_settled("UTC"))
         self.assertSameAsEngine(timezones=("Asia/Tokyo",))
         self.assertFalse(kpi.with_user(self.clerk)._kpi_aggregate_usable(COMPLAINT, [1]))
         self.assertTrue(kpi.with_user(self.manager)._kpi_aggregate_usable(COMPLAINT, [1]))
