@@ -524,7 +524,9 @@ case "${1:-}" in
     wheel) cmd_wheel ;;
     upgrade-check) setup; cmd_upgrade_check ;;
     i18n) cmd_i18n ;;
-    replica) shift; setup; ensure_db
+    replica) shift; setup
+        # starting serves the addon as it is: the database is updated first
+        case "${1:-start}" in start) ensure_db ;; esac
         PROJECT_DIR="$PROJECT_DIR" CONF="$CONF" VENV="$VENV" ODOO_SRC="$ODOO_SRC" STATE_DIR="$STATE_DIR" \
             DB_NAME="$DB_NAME" HTTP_PORT="$HTTP_PORT" exec bash "$PROJECT_DIR/scripts/replica.sh" "$@" ;;
     prefork-check) setup; ensure_db; prefork_check "$DB_NAME" ;;

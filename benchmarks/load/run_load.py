@@ -336,7 +336,9 @@ def failures_outside_outages(prefix, outages):
                 continue
             count = int(row["Total Failure Count"])
             ts = int(row["Timestamp"])
-            if not any(t <= ts <= t + OUTAGE_WINDOW for t in outages):
+            # Locust's timestamps are whole seconds: a failure in the fault's own second
+            # carries the second before the fault's (fractional) start
+            if not any(int(t) <= ts <= t + OUTAGE_WINDOW for t in outages):
                 outside += count - last
             last = count
     return outside
