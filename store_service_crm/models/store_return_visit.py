@@ -727,9 +727,11 @@ class StoreReturnVisit(models.Model):
                 """
                 UPDATE store_return_visit v
                    SET state = 'cancelled', write_uid = %s, write_date = now() at time zone 'UTC'
-                  FROM sale_order so
-                 WHERE so.id = v.sale_order_id AND so.state = 'cancel'
-                   AND v.state = 'planned' AND %s
+                 WHERE v.state = 'planned'
+                   -- the cancelled orders first (an array: one index probe per order,
+                   -- rather than a merge over every planned visit of an order)
+                   AND v.sale_order_id = ANY(ARRAY(
+                       SELECT so.id FROM sale_order so WHERE so.state = 'cancel' AND %s))
              RETURNING v.id
                 """,
                 self.env.uid,
