@@ -674,31 +674,34 @@ class StoreServiceKpi(models.AbstractModel):
             return False  # the engine would count archived complaints too
         return self._kpi_is_manager()
 
+    def _kpi_aggregate_settled_sql(self, tz):
+        """SQL: the settled day of ``tz``; -infinity while it is not built (every row
+        is then read live)."""
+        return SQL(
+            "COALESCE((SELECT settled_until FROM %s WHERE tz = %s AND signature = %s),"
+            " '-infinity'::date)",
+            SQL.identifier(STATE_TABLE),
+            tz,
+            signature(),
+        )
+
     def _kpi_aggregate_settled(self, tz=None):
         """The settled day of ``tz`` (the read's), None while it is not built."""
         self.env.cr.execute(
             SQL(
-                "SELECT settled_until FROM %s WHERE tz = %s AND signature = %s",
-                SQL.identifier(STATE_TABLE),
-                tz or self._kpi_tz(),
-                signature(),
+                "SELECT NULLIF(%s, '-infinity'::date)",
+                self._kpi_aggregate_settled_sql(tz or self._kpi_tz()),
             )
         )
-        state = self.env.cr.fetchone()
-        return state[0] if state and state[0] else None
+        return self.env.cr.fetchone()[0]
 
     def _kpi_aggregate_marks(self, source, tz, start, stop, team_ids):
-        """WITH: the settled day of ``tz`` (-infinity while it is not built: every row
-        is then read live), the dirty store-days of the period and the dirty companies
-        (CTEs, read once)."""
+        """WITH: the settled day of ``tz``, the dirty store-days of the period and the
+        dirty companies (CTEs, read once)."""
         dirty_table = SQL.identifier(DIRTY_TABLE)
         return SQL(
             """
-            WITH kpi_state AS (
-                SELECT COALESCE((SELECT settled_until FROM %(state)s
-                                  WHERE tz = %(tz)s AND signature = %(signature)s),
-                                '-infinity'::date) AS settled
-            ),
+            WITH kpi_state AS (SELECT %(settled)s AS settled),
             kpi_dirty_days AS MATERIALIZED (
                 SELECT DISTINCT team_id, %(mark_day)s AS day FROM %(dirty)s
                  WHERE source = %(source)s AND ts IS NOT NULL AND team_id IN %(teams)s
@@ -709,9 +712,7 @@ class StoreServiceKpi(models.AbstractModel):
                  WHERE source = %(source)s AND ts IS NULL AND company_id IS NOT NULL
             )
             """,
-            state=SQL.identifier(STATE_TABLE),
-            tz=tz,
-            signature=signature(),
+            settled=self._kpi_aggregate_settled_sql(tz),
             mark_day=_day_sql(source, SQL("ts"), tz),
             dirty=dirty_table,
             source=source,
