@@ -1201,11 +1201,12 @@ class StoreComplaint(models.Model):
                         message_type="comment",
                         subtype_xmlid="mail.mt_comment",
                     )
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                # a concurrent update (e.g. of the customer's row): the whole request is
-                # retried by Odoo, the mail with it; swallowed here, the mail would be lost
-                raise
-            except Exception:  # a mail problem must never block the workflow
+            except Exception as error:  # a mail problem must never block the workflow
+                if isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+                    # a concurrent update (e.g. of the customer's row): the whole request
+                    # is retried by Odoo, the mail with it; swallowed here, the mail and
+                    # the writes pending in the savepoint would be lost
+                    raise
                 _logger.exception(
                     "Could not send %s for complaint %s", template_xmlid, complaint.id
                 )

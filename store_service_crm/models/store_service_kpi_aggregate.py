@@ -285,6 +285,12 @@ class StoreServiceKpiAggregate(models.AbstractModel):
             )
         for source in AGGREGATED_SOURCES:
             self._create_triggers(source)
+        self._create_indexes()
+
+    def _create_indexes(self):
+        """Indexes of the live part of a read (the rows of the dirty store-days and the
+        volatile visits), so that it never reads the whole period."""
+        cr = self.env.cr
         # the live part's rows of the dirty store-days found by an index
         for source in AGGREGATED_SOURCES:
             cr.execute(
@@ -297,14 +303,26 @@ class StoreServiceKpiAggregate(models.AbstractModel):
             )
         # the live part's volatile visits (done care visits: won back or not moves with
         # the orders) found by an index, not by reading the period
-        row = KpiRow("store_return_visit")
-        cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON store_return_visit (scheduled_date) WHERE %s",
-                SQL.identifier("store_return_visit_kpi_volatile_idx"),
-                volatile_condition(VISIT, row),
-            )
+        # (named after its condition: a changed definition replaces it)
+        condition = volatile_condition(VISIT, KpiRow("store_return_visit"))
+        name = "store_return_visit_kpi_volatile_" + (
+            hashlib.sha256(condition.code.encode()).hexdigest()[:8] if condition else "none"
         )
+        cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'store_return_visit'"
+            " AND indexname LIKE 'store_return_visit_kpi_volatile%%' AND indexname != %s",
+            [name],
+        )
+        for (stale,) in cr.fetchall():
+            cr.execute(SQL("DROP INDEX %s", SQL.identifier(stale)))
+        if condition is not None:
+            cr.execute(
+                SQL(
+                    "CREATE INDEX IF NOT EXISTS %s ON store_return_visit (scheduled_date) WHERE %s",
+                    SQL.identifier(name),
+                    condition,
+                )
+            )
 
     def _create_triggers(self, source):
         """Statement triggers marking the buckets a write touches (old and new rows)."""

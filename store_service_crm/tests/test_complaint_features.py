@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
-from psycopg2 import errors
+from psycopg2 import errorcodes, errors
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -268,10 +268,11 @@ class TestComplaintFeatures(ComplaintCase):
             complaint = self._complaint(partner_id=self.customer.id)
         self.assertTrue(complaint.exists())
         self.assertFalse(complaint.message_ids.filtered(lambda m: self.customer in m.partner_ids))
-        failure = errors.SerializationFailure("could not serialize access")
+        serialization_failure = errors.lookup(errorcodes.SERIALIZATION_FAILURE)
+        failure = serialization_failure("could not serialize access")
         with (
             patch.object(Complaint, "message_post_with_source", side_effect=failure),
-            self.assertRaises(errors.SerializationFailure),
+            self.assertRaises(serialization_failure),
         ):
             self._complaint(partner_id=self.customer.id)
 
