@@ -97,8 +97,8 @@ def volatile_condition(source, row):
 
 
 def settled_day():
-    """The first day read live from now on: the day before yesterday (UTC) has passed
-    in every time zone, and the refresh building it counts its visits as due."""
+    """The first day read live from now on: yesterday (UTC). The days before it have
+    passed in every time zone, and a refresh building them counts their visits due."""
     return fields.Date.today() - _ONE_DAY
 
 

@@ -130,8 +130,8 @@ class Sum:
     "now", other tables or a company setting: open complaints, care visits...). A row
     whose value moves with "today" only until its own day is past (a planned visit
     falls due on its day) need not be volatile: the pre-aggregate reads every row of
-    the days from its ``settled_until`` (the day before yesterday, UTC, when it was
-    last brought forward) live, and keeps the earlier days once today has passed them.
+    the days from its ``settled_until`` (yesterday, UTC, when it was last brought
+    forward) live, and keeps the earlier days once today has passed them.
     Sums that are not additive (distinct customers) are always computed live.
     """
 
