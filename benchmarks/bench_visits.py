@@ -150,10 +150,7 @@ def run(ctx):
     ctx.log(f"  active rules: {', '.join(rules.mapped('name'))}")
     _cleanup(cr)
     cr.commit()
-    start = now()
-    Rule._cron_generate_visits()
-    backlog = now() - start
-    cr.commit()
+    backlog = _generation_run(Rule)
     ctx.log(f"  visits of the data set's recent orders planned (untimed) in {fs(backlog)}")
 
     ctx.log(f"  inserting {VISIT_ORDERS:,} newly confirmed orders")
@@ -162,17 +159,11 @@ def run(ctx):
     vacuum_analyze(cr, "sale_order", "store_return_visit", "mail_activity")
     env.invalidate_all()
 
-    start = now()
-    Rule._cron_generate_visits()
-    first = now() - start
-    cr.commit()
+    first = _generation_run(Rule)
     visits, orders, activities = _count_new_visits(cr)
     ctx.log(f"  first run: {visits:,} visits for {orders:,} orders, {activities:,} activities")
 
-    start = now()
-    Rule._cron_generate_visits()
-    second = now() - start
-    cr.commit()
+    second = _generation_run(Rule)
     again, _orders, _activities = _count_new_visits(cr)
 
     # the next cron run once the new orders are older than the rules' watermark margin
@@ -187,10 +178,7 @@ def run(ctx):
     )
     cr.commit()
     env.invalidate_all()
-    start = now()
-    Rule._cron_generate_visits()
-    later = now() - start
-    cr.commit()
+    later = _generation_run(Rule)
     again_later, _orders, _activities = _count_new_visits(cr)
     if ctx.args.profile:
         _profile_noop(ctx, env)
@@ -243,6 +231,15 @@ def run(ctx):
     if again_later != visits:
         rows[2].ok = False
     return rows
+
+
+def _generation_run(Rule):
+    """One run of the visit generation cron, committed; its time (the commit apart)."""
+    start = now()
+    Rule._cron_generate_visits()
+    elapsed = now() - start
+    Rule.env.cr.commit()
+    return elapsed
 
 
 def _watermark_margin():
