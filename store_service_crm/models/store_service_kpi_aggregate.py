@@ -270,10 +270,11 @@ class StoreServiceKpiAggregate(models.AbstractModel):
                     ),
                 )
             )
-        # built with another SQL: built again by the cron, read live until then
+        # built with another SQL, or before the settled day was kept: built again by the
+        # cron, read live until then
         cr.execute(
             SQL(
-                "DELETE FROM %s WHERE signature != %s RETURNING tz",
+                "DELETE FROM %s WHERE signature != %s OR settled_until IS NULL RETURNING tz",
                 SQL.identifier(STATE_TABLE),
                 signature(),
             )
@@ -490,9 +491,9 @@ class StoreServiceKpiAggregate(models.AbstractModel):
             )
         )
         state = cr.fetchone()
-        if not state or (state[0] and state[0] >= settled):
+        if not state or state[0] >= settled:
             return False
-        low = state[0] or settled - timedelta(days=3660)  # no day yet: ten years back
+        low = state[0]
         for source in AGGREGATED_SOURCES:
             if not source_aggregated(source):
                 continue
