@@ -8,5 +8,7 @@ from . import demo
 def uninstall_hook(env):
     """The KPI pre-aggregate's tables and triggers are SQL of its own, not models."""
     from .models.store_service_kpi_aggregate import drop_kpi_aggregate
+    from .models.store_service_kpi_customers import drop_kpi_customers
 
     drop_kpi_aggregate(env.cr)
+    drop_kpi_customers(env.cr)

@@ -65,3 +65,4 @@ from . import store_service_kpi_request_type
 from . import res_partner_loyalty_incremental
 from . import store_return_visit_rule_watermark
 from . import store_service_kpi_aggregate
+from . import store_service_kpi_customers

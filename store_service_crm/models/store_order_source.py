@@ -70,6 +70,23 @@ class StoreOrderSource(models.AbstractModel):
         )
 
     @api.model
+    def _kpi_order_tables(self):
+        """{table: columns} of the orders above: the KPI pre-aggregate of the orders
+        marks the customer of a row inserted, deleted, or changed in one of these
+        columns (``store_service_kpi_customers.py``); bridges add their tables."""
+        return {
+            "sale_order": [
+                "state",
+                "date_order",
+                "partner_id",
+                "team_id",
+                "company_id",
+                "amount_untaxed",
+                "currency_rate",
+            ]
+        }
+
+    @api.model
     def _confirmed_orders_flush(self):
         """Write the pending ORM changes of the orders the SQL above reads."""
         self.env["sale.order"].flush_model(

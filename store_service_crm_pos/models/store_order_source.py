@@ -44,6 +44,26 @@ class StoreOrderSource(models.AbstractModel):
             super()._order_lines_sql(),
         )
 
+    def init(self):
+        super().init()
+        # the KPI pre-aggregate of the orders watches the POS orders too
+        self.env["store.service.kpi.aggregate"]._create_order_triggers()
+
+    @api.model
+    def _kpi_order_tables(self):
+        tables = super()._kpi_order_tables()
+        tables["pos_order"] = [
+            "state",
+            "date_order",
+            "partner_id",
+            "crm_team_id",
+            "company_id",
+            "amount_total",
+            "amount_tax",
+            "currency_rate",
+        ]
+        return tables
+
     @api.model
     def _confirmed_orders_flush(self):
         res = super()._confirmed_orders_flush()
