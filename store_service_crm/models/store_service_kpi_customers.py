@@ -229,9 +229,12 @@ class StoreServiceKpiAggregate(models.AbstractModel):
     @api.model
     def _chain_select(self, partners=None):
         """SELECT of the chain rows (columns of CHAIN_TABLE), of the customers
-        ``partners`` (commercial entities) or of everyone."""
+        ``partners`` (commercial entities: ids, or an SQL query of them) or of
+        everyone."""
         where = SQL("so.team_id IS NOT NULL AND so.company_id IS NOT NULL")
-        if partners is not None:
+        if isinstance(partners, SQL):
+            where = SQL("%s AND p.commercial_partner_id IN (%s)", where, partners)
+        elif partners is not None:
             where = SQL("%s AND p.commercial_partner_id = ANY(%s)", where, list(partners))
         return SQL(
             """
@@ -514,16 +517,29 @@ class StoreServiceKpi(models.AbstractModel):
 
     def _kpi_order_scope(self, team_ids):
         """(company, scope of the total) when the pre-aggregate can answer: one company
-        in the session and every store of it (the company scope) or one store; else
-        None."""
+        in the session, its time zone built, and every store of the company (the
+        company scope) or one store; else None. One query."""
         if _UNAGGREGATED.get() or not team_ids or len(self.env.companies) != 1:
             return None
         company = self.env.companies.id
-        aggregate = self.env["store.service.kpi.aggregate"].sudo()
-        if self._kpi_tz() not in aggregate._order_built_tzs():
+        self.env.cr.execute(
+            SQL(
+                """SELECT EXISTS (SELECT 1 FROM %(state)s WHERE key = %(tz)s AND signature = %(sig)s)
+                      AND EXISTS (SELECT 1 FROM %(state)s WHERE key = %(chain)s
+                                     AND signature = %(sig)s),
+                          (SELECT stores FROM %(scope)s WHERE company_id = %(company)s)""",
+                state=_ident(ORDER_STATE_TABLE),
+                tz=self._kpi_tz(),
+                chain=CHAIN_KEY,
+                sig=self.env["store.service.kpi.aggregate"]._order_signature(),
+                scope=_ident(ORDER_SCOPE_TABLE),
+                company=company,
+            )
+        )
+        built, stores = self.env.cr.fetchone()
+        if not built:
             return None
-        stores = aggregate._order_scopes_current().get(company)
-        if stores is not None and sorted(set(team_ids)) == stores:
+        if stores is not None and sorted(set(team_ids)) == sorted(stores):
             return company, COMPANY_SCOPE
         if len(set(team_ids)) == 1:
             return company, team_ids[0]
@@ -531,8 +547,8 @@ class StoreServiceKpi(models.AbstractModel):
 
     def _kpi_order_rows(self, start, stop, team_ids, group_by):
         """From the orders' pre-aggregate when it can answer (``_kpi_order_scope``, and
-        periods that are calendar months or end today or later); else the engine's live
-        query."""
+        periods that are calendar months or end today or later): one statement; else
+        the engine's live query."""
         scope = self._kpi_order_scope(team_ids)
         windows = None
         if scope:
@@ -543,131 +559,138 @@ class StoreServiceKpi(models.AbstractModel):
         if not windows:
             return super()._kpi_order_rows(start, stop, team_ids, group_by)
         company, total = scope
-        dirty = self._kpi_order_dirty()
-        rows = []
+        # (key, scopes, first, last): the stores over the whole period, then the total
+        # and the months in their scope
+        reads = [(key, [total], first, last) for key, (first, last) in windows.items()]
         if group_by == "team":
-            figures = self._kpi_order_figures(
-                company, sorted(set(team_ids)), date_from, date_to, dirty
-            )
-            for team_id, sums in figures.items():
-                if sums["order_count"]:
-                    rows.append(dict(sums, kpi_key=team_id, kpi_total=0))
-        for key, (first, last) in windows.items():
-            sums = self._kpi_order_figures(company, [total], first, last, dirty)[total]
-            if key is None or sums["order_count"]:
-                rows.append(dict(sums, kpi_key=key, kpi_total=int(key is None)))
+            reads.append(("team", sorted(set(team_ids)), date_from, date_to))
+        figures = self._kpi_order_figures(company, reads)
+        rows = []
+        for key, _scopes, _first, _last in reads:
+            for scope_id, sums in figures.get(key, {}).items():
+                if key is None:
+                    rows.append(dict(sums, kpi_key=None, kpi_total=1))
+                elif sums["order_count"]:
+                    row_key = scope_id if key == "team" else key
+                    rows.append(dict(sums, kpi_key=row_key, kpi_total=0))
         return rows
 
-    def _kpi_order_dirty(self):
-        """The customers marked since the last refresh (read live)."""
+    def _kpi_order_figures(self, company, reads):
+        """{key: {scope: {order_count, revenue, customer_count, repeat_customer_count}}}
+        of ``reads`` [(key, scopes, first day, last day)]: local days that make a
+        calendar month or end today or later. From the day rows, the marked customers'
+        stored chain rows out and their chain computed live in (one statement)."""
+        tz = self._kpi_tz()
         self.env["store.order.source"]._confirmed_orders_flush()
         self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.env.cr.execute(SQL("SELECT DISTINCT partner_id FROM %s", _ident(ORDER_DIRTY_TABLE)))
-        marked = [pid for (pid,) in self.env.cr.fetchall()]
-        if not marked:
-            return []
-        return self.env["store.service.kpi.aggregate"].sudo()._order_dirty_customers(marked)
-
-    def _kpi_order_figures(self, company, scopes, date_from, date_to, dirty):
-        """{scope: {order_count, revenue, customer_count, repeat_customer_count}} over
-        the local days [date_from, date_to] (a calendar month, or ending today or
-        later), from the day rows, corrected by the marked customers' chains."""
-        tz = self._kpi_tz()
-        _f, _t, start, stop = self._kpi_period(date_from, date_to)
-        month = month_period(date_from, date_to)
         aggregate = self.env["store.service.kpi.aggregate"].sudo()
         chain = _ident(CHAIN_TABLE)
-
-        def chain_sums(rows, sign):
-            # every figure from chain-shaped rows of the scopes, for any period
-            return SQL(
-                """
-                SELECT r.team_id,
-                       %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s) AS n,
-                       %(sign)s * COALESCE(SUM(r.amount) FILTER (WHERE %(in_w)s), 0) AS revenue,
-                       %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s AND r.next1) AS h1,
-                       %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s AND r.next2) AS h2,
-                       %(sign)s * COUNT(*) FILTER (WHERE r.ts >= %(stop)s
-                           AND r.prev1 >= %(start)s AND r.prev1 < %(stop)s) AS x1,
-                       %(sign)s * COUNT(*) FILTER (WHERE r.ts >= %(stop)s
-                           AND r.prev2 >= %(start)s AND r.prev2 < %(stop)s) AS x2
-                  FROM (%(rows)s) r
-                 WHERE r.company_id = %(company)s AND r.team_id = ANY(%(scopes)s)
-                   AND r.ts >= %(start)s
-              GROUP BY r.team_id
-                """,
-                sign=sign,
-                rows=rows,
-                in_w=SQL("r.ts < %s", stop),
-                start=start,
-                stop=stop,
-                company=company,
-                scopes=scopes,
+        parts = []
+        for key, scopes, first, last in reads:
+            _f, _t, start, stop = self._kpi_period(first, last)
+            month = month_period(first, last)
+            where = SQL(
+                "r.company_id = %s AND r.team_id = ANY(%s)", company, [int(x) for x in scopes]
             )
-
-        parts = [
-            SQL(
-                """
-                SELECT d.team_id, SUM(d.n) AS n, SUM(d.revenue) AS revenue, SUM(d.h1) AS h1,
-                       SUM(d.h2) AS h2, %(x1)s AS x1, %(x2)s AS x2
-                  FROM %(day)s d
-                 WHERE d.tz = %(tz)s AND d.company_id = %(company)s
-                   AND d.team_id = ANY(%(scopes)s) AND d.day >= %(first)s AND d.day <= %(last)s
-              GROUP BY d.team_id
-                """,
-                x1=SQL("SUM(d.xm1)") if month else SQL("0"),
-                x2=SQL("SUM(d.xm2)") if month else SQL("0"),
-                day=_ident(ORDER_DAY_TABLE),
-                tz=tz,
-                company=company,
-                scopes=scopes,
-                first=date_from,
-                last=date_to,
-            )
-        ]
-        if not month:
-            # the orders dated from the period's end on (today or later: few)
             parts.append(
                 SQL(
                     """
-                    SELECT r.team_id, 0, 0, 0, 0,
-                           COUNT(*) FILTER (WHERE r.prev1 >= %(start)s AND r.prev1 < %(stop)s),
-                           COUNT(*) FILTER (WHERE r.prev2 >= %(start)s AND r.prev2 < %(stop)s)
-                      FROM %(chain)s r
-                     WHERE r.company_id = %(company)s AND r.ts >= %(stop)s
-                       AND r.team_id = ANY(%(scopes)s)
-                  GROUP BY r.team_id
+                    SELECT %(key)s, d.team_id, SUM(d.n), SUM(d.revenue), SUM(d.h1), SUM(d.h2),
+                           %(x1)s, %(x2)s
+                      FROM %(day)s d
+                     WHERE d.tz = %(tz)s AND d.company_id = %(company)s
+                       AND d.team_id = ANY(%(scopes)s) AND d.day >= %(first)s
+                       AND d.day <= %(last)s
+                  GROUP BY d.team_id
                     """,
-                    start=start,
-                    stop=stop,
-                    chain=chain,
+                    key=str(key),
+                    x1=SQL("SUM(d.xm1)") if month else SQL("0"),
+                    x2=SQL("SUM(d.xm2)") if month else SQL("0"),
+                    day=_ident(ORDER_DAY_TABLE),
+                    tz=tz,
                     company=company,
-                    scopes=scopes,
+                    scopes=[int(x) for x in scopes],
+                    first=first,
+                    last=last,
                 )
             )
-        if dirty:
-            parts.append(
-                chain_sums(SQL("SELECT * FROM %s WHERE partner_id = ANY(%s)", chain, dirty), -1)
-            )
-            parts.append(chain_sums(aggregate._chain_select(dirty), 1))
+            if not month:
+                # the orders dated from the period's end on (today or later: few)
+                parts.append(
+                    SQL(
+                        """
+                        SELECT %(key)s, r.team_id, 0, 0, 0, 0,
+                               COUNT(*) FILTER (WHERE r.prev1 >= %(start)s AND r.prev1 < %(stop)s),
+                               COUNT(*) FILTER (WHERE r.prev2 >= %(start)s AND r.prev2 < %(stop)s)
+                          FROM %(chain)s r WHERE %(where)s AND r.ts >= %(stop)s
+                      GROUP BY r.team_id
+                        """,
+                        key=str(key),
+                        start=start,
+                        stop=stop,
+                        chain=chain,
+                        where=where,
+                    )
+                )
+            for rows, sign in (
+                (SQL("SELECT * FROM %s WHERE partner_id IN (SELECT id FROM kpi_dirty)", chain), -1),
+                (SQL("SELECT * FROM kpi_live"), 1),
+            ):
+                # every figure of the marked customers from their chain rows
+                in_w = SQL("r.ts < %s", stop)
+                parts.append(
+                    SQL(
+                        """
+                        SELECT %(key)s, r.team_id,
+                               %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s),
+                               %(sign)s * COALESCE(SUM(r.amount) FILTER (WHERE %(in_w)s), 0),
+                               %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s AND r.next1),
+                               %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s AND r.next2),
+                               %(sign)s * COUNT(*) FILTER (WHERE r.ts >= %(stop)s
+                                   AND r.prev1 >= %(start)s AND r.prev1 < %(stop)s),
+                               %(sign)s * COUNT(*) FILTER (WHERE r.ts >= %(stop)s
+                                   AND r.prev2 >= %(start)s AND r.prev2 < %(stop)s)
+                          FROM (%(rows)s) r WHERE %(where)s AND r.ts >= %(start)s
+                      GROUP BY r.team_id
+                        """,
+                        key=str(key),
+                        sign=sign,
+                        in_w=in_w,
+                        start=start,
+                        stop=stop,
+                        rows=rows,
+                        where=where,
+                    )
+                )
+        dirty_table = _ident(ORDER_DIRTY_TABLE)
         self.env.cr.execute(
             SQL(
                 """
-                SELECT team_id, SUM(n), SUM(revenue), SUM(h1), SUM(h2), SUM(x1), SUM(x2)
-                  FROM (%s) p(team_id, n, revenue, h1, h2, x1, x2)
-              GROUP BY team_id
+                WITH kpi_dirty AS MATERIALIZED (
+                    SELECT partner_id AS id FROM %(dirty)s
+                     UNION
+                    SELECT p.commercial_partner_id FROM res_partner p
+                     WHERE p.id IN (SELECT partner_id FROM %(dirty)s)
+                ),
+                kpi_live AS MATERIALIZED (%(live)s)
+                SELECT k, team_id, SUM(n), SUM(revenue), SUM(h1), SUM(h2), SUM(x1), SUM(x2)
+                  FROM (%(parts)s) p(k, team_id, n, revenue, h1, h2, x1, x2)
+              GROUP BY k, team_id
                 """,
-                SQL(" UNION ALL ").join(parts),
+                dirty=dirty_table,
+                live=aggregate._chain_select(SQL("SELECT id FROM kpi_dirty")),
+                parts=SQL(" UNION ALL ").join(parts),
             )
         )
-        found = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        found = {(k, team_id): rest for k, team_id, *rest in self.env.cr.fetchall()}
         figures = {}
-        for scope in scopes:
-            n, revenue, h1, h2, x1, x2 = found.get(scope) or (0, 0, 0, 0, 0, 0)
-            figures[scope] = {
-                "order_count": int(n),
-                "revenue": revenue,
-                "customer_count": int(n - h1 + x1),
-                "repeat_customer_count": int((h1 - x1) - (h2 - x2)),
-            }
+        for key, scopes, _first, _last in reads:
+            for scope in scopes:
+                n, revenue, h1, h2, x1, x2 = found.get((str(key), scope)) or (0, 0, 0, 0, 0, 0)
+                figures.setdefault(key, {})[scope] = {
+                    "order_count": int(n),
+                    "revenue": revenue,
+                    "customer_count": int(n - h1 + x1),
+                    "repeat_customer_count": int((h1 - x1) - (h2 - x2)),
+                }
         return figures
