@@ -160,6 +160,26 @@ CHECKS = {
             "dirty marks left (0)",
             "SELECT count(*), 0, count(*)::text FROM store_service_kpi_dirty",
         ),
+        (
+            "orders: chain (scope, order)",
+            """SELECT count(*), 0, md5(string_agg(c::text, ',' ORDER BY c::text))
+                 FROM store_service_kpi_chain c""",
+        ),
+        (
+            "orders: day rows",
+            """SELECT count(*), count(*) - count(DISTINCT (tz, company_id, team_id, day)),
+                      md5(string_agg(d::text, ',' ORDER BY tz, company_id, team_id, day))
+                 FROM store_service_kpi_order_day d""",
+        ),
+        (
+            "orders: time zones built",
+            """SELECT count(*), 0, md5(string_agg(key || signature, ',' ORDER BY key))
+                 FROM store_service_kpi_order_state""",
+        ),
+        (
+            "orders: marks left (0)",
+            "SELECT count(*), 0, count(*)::text FROM store_service_kpi_order_dirty",
+        ),
     ],
 }
 

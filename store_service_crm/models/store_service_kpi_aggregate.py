@@ -32,9 +32,9 @@ store reads a few thousand rows of the live tables, not the year.
 
 The pre-aggregate is read for service managers (and the superuser), whose record
 rules on complaints and visits are the company rule alone; other users (whose rules
-select records inside a store) get the engine's live queries. Orders are not
-pre-aggregated: their customers are distinct counts, which the order query computes
-with the order count and revenue.
+select records inside a store) get the engine's live queries. The orders (count,
+revenue, distinct and repeat customers) have a pre-aggregate of their own, refreshed
+with this one: store_service_kpi_customers.py.
 """
 
 import contextlib
