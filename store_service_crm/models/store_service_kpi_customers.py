@@ -28,8 +28,9 @@ their second next within W, and the last two have it after B: X2 counts those.)
 - ``store_service_kpi_order_day``: per time zone, scope and local day: N, revenue, H1,
   H2, and ``xm1``/``xm2``: the orders of a later local month whose first (second)
   previous order is on that day. For a calendar month W, Xk(W) is the sum of ``xmk``
-  over W; for a period that ends today or later, Xk reads the chain rows dated from B
-  (the orders dated in the future: usually none). Other periods are read live.
+  over W; for a period that ends at most a week before today (or later), Xk reads the
+  chain rows dated from B (a week of orders at most, and those dated in the future).
+  Other periods are read live.
 - ``store_service_kpi_order_dirty``: the customers whose chain may have changed (row
   triggers on the order tables and on a contact's commercial entity: every door). A
   read subtracts their stored chain rows and adds their chain computed live; the cron
@@ -63,6 +64,9 @@ REFRESH_BATCH_CUSTOMERS = 20000
 # its own advisory lock, next to the day table's
 ORDER_REFRESH_LOCK = REFRESH_LOCK + 1
 COMPANY_SCOPE = 0
+# a period that is not a calendar month is read from the pre-aggregate when it ends at
+# most this many days before today: its Xk read the chain rows dated after it
+RECENT_DAYS = 7
 DAY_SUMS = ("n", "revenue", "h1", "h2", "xm1", "xm2")
 
 
@@ -497,8 +501,9 @@ class StoreServiceKpi(models.AbstractModel):
     def _kpi_order_windows(self, date_from, date_to, group_by):
         """{key: (date_from, date_to)} of the periods a read sums (the total under None,
         the months under their key), or None when one of them can be read neither as a
-        calendar month nor as a period ending today or later."""
-        today = self._kpi_today()
+        calendar month nor as a period ending within RECENT_DAYS of today (or later):
+        the orders after such a period are few, read from the chain."""
+        today = self._kpi_today() - timedelta(days=RECENT_DAYS)
         windows = {None: (date_from, date_to)}
         if group_by == "month":
             month = date_from.replace(day=1)
@@ -547,8 +552,8 @@ class StoreServiceKpi(models.AbstractModel):
 
     def _kpi_order_rows(self, start, stop, team_ids, group_by):
         """From the orders' pre-aggregate when it can answer (``_kpi_order_scope``, and
-        periods that are calendar months or end today or later): one statement; else
-        the engine's live query."""
+        periods that are calendar months or end at most a week before today): one
+        statement; else the engine's live query."""
         scope = self._kpi_order_scope(team_ids)
         windows = None
         if scope:
@@ -578,7 +583,7 @@ class StoreServiceKpi(models.AbstractModel):
     def _kpi_order_figures(self, company, reads):
         """{key: {scope: {order_count, revenue, customer_count, repeat_customer_count}}}
         of ``reads`` [(key, scopes, first day, last day)]: local days that make a
-        calendar month or end today or later. From the day rows, the marked customers'
+        calendar month or end at most RECENT_DAYS before today. From the day rows, the marked customers'
         stored chain rows out and their chain computed live in (one statement)."""
         tz = self._kpi_tz()
         self.env["store.order.source"]._confirmed_orders_flush()
@@ -615,7 +620,8 @@ class StoreServiceKpi(models.AbstractModel):
                 )
             )
             if not month:
-                # the orders dated from the period's end on (today or later: few)
+                # the orders dated from the period's end on (a week at most, and the
+                # future ones)
                 parts.append(
                     SQL(
                         """

@@ -76,7 +76,9 @@ class TestKpiCustomers(ComplaintCase):
             (month - relativedelta(months=1), month - timedelta(days=1), "team", None),
             (month - relativedelta(months=12), cls.today, "month", None),
             (cls.today - timedelta(days=90), cls.today, None, "store"),
-            # read live: neither a month nor up to today
+            # ends 3 days ago (the chain rows after it are read); then read live:
+            # neither a month nor within a week of today
+            (cls.today - timedelta(days=60), cls.today - timedelta(days=3), "team", None),
             (cls.today - timedelta(days=90), cls.today - timedelta(days=20), "team", None),
         ]
 
