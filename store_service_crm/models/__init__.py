@@ -16,6 +16,7 @@ from . import res_partner_loyalty
 from . import store_loyalty_pending
 from . import res_partner_visit_planning
 from . import res_partner_satisfaction
+from . import res_partner_signup
 from . import sale_order
 from . import sale_order_line
 from . import store_return_visit_rule

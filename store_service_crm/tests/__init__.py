@@ -54,3 +54,4 @@ from . import test_readonly_routing
 from . import test_loyalty_incremental
 from . import test_return_visit_watermark
 from . import test_kpi_aggregate
+from . import test_complaint_customer_row
