@@ -177,6 +177,31 @@ def _table_digest(cr):
     return cr.fetchone()
 
 
+def _orders_digest(cr):
+    """Rows and digest of the orders' pre-aggregate (chain and day rows), None without it."""
+    cr.execute("SELECT to_regclass('store_service_kpi_chain') IS NOT NULL")
+    if not cr.fetchone()[0]:
+        return None
+    cr.execute(
+        "SELECT (SELECT count(*) FROM store_service_kpi_chain),"
+        " (SELECT md5(string_agg(c::text, ',' ORDER BY c::text)) FROM store_service_kpi_chain c),"
+        " (SELECT md5(string_agg(d::text, ',' ORDER BY tz, company_id, team_id, day))"
+        "    FROM store_service_kpi_order_day d)"
+    )
+    return cr.fetchone()
+
+
+def _touch_some_orders(env):
+    """Order writes through the ORM: cancelled, moved to another store and day."""
+    Order = env["sale.order"].sudo()
+    teams = env["crm.team"].sudo().search([("is_store", "=", True)], limit=2)
+    orders = Order.search([("state", "=", "sale")], order="id desc", limit=20)
+    orders[:10]._action_cancel()
+    orders[10:].write({"team_id": teams[-1].id, "date_order": fields.Datetime.now()})
+    env.flush_all()
+    return len(orders)
+
+
 def _touch_some_records(env):
     """A day of writes through the ORM: complaints resolved, cancelled and moved to
     another store, visits done (old days and today)."""
@@ -224,6 +249,7 @@ def _aggregate_rows(env, repeat, date_from, date_to, ours_all, ours_dash, ctx):
     cr.execute("SAVEPOINT bench_kpi_aggregate")
     try:
         touched = _touch_some_records(env)
+        orders_touched = _touch_some_orders(env) if _orders_digest(cr) else 0
         env.invalidate_all()
         cr.execute("SELECT count(*) FROM store_service_kpi_dirty")
         marks = cr.fetchone()[0]
@@ -237,6 +263,13 @@ def _aggregate_rows(env, repeat, date_from, date_to, ours_all, ours_dash, ctx):
             if tz != Kpi._kpi_tz():
                 Aggregate._build_tz(tz)
         scratch = _table_digest(cr)
+        orders_incremental = _orders_digest(cr)
+        orders_rebuild = 0.0
+        if orders_incremental:
+            orders_rebuild, _none = _timed(
+                1, lambda: Aggregate._build_orders(Aggregate._order_built_tzs())
+            )
+        orders_scratch = _orders_digest(cr)
     finally:
         cr.execute("ROLLBACK TO SAVEPOINT bench_kpi_aggregate")
         env.invalidate_all()
@@ -268,7 +301,8 @@ def _aggregate_rows(env, repeat, date_from, date_to, ours_all, ours_dash, ctx):
             notes=[
                 (
                     f"year (with previous period, {stores} stores) and dashboard data "
-                    f"compared, then again after {touched} records written ({marks} dirty "
+                    f"compared, then again after {touched} records and {orders_touched} "
+                    f"orders written ({marks} dirty "
                     f"marks, read live: {fs(live_after)}) and after their refresh"
                 ),
                 *differences[:5],
@@ -289,4 +323,24 @@ def _aggregate_rows(env, repeat, date_from, date_to, ours_all, ours_dash, ctx):
                 )
             ],
         ),
-    ]
+    ] + (
+        [
+            Row(
+                "orders' pre-aggregate: rebuild from scratch (chain, every time zone)",
+                fs(orders_rebuild),
+                f"incremental refresh {fs(refresh)} (both pre-aggregates)",
+                "-",
+                "rebuild = incremental",
+                orders_incremental == orders_scratch,
+                notes=[
+                    (
+                        f"{orders_scratch[0]:,} chain rows; incremental digests "
+                        f"{orders_incremental[1]}/{orders_incremental[2]}, rebuilt "
+                        f"{orders_scratch[1]}/{orders_scratch[2]}"
+                    )
+                ],
+            )
+        ]
+        if orders_incremental
+        else []
+    )

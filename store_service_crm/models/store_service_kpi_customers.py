@@ -84,6 +84,20 @@ def month_period(date_from, date_to):
     return date_from.day == 1 and date_to == date_from.replace(day=last)
 
 
+def _x_count(k, start, stop):
+    """SQL aggregate of chain rows ``r``: Xk of the period [start, stop), the orders
+    from its end on whose k-th previous order is in it."""
+    previous = SQL.identifier("r", f"prev{k}")
+    return SQL(
+        "COUNT(*) FILTER (WHERE r.ts >= %s AND %s >= %s AND %s < %s)",
+        stop,
+        previous,
+        start,
+        previous,
+        stop,
+    )
+
+
 def drop_kpi_customers(cr):
     cr.execute("DROP FUNCTION IF EXISTS store_service_kpi_mark_order() CASCADE")
     cr.execute("DROP FUNCTION IF EXISTS store_service_kpi_mark_partner() CASCADE")
@@ -101,7 +115,7 @@ class StoreServiceKpiAggregate(models.AbstractModel):
     _inherit = "store.service.kpi.aggregate"  # pylint: disable=consider-merging-classes-inherited
 
     def init(self):
-        super().init()
+        res = super().init()
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -156,6 +170,7 @@ class StoreServiceKpiAggregate(models.AbstractModel):
             )
         )
         self._create_order_triggers()
+        return res
 
     def _create_order_triggers(self):
         """Row triggers marking the customers whose chain a write may change: an order
@@ -385,9 +400,7 @@ class StoreServiceKpiAggregate(models.AbstractModel):
 
     @api.model
     def _order_scopes_current(self):
-        self.env.cr.execute(
-            SQL("SELECT company_id, stores FROM %s", _ident(ORDER_SCOPE_TABLE))
-        )
+        self.env.cr.execute(SQL("SELECT company_id, stores FROM %s", _ident(ORDER_SCOPE_TABLE)))
         return {company_id: sorted(stores) for company_id, stores in self.env.cr.fetchall()}
 
     @api.model
@@ -454,10 +467,7 @@ class StoreServiceKpiAggregate(models.AbstractModel):
         try:
             wanted = self._wanted_tzs()
             built = self._order_built_tzs()
-            if (
-                not built
-                or self._order_scopes_current() != self._order_scopes()
-            ):
+            if not built or self._order_scopes_current() != self._order_scopes():
                 self._build_orders(wanted, commit=commit)
                 built = self._order_built_tzs()
             signature = self._order_signature()
@@ -529,9 +539,10 @@ class StoreServiceKpi(models.AbstractModel):
         company = self.env.companies.id
         self.env.cr.execute(
             SQL(
-                """SELECT EXISTS (SELECT 1 FROM %(state)s WHERE key = %(tz)s AND signature = %(sig)s)
-                      AND EXISTS (SELECT 1 FROM %(state)s WHERE key = %(chain)s
-                                     AND signature = %(sig)s),
+                """SELECT EXISTS (SELECT 1 FROM %(state)s
+                                   WHERE key = %(tz)s AND signature = %(sig)s)
+                      AND EXISTS (SELECT 1 FROM %(state)s
+                                   WHERE key = %(chain)s AND signature = %(sig)s),
                           (SELECT stores FROM %(scope)s WHERE company_id = %(company)s)""",
                 state=_ident(ORDER_STATE_TABLE),
                 tz=self._kpi_tz(),
@@ -580,94 +591,102 @@ class StoreServiceKpi(models.AbstractModel):
                     rows.append(dict(sums, kpi_key=row_key, kpi_total=0))
         return rows
 
-    def _kpi_order_figures(self, company, reads):
-        """{key: {scope: {order_count, revenue, customer_count, repeat_customer_count}}}
-        of ``reads`` [(key, scopes, first day, last day)]: local days that make a
-        calendar month or end at most RECENT_DAYS before today. From the day rows, the marked customers'
-        stored chain rows out and their chain computed live in (one statement)."""
-        tz = self._kpi_tz()
-        self.env["store.order.source"]._confirmed_orders_flush()
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        aggregate = self.env["store.service.kpi.aggregate"].sudo()
+    def _kpi_order_parts(self, company, key, scopes, first, last):
+        """SELECTs (key, scope, n, revenue, h1, h2, x1, x2) of one period [first, last]
+        over ``scopes``: the day rows, the chain rows after the period (unless it is a
+        calendar month), the marked customers' stored rows (minus) and live ones."""
+        _f, _t, start, stop = self._kpi_period(first, last)
+        month = month_period(first, last)
         chain = _ident(CHAIN_TABLE)
-        parts = []
-        for key, scopes, first, last in reads:
-            _f, _t, start, stop = self._kpi_period(first, last)
-            month = month_period(first, last)
-            where = SQL(
-                "r.company_id = %s AND r.team_id = ANY(%s)", company, [int(x) for x in scopes]
+        where = SQL("r.company_id = %s AND r.team_id = ANY(%s)", company, scopes)
+
+        parts = [
+            SQL(
+                """
+                SELECT %(key)s, d.team_id, SUM(d.n), SUM(d.revenue), SUM(d.h1), SUM(d.h2),
+                       %(x1)s, %(x2)s
+                  FROM %(day)s d
+                 WHERE d.tz = %(tz)s AND d.company_id = %(company)s
+                   AND d.team_id = ANY(%(scopes)s) AND d.day >= %(first)s
+                   AND d.day <= %(last)s
+              GROUP BY d.team_id
+                """,
+                key=key,
+                x1=SQL("SUM(d.xm1)") if month else SQL("0"),
+                x2=SQL("SUM(d.xm2)") if month else SQL("0"),
+                day=_ident(ORDER_DAY_TABLE),
+                tz=self._kpi_tz(),
+                company=company,
+                scopes=scopes,
+                first=first,
+                last=last,
             )
+        ]
+        if not month:
+            # the orders dated from the period's end on (a week at most, and the future)
             parts.append(
                 SQL(
                     """
-                    SELECT %(key)s, d.team_id, SUM(d.n), SUM(d.revenue), SUM(d.h1), SUM(d.h2),
-                           %(x1)s, %(x2)s
-                      FROM %(day)s d
-                     WHERE d.tz = %(tz)s AND d.company_id = %(company)s
-                       AND d.team_id = ANY(%(scopes)s) AND d.day >= %(first)s
-                       AND d.day <= %(last)s
-                  GROUP BY d.team_id
+                    SELECT %(key)s, r.team_id, 0, 0, 0, 0, %(x1)s, %(x2)s
+                      FROM %(chain)s r WHERE %(where)s AND r.ts >= %(stop)s
+                  GROUP BY r.team_id
                     """,
-                    key=str(key),
-                    x1=SQL("SUM(d.xm1)") if month else SQL("0"),
-                    x2=SQL("SUM(d.xm2)") if month else SQL("0"),
-                    day=_ident(ORDER_DAY_TABLE),
-                    tz=tz,
-                    company=company,
-                    scopes=[int(x) for x in scopes],
-                    first=first,
-                    last=last,
+                    key=key,
+                    x1=_x_count(1, start, stop),
+                    x2=_x_count(2, start, stop),
+                    stop=stop,
+                    chain=chain,
+                    where=where,
                 )
             )
-            if not month:
-                # the orders dated from the period's end on (a week at most, and the
-                # future ones)
-                parts.append(
-                    SQL(
-                        """
-                        SELECT %(key)s, r.team_id, 0, 0, 0, 0,
-                               COUNT(*) FILTER (WHERE r.prev1 >= %(start)s AND r.prev1 < %(stop)s),
-                               COUNT(*) FILTER (WHERE r.prev2 >= %(start)s AND r.prev2 < %(stop)s)
-                          FROM %(chain)s r WHERE %(where)s AND r.ts >= %(stop)s
-                      GROUP BY r.team_id
-                        """,
-                        key=str(key),
-                        start=start,
-                        stop=stop,
-                        chain=chain,
-                        where=where,
-                    )
+        return parts + self._kpi_order_marked_parts(key, where, start, stop)
+
+    def _kpi_order_marked_parts(self, key, where, start, stop):
+        """SELECTs of the marked customers' figures from their chain rows (any period):
+        their stored rows (minus) and their chain computed live (plus)."""
+        chain = _ident(CHAIN_TABLE)
+        in_w = SQL("r.ts < %s", stop)
+        parts = []
+        for rows, sign in (
+            (SQL("SELECT * FROM %s WHERE partner_id IN (SELECT id FROM kpi_dirty)", chain), -1),
+            (SQL("SELECT * FROM kpi_live"), 1),
+        ):
+            parts.append(
+                SQL(
+                    """
+                    SELECT %(key)s, r.team_id,
+                           %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s),
+                           %(sign)s * COALESCE(SUM(r.amount) FILTER (WHERE %(in_w)s), 0),
+                           %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s AND r.next1),
+                           %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s AND r.next2),
+                           %(sign)s * %(x1)s, %(sign)s * %(x2)s
+                      FROM (%(rows)s) r WHERE %(where)s AND r.ts >= %(start)s
+                  GROUP BY r.team_id
+                    """,
+                    key=key,
+                    sign=sign,
+                    in_w=in_w,
+                    x1=_x_count(1, start, stop),
+                    x2=_x_count(2, start, stop),
+                    start=start,
+                    rows=rows,
+                    where=where,
                 )
-            for rows, sign in (
-                (SQL("SELECT * FROM %s WHERE partner_id IN (SELECT id FROM kpi_dirty)", chain), -1),
-                (SQL("SELECT * FROM kpi_live"), 1),
-            ):
-                # every figure of the marked customers from their chain rows
-                in_w = SQL("r.ts < %s", stop)
-                parts.append(
-                    SQL(
-                        """
-                        SELECT %(key)s, r.team_id,
-                               %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s),
-                               %(sign)s * COALESCE(SUM(r.amount) FILTER (WHERE %(in_w)s), 0),
-                               %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s AND r.next1),
-                               %(sign)s * COUNT(*) FILTER (WHERE %(in_w)s AND r.next2),
-                               %(sign)s * COUNT(*) FILTER (WHERE r.ts >= %(stop)s
-                                   AND r.prev1 >= %(start)s AND r.prev1 < %(stop)s),
-                               %(sign)s * COUNT(*) FILTER (WHERE r.ts >= %(stop)s
-                                   AND r.prev2 >= %(start)s AND r.prev2 < %(stop)s)
-                          FROM (%(rows)s) r WHERE %(where)s AND r.ts >= %(start)s
-                      GROUP BY r.team_id
-                        """,
-                        key=str(key),
-                        sign=sign,
-                        in_w=in_w,
-                        start=start,
-                        stop=stop,
-                        rows=rows,
-                        where=where,
-                    )
-                )
+            )
+        return parts
+
+    def _kpi_order_figures(self, company, reads):
+        """{key: {scope: {order_count, revenue, customer_count, repeat_customer_count}}}
+        of ``reads`` [(key, scopes, first day, last day)]: local days that make a
+        calendar month or end at most RECENT_DAYS before today. From the day rows,
+        the marked customers' stored chain rows out and their chain computed live in
+        (one statement)."""
+        self.env["store.order.source"]._confirmed_orders_flush()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        aggregate = self.env["store.service.kpi.aggregate"].sudo()
+        parts = []
+        for key, scopes, first, last in reads:
+            parts += self._kpi_order_parts(company, str(key), [int(x) for x in scopes], first, last)
         dirty_table = _ident(ORDER_DIRTY_TABLE)
         self.env.cr.execute(
             SQL(

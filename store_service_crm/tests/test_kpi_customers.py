@@ -176,9 +176,7 @@ class TestKpiCustomers(ComplaintCase):
         # another day and store, a contact moved to another customer
         self._order(self.p3, self.store.id, 77.0, now - timedelta(days=1))
         self.orders[9]._action_cancel()
-        self.orders[4].write(
-            {"date_order": now - timedelta(days=33), "team_id": self.store_c.id}
-        )
+        self.orders[4].write({"date_order": now - timedelta(days=33), "team_id": self.store_c.id})
         self.firm_buyer.parent_id = self.other_firm
         self.env.flush_all()
         self.assertGreater(self._marks(), 0)

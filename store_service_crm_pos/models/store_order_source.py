@@ -45,9 +45,10 @@ class StoreOrderSource(models.AbstractModel):
         )
 
     def init(self):
-        super().init()
+        res = super().init()
         # the KPI pre-aggregate of the orders watches the POS orders too
         self.env["store.service.kpi.aggregate"]._create_order_triggers()
+        return res
 
     @api.model
     def _kpi_order_tables(self):
