@@ -88,8 +88,20 @@ def test_uninstall_leaves_no_menu_action_group_or_table(scratch_db):
     assert dangling == [], "menus pointing to deleted actions"
     # and the KPI pre-aggregate's own tables (SQL, not models)
     tables += ["store_service_kpi_day", "store_service_kpi_dirty", "store_service_kpi_day_state"]
+    # and the orders' pre-aggregate's, with its trigger functions
+    tables += [
+        "store_service_kpi_chain",
+        "store_service_kpi_order_day",
+        "store_service_kpi_order_dirty",
+        "store_service_kpi_order_state",
+        "store_service_kpi_order_scope",
+    ]
     for table in tables:
         assert _query(scratch_db, "SELECT to_regclass(%s)", (table,)) == [(None,)], table
+    functions = _query(
+        scratch_db, "SELECT proname FROM pg_proc WHERE proname LIKE 'store_service_kpi_mark%%'"
+    )
+    assert functions == [], "trigger functions left"
 
 
 def _uninstall(db):
