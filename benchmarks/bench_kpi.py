@@ -177,10 +177,14 @@ def _table_digest(cr):
     return cr.fetchone()
 
 
+def _has_orders_aggregate(cr):
+    cr.execute("SELECT to_regclass('store_service_kpi_chain') IS NOT NULL")
+    return cr.fetchone()[0]
+
+
 def _orders_digest(cr):
     """Rows and digest of the orders' pre-aggregate (chain and day rows), None without it."""
-    cr.execute("SELECT to_regclass('store_service_kpi_chain') IS NOT NULL")
-    if not cr.fetchone()[0]:
+    if not _has_orders_aggregate(cr):
         return None
     cr.execute(
         "SELECT (SELECT count(*) FROM store_service_kpi_chain),"
@@ -249,7 +253,7 @@ def _aggregate_rows(env, repeat, date_from, date_to, ours_all, ours_dash, ctx):
     cr.execute("SAVEPOINT bench_kpi_aggregate")
     try:
         touched = _touch_some_records(env)
-        orders_touched = _touch_some_orders(env) if _orders_digest(cr) else 0
+        orders_touched = _touch_some_orders(env) if _has_orders_aggregate(cr) else 0
         env.invalidate_all()
         cr.execute("SELECT count(*) FROM store_service_kpi_dirty")
         marks = cr.fetchone()[0]
