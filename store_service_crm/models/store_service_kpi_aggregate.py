@@ -843,7 +843,7 @@ class StoreServiceKpi(models.AbstractModel):
             ),
         )
 
-    def _kpi_aggregate_stored(self, source, tz, date_from, date_to, team_ids, key_of):
+    def _kpi_aggregate_stored(self, source, tz, date_from, date_to, team_ids, key_of, group_by):
         """SELECT of the pre-aggregated part: the clean store-days of the period before
         the settled day."""
         where = [
@@ -860,12 +860,22 @@ class StoreServiceKpi(models.AbstractModel):
         if not self.env.su:
             # the company record rule of complaints and visits (managers see all else)
             where.append(SQL("d.company_id IN %s", tuple(self.env.companies.ids)))
+        # summed per store or per day first (the day: in the index's order), then per
+        # key: the key's expression (a month) runs once per day, not once per store-day
+        team, day = {
+            "team": (SQL("d.team_id"), SQL("NULL::date")),
+            "month": (SQL("NULL::integer"), SQL("d.day")),
+        }.get(group_by, (SQL("NULL::integer"), SQL("NULL::date")))
+        sums = [SQL.identifier(s.key) for s in aggregated_sums(source)]
         return SQL(
-            "SELECT %s AS kpi_key, %s FROM %s d WHERE %s GROUP BY 1",
-            key_of(SQL("d.team_id"), SQL("d.day")),
-            SQL(", ").join(
-                SQL("SUM(%s)", SQL.identifier("d", s.key)) for s in aggregated_sums(source)
-            ),
+            """SELECT %s AS kpi_key, %s FROM (
+                   SELECT %s AS team_id, %s AS day, %s FROM %s d WHERE %s GROUP BY 1, 2
+               ) g GROUP BY 1""",
+            key_of(SQL("g.team_id"), SQL("g.day")),
+            SQL(", ").join(SQL("SUM(g.%s)", col) for col in sums),
+            team,
+            day,
+            SQL(", ").join(SQL("SUM(d.%s) AS %s", col, col) for col in sums),
             SQL.identifier(DAY_TABLE),
             SQL(" AND ").join(where),
         )
@@ -915,7 +925,7 @@ class StoreServiceKpi(models.AbstractModel):
                     for s in sums
                 ),
                 self._kpi_aggregate_live(*parts),
-                self._kpi_aggregate_stored(*parts),
+                self._kpi_aggregate_stored(*parts, group_by),
                 group,
             )
         )
