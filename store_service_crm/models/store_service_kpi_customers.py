@@ -132,7 +132,9 @@ class StoreServiceKpiAggregate(models.AbstractModel):
                     next2 boolean NOT NULL
                 );
                 CREATE INDEX IF NOT EXISTS %(chain_partner)s ON %(chain)s (partner_id);
-                CREATE INDEX IF NOT EXISTS %(chain_ts)s ON %(chain)s (company_id, ts);
+                DROP INDEX IF EXISTS %(chain_company_ts)s;
+                CREATE INDEX IF NOT EXISTS %(chain_ts)s ON %(chain)s (company_id, team_id, ts)
+                    INCLUDE (prev1, prev2);
                 CREATE TABLE IF NOT EXISTS %(day)s (
                     tz varchar NOT NULL,
                     company_id integer NOT NULL,
@@ -162,7 +164,9 @@ class StoreServiceKpiAggregate(models.AbstractModel):
                 """,
                 chain=_ident(CHAIN_TABLE),
                 chain_partner=_ident(f"{CHAIN_TABLE}_partner_idx"),
-                chain_ts=_ident(f"{CHAIN_TABLE}_company_ts_idx"),
+                chain_company_ts=_ident(f"{CHAIN_TABLE}_company_ts_idx"),
+                # the orders after a period, per scope (its Xk)
+                chain_ts=_ident(f"{CHAIN_TABLE}_scope_ts_idx"),
                 day=_ident(ORDER_DAY_TABLE),
                 dirty=_ident(ORDER_DIRTY_TABLE),
                 state=_ident(ORDER_STATE_TABLE),
