@@ -59,8 +59,9 @@ ORDER_STATE_TABLE = "store_service_kpi_order_state"
 ORDER_SCOPE_TABLE = "store_service_kpi_order_scope"
 # the chain's state row in ORDER_STATE_TABLE (the other rows are time zones)
 CHAIN_KEY = "*chain*"
-# customers per committed batch of the refresh
+# customers per committed batch of the refresh; partner ids per batch of a build
 REFRESH_BATCH_CUSTOMERS = 20000
+BUILD_BATCH_CUSTOMERS = 250000
 # its own advisory lock, next to the day table's
 ORDER_REFRESH_LOCK = REFRESH_LOCK + 1
 COMPANY_SCOPE = 0
@@ -331,9 +332,11 @@ class StoreServiceKpiAggregate(models.AbstractModel):
 
     # ------------------------------------------------------------------ building
     @api.model
-    def _build_orders(self, tzs, commit=False):
-        """Build the chain and the day rows of ``tzs`` from scratch (one transaction):
-        the marks this transaction sees are in what it builds, and are deleted."""
+    def _build_orders(self, tzs, commit=False, batch_customers=BUILD_BATCH_CUSTOMERS):
+        """Build the chain and the day rows of ``tzs`` from scratch, in batches of
+        customers (each committed with ``commit``); read once every batch is done (the
+        state rows come last). The first transaction deletes the marks it sees: every
+        batch reads a later snapshot, which holds their changes."""
         cr = self.env.cr
         self.env["store.order.source"]._confirmed_orders_flush()
         self.env["res.partner"].flush_model(["commercial_partner_id"])
@@ -349,13 +352,29 @@ class StoreServiceKpiAggregate(models.AbstractModel):
                     stores,
                 )
             )
-        cr.execute(SQL("INSERT INTO %s %s", _ident(CHAIN_TABLE), self._chain_select()))
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM res_partner")
+        last = cr.fetchone()[0]
+        for low in range(0, last + 1, batch_customers):
+            if commit:
+                cr.commit()  # pylint: disable=invalid-commit
+            customers = SQL(
+                "SELECT id FROM res_partner WHERE id >= %s AND id < %s",
+                low,
+                low + batch_customers,
+            )
+            cr.execute(SQL("INSERT INTO %s %s", _ident(CHAIN_TABLE), self._chain_select(customers)))
+            batch = SQL(
+                "SELECT * FROM %s WHERE partner_id >= %s AND partner_id < %s",
+                _ident(CHAIN_TABLE),
+                low,
+                low + batch_customers,
+            )
+            for tz in tzs:
+                self._insert_order_days(batch, tz)
         cr.execute(SQL("ANALYZE %s", _ident(CHAIN_TABLE)))
         signature = self._order_signature()
-        for tz in [CHAIN_KEY, *tzs]:
-            if tz != CHAIN_KEY:
-                self._insert_order_days(SQL("SELECT * FROM %s", _ident(CHAIN_TABLE)), tz)
-            self._save_order_state(tz, signature)
+        for key in [CHAIN_KEY, *tzs]:
+            self._save_order_state(key, signature)
         if commit:
             cr.commit()  # pylint: disable=invalid-commit
 
