@@ -59,7 +59,7 @@ ORDER_STATE_TABLE = "store_service_kpi_order_state"
 ORDER_SCOPE_TABLE = "store_service_kpi_order_scope"
 # the chain's state row in ORDER_STATE_TABLE (the other rows are time zones)
 CHAIN_KEY = "*chain*"
-# customers per committed batch of the refresh; partner ids per batch of a build
+# marks per committed batch of the refresh; partner ids per batch of a build
 REFRESH_BATCH_CUSTOMERS = 20000
 BUILD_BATCH_CUSTOMERS = 250000
 # its own advisory lock, next to the day table's
@@ -428,9 +428,9 @@ class StoreServiceKpiAggregate(models.AbstractModel):
 
     @api.model
     def _refresh_order_marks(self, tzs, limit=REFRESH_BATCH_CUSTOMERS):
-        """Recompute the chain of the customers of the oldest marks (up to ``limit``
-        customers) and their day rows in ``tzs``; delete those marks (one
-        transaction). The number of marks done."""
+        """Recompute the chain of the customers of the oldest ``limit`` marks and
+        their day rows in ``tzs``; delete those marks (one transaction). The number of
+        marks done."""
         cr = self.env.cr
         dirty = _ident(ORDER_DIRTY_TABLE)
         cr.execute(SQL("SELECT id, partner_id FROM %s ORDER BY id LIMIT %s", dirty, limit))
