@@ -53,9 +53,18 @@ JOBS = {
     "visits": "store_service_crm.ir_cron_generate_return_visits",
     "escalation": "store_service_crm.ir_cron_complaint_escalation",
     "kpi_aggregate": "store_service_crm.ir_cron_kpi_aggregate",
+    # the same cron's orders part alone, killed while it builds the chain
+    "kpi_orders": "store_service_crm.ir_cron_kpi_aggregate",
 }
 # kpi_aggregate: stores per committed batch of the build (then the marks of the load)
-DEFAULT_BATCH = {"loyalty": 400, "visits": 100, "escalation": 100, "kpi_aggregate": 2}
+# kpi_orders: partner ids per committed batch of the orders' chain build
+DEFAULT_BATCH = {
+    "loyalty": 400,
+    "visits": 100,
+    "escalation": 100,
+    "kpi_aggregate": 2,
+    "kpi_orders": 500,
+}
 
 # job -> SQL returning one number that grows as batches commit
 PROGRESS_SQL = {
@@ -63,10 +72,36 @@ PROGRESS_SQL = {
     "visits": "SELECT count(*) FROM store_return_visit",
     "escalation": "SELECT count(*) FROM mail_activity WHERE res_model = 'store.complaint'",
     "kpi_aggregate": "SELECT count(*) FROM store_service_kpi_day",
+    "kpi_orders": "SELECT count(*) FROM store_service_kpi_chain",
 }
+
+# the orders' KPI pre-aggregate: checked by both KPI jobs
+ORDERS_CHECKS = [
+    (
+        "orders: chain (scope, order)",
+        """SELECT count(*), 0, md5(string_agg(c::text, ',' ORDER BY c::text))
+                 FROM store_service_kpi_chain c""",
+    ),
+    (
+        "orders: day rows",
+        """SELECT count(*), count(*) - count(DISTINCT (tz, company_id, team_id, day)),
+                      md5(string_agg(d::text, ',' ORDER BY tz, company_id, team_id, day))
+                 FROM store_service_kpi_order_day d""",
+    ),
+    (
+        "orders: time zones built",
+        """SELECT count(*), 0, md5(string_agg(key || signature, ',' ORDER BY key))
+                 FROM store_service_kpi_order_state""",
+    ),
+    (
+        "orders: marks left (0)",
+        "SELECT count(*), 0, count(*)::text FROM store_service_kpi_order_dirty",
+    ),
+]
 
 # job -> [(check name, SQL returning (rows, duplicates, checksum))]
 CHECKS = {
+    "kpi_orders": ORDERS_CHECKS,
     "loyalty": [
         (
             "res_partner figures",
@@ -145,6 +180,7 @@ CHECKS = {
         ),
     ],
     "kpi_aggregate": [
+        *ORDERS_CHECKS,
         (
             "pre-aggregate (store, day)",
             """SELECT count(*), count(*) - count(DISTINCT (tz, source, team_id, day, company_id)),
@@ -159,26 +195,6 @@ CHECKS = {
         (
             "dirty marks left (0)",
             "SELECT count(*), 0, count(*)::text FROM store_service_kpi_dirty",
-        ),
-        (
-            "orders: chain (scope, order)",
-            """SELECT count(*), 0, md5(string_agg(c::text, ',' ORDER BY c::text))
-                 FROM store_service_kpi_chain c""",
-        ),
-        (
-            "orders: day rows",
-            """SELECT count(*), count(*) - count(DISTINCT (tz, company_id, team_id, day)),
-                      md5(string_agg(d::text, ',' ORDER BY tz, company_id, team_id, day))
-                 FROM store_service_kpi_order_day d""",
-        ),
-        (
-            "orders: time zones built",
-            """SELECT count(*), 0, md5(string_agg(key || signature, ',' ORDER BY key))
-                 FROM store_service_kpi_order_state""",
-        ),
-        (
-            "orders: marks left (0)",
-            "SELECT count(*), 0, count(*)::text FROM store_service_kpi_order_dirty",
         ),
     ],
 }
@@ -300,6 +316,8 @@ def child_run(db, job, batch):
                 model._cron_generate_visits(batch_size=batch)
             elif job == "kpi_aggregate":
                 model._refresh(commit=True, batch_stores=batch, batch_marks=batch * 50)
+            elif job == "kpi_orders":
+                model._refresh_orders(commit=True, build_batch=batch)
             else:
                 model._cron_escalate(batch_size=batch)
             env.flush_all()

@@ -478,7 +478,7 @@ class StoreServiceKpiAggregate(models.AbstractModel):
         return sorted({*partner_ids, *(cp for (cp,) in self.env.cr.fetchall() if cp)})
 
     @api.model
-    def _refresh_orders(self, commit=False, batch_customers=None):
+    def _refresh_orders(self, commit=False, batch_customers=None, build_batch=None):
         """Bring the orders' pre-aggregate up to date: rebuild it when its SQL or a
         company's stores changed, build the missing time zones, then recompute the
         marked customers in committed batches. One at a time (advisory lock)."""
@@ -491,7 +491,9 @@ class StoreServiceKpiAggregate(models.AbstractModel):
             wanted = self._wanted_tzs()
             built = self._order_built_tzs()
             if not built or self._order_scopes_current() != self._order_scopes():
-                self._build_orders(wanted, commit=commit)
+                self._build_orders(
+                    wanted, commit=commit, batch_customers=build_batch or BUILD_BATCH_CUSTOMERS
+                )
                 built = self._order_built_tzs()
             signature = self._order_signature()
             for tz in wanted:
