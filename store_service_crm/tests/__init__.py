@@ -54,4 +54,5 @@ from . import test_readonly_routing
 from . import test_loyalty_incremental
 from . import test_return_visit_watermark
 from . import test_kpi_aggregate
+from . import test_kpi_customers
 from . import test_complaint_customer_row
