@@ -190,6 +190,26 @@ class TestKpiCustomers(ComplaintCase):
         self.Aggregate._build_orders(self.Aggregate._order_built_tzs(), batch_customers=batch)
         self.assertEqual(self._digest(), incremental, "a rebuild equals the refreshed tables")
 
+    def test_clerk_and_several_companies(self):
+        """A store clerk's read of their store answers from the pre-aggregate (orders
+        have no record rules of their own); a session with two companies reads live.
+        The figures are the engine's either way."""
+        self._refresh()
+        other = self.env["res.company"].create({"name": "Customers Second Company"})
+        self.env.user.company_ids |= other
+        Kpi = self.Kpi.with_context(tz="UTC")
+        year = (self.today - timedelta(days=364), self.today)
+        clerk = Kpi.with_user(self.clerk)
+        self.assertTrue(clerk._kpi_order_scope([self.store.id]))
+        two = Kpi.with_context(allowed_company_ids=[self.company.id, other.id])
+        self.assertFalse(two._kpi_order_scope([self.store.id]))
+        for kpi in (clerk, two):
+            ours = kpi.compute_kpis(*year, team_ids=[self.store.id])
+            with kpi._kpi_unaggregated():
+                reference = kpi.compute_kpis(*year, team_ids=[self.store.id])
+            self.assertFalse(kpi_differences([ours], [reference]))
+            self.assertEqual(ours["order_count"], 7)
+
     def test_not_built_reads_live(self):
         self.env.cr.execute("DELETE FROM store_service_kpi_order_state")
         self.assertFalse(self._answers([self.store.id]))
