@@ -122,6 +122,21 @@ EOF
         || die "pg_basebackup failed (see $LOG_DIR/replica-create.log)"
 }
 
+# A standby made from another checkout (its own .odoo/replica/password) would be
+# refused by the primary once this checkout set its password: its primary_conninfo
+# (written by pg_basebackup -R) takes this checkout's password.
+sync_replica_password() {
+    local ver="$1" data auto pw
+    pw=$(cat "$RUN_DIR/password")
+    data=$(pg_lsclusters -h | awk -v c="$REPLICA_CLUSTER" '$2 == c {print $6}')
+    auto="$data/postgresql.auto.conf"
+    if [ -f "$auto" ] && ! grep -q "password=$pw" "$auto"; then
+        say "replica: the standby's primary_conninfo takes this checkout's password"
+        sed -i -E "s/password=[^ ']*/password=$pw/" "$auto"
+        pg_ctlcluster "$ver" "$REPLICA_CLUSTER" stop 2>/dev/null || true
+    fi
+}
+
 wait_streaming() {
     local i
     for i in $(seq 1 60); do
@@ -199,6 +214,7 @@ cmd_start() {
     read -r ver name <<<"$pc"
     setup_primary "$ver" "$name"
     replica_exists || create_replica "$ver"
+    sync_replica_password "$ver"
     pg_ctlcluster "$ver" "$REPLICA_CLUSTER" start 2>/dev/null || true
     wait_streaming
     say "replica $ver/$REPLICA_CLUSTER streams from the primary $ver/$name ($PRIMARY_PORT -> $REPLICA_PORT)"
