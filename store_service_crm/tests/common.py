@@ -112,6 +112,27 @@ def complaint_through_actions(
     return complaint
 
 
+def confirmed_order(env, partner, team_id, product, amount, date_order, cancel=False):
+    """A sale order of one ``product`` at ``amount``, confirmed through its action
+    (cancelled after when ``cancel``), then dated ``date_order``."""
+    order = env["sale.order"].create(
+        {
+            "partner_id": partner.id,
+            "team_id": team_id,
+            "order_line": [
+                fields.Command.create(
+                    {"product_id": product.id, "product_uom_qty": 1, "price_unit": amount}
+                )
+            ],
+        }
+    )
+    order.action_confirm()
+    if cancel:
+        order._action_cancel()
+    order.date_order = date_order
+    return order
+
+
 def make_users(env):
     """Three internal users: a plain employee, a store clerk and a manager."""
     return {

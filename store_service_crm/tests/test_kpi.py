@@ -11,7 +11,12 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, tagged
 
-from .common import complaint_through_actions, make_users, visit_through_actions
+from .common import (
+    complaint_through_actions,
+    confirmed_order,
+    make_users,
+    visit_through_actions,
+)
 
 MARCH = ("2024-03-01", "2024-03-31")
 
@@ -111,22 +116,9 @@ class TestKpiEngine(TransactionCase):
 
     @classmethod
     def _order(cls, partner, team_id, amount, date_order, state="sale"):
-        order = cls.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "team_id": team_id,
-                "order_line": [
-                    fields.Command.create(
-                        {"product_id": cls.product.id, "product_uom_qty": 1, "price_unit": amount}
-                    )
-                ],
-            }
+        return confirmed_order(
+            cls.env, partner, team_id, cls.product, amount, date_order, cancel=state == "cancel"
         )
-        order.action_confirm()
-        if state == "cancel":
-            order._action_cancel()
-        order.date_order = date_order
-        return order
 
     @classmethod
     def _complaint(cls, team_id, received, responded, reopened, resolved, resolution_type,

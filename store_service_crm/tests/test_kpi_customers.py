@@ -19,7 +19,7 @@ from ..models.store_service_kpi_customers import (
     ORDER_DIRTY_TABLE,
 )
 from ..tools import kpi_differences
-from .common import ComplaintCase
+from .common import ComplaintCase, confirmed_order
 
 TIMEZONES = ("UTC", "Asia/Shanghai", "America/New_York")
 
@@ -84,20 +84,7 @@ class TestKpiCustomers(ComplaintCase):
 
     @classmethod
     def _order(cls, partner, team_id, amount, date_order):
-        order = cls.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "team_id": team_id,
-                "order_line": [
-                    fields.Command.create(
-                        {"product_id": cls.product.id, "product_uom_qty": 1, "price_unit": amount}
-                    )
-                ],
-            }
-        )
-        order.action_confirm()
-        order.date_order = date_order
-        return order
+        return confirmed_order(cls.env, partner, team_id, cls.product, amount, date_order)
 
     # ------------------------------------------------------------------ helpers
     def _kpis(self, tz):

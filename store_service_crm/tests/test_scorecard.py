@@ -15,7 +15,12 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools.pdf import PdfFileReader
 
-from .common import complaint_through_actions, make_users, visit_through_actions
+from .common import (
+    complaint_through_actions,
+    confirmed_order,
+    make_users,
+    visit_through_actions,
+)
 
 REPORT = "store_service_crm.action_report_store_scorecard"
 MARCH = {"month": "2024-03"}
@@ -120,20 +125,7 @@ class TestStoreScorecard(TransactionCase):
 
     @classmethod
     def _order(cls, partner, team, amount, date_order):
-        order = cls.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "team_id": team.id,
-                "order_line": [
-                    fields.Command.create(
-                        {"product_id": cls.product.id, "product_uom_qty": 1, "price_unit": amount}
-                    )
-                ],
-            }
-        )
-        order.action_confirm()
-        order.date_order = date_order
-        return order
+        return confirmed_order(cls.env, partner, team.id, cls.product, amount, date_order)
 
     @classmethod
     def _complaint(cls, team, category, received, resolved, reopened, compensation, promised,
