@@ -50,7 +50,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .store_service_kpi_aggregate import _UNAGGREGATED, REFRESH_LOCK
+from .store_service_kpi_aggregate import _UNAGGREGATED, BUILD_BATCH_STORES, REFRESH_LOCK
 
 CHAIN_TABLE = "store_service_kpi_chain"
 ORDER_DAY_TABLE = "store_service_kpi_order_day"
@@ -469,13 +469,23 @@ class StoreServiceKpiAggregate(models.AbstractModel):
 
     @api.model
     def _order_dirty_customers(self, partner_ids):
-        """The commercial entities of the marked partners, and the marked partners
-        themselves (an entity a contact left)."""
-        self.env.cr.execute(
-            "SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%s)",
-            [list(partner_ids)],
+        """The customers to recompute for the marked partners ``partner_ids``."""
+        self.env.cr.execute(self._order_dirty_sql(SQL("SELECT unnest(%s::int[])", partner_ids)))
+        return sorted(cp for (cp,) in self.env.cr.fetchall())
+
+    @api.model
+    def _order_dirty_sql(self, marked):
+        """SELECT of the customers whose chain the marked partners (``marked``: a
+        SELECT of partner ids) may change: their commercial entities, and the marked
+        partners themselves (an entity a contact left). The refresh and the read use
+        it."""
+        return SQL(
+            """SELECT m.id FROM (%(marked)s) m(id) WHERE m.id IS NOT NULL
+                UNION
+               SELECT p.commercial_partner_id FROM res_partner p
+                WHERE p.id IN (%(marked)s) AND p.commercial_partner_id IS NOT NULL""",
+            marked=marked,
         )
-        return sorted({*partner_ids, *(cp for (cp,) in self.env.cr.fetchall() if cp)})
 
     @api.model
     def _refresh_orders(self, commit=False, batch_customers=None, build_batch=None):
@@ -522,11 +532,8 @@ class StoreServiceKpiAggregate(models.AbstractModel):
         return done
 
     @api.model
-    def _refresh(self, commit=False, batch_stores=None, batch_marks=None):
-        kwargs = {"batch_marks": batch_marks}
-        if batch_stores:
-            kwargs["batch_stores"] = batch_stores
-        done = super()._refresh(commit=commit, **kwargs)
+    def _refresh(self, commit=False, batch_stores=BUILD_BATCH_STORES, batch_marks=None):
+        done = super()._refresh(commit=commit, batch_stores=batch_stores, batch_marks=batch_marks)
         return done + self._refresh_orders(commit=commit)
 
 
@@ -716,18 +723,13 @@ class StoreServiceKpi(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                WITH kpi_dirty AS MATERIALIZED (
-                    SELECT partner_id AS id FROM %(dirty)s
-                     UNION
-                    SELECT p.commercial_partner_id FROM res_partner p
-                     WHERE p.id IN (SELECT partner_id FROM %(dirty)s)
-                ),
+                WITH kpi_dirty AS MATERIALIZED (%(dirty)s),
                 kpi_live AS MATERIALIZED (%(live)s)
                 SELECT k, team_id, SUM(n), SUM(revenue), SUM(h1), SUM(h2), SUM(x1), SUM(x2)
                   FROM (%(parts)s) p(k, team_id, n, revenue, h1, h2, x1, x2)
               GROUP BY k, team_id
                 """,
-                dirty=dirty_table,
+                dirty=aggregate._order_dirty_sql(SQL("SELECT partner_id FROM %s", dirty_table)),
                 live=aggregate._chain_select(SQL("SELECT id FROM kpi_dirty")),
                 parts=SQL(" UNION ALL ").join(parts),
             )
