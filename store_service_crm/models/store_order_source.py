@@ -36,9 +36,37 @@ ORDER_COLUMNS = (
 ORDER_LINE_COLUMNS = ("order_model", "order_id", "product_id")
 
 
+#: the indexes the addon adds to the core's sale_order (dropped when it is uninstalled)
+SALE_ORDER_INDEXES = (
+    "sale_order_store_loyalty_partner_index",
+    "sale_order_store_visit_cancel_write_date_index",
+    "sale_order_store_visit_confirmed_write_date_index",
+    "sale_order_store_visit_date_order_index",
+)
+
+
+def drop_sale_order_indexes(cr):
+    for name in SALE_ORDER_INDEXES:
+        cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+
+
 class StoreOrderSource(models.AbstractModel):
     _name = "store.order.source"
     _description = "Confirmed orders of customers (sale orders and the bridges' orders)"
+
+    def init(self):
+        # A few customers' orders (the tier recompute of the queued customers and of the
+        # nightly run, issue 18) are read by customer: this index holds every column
+        # that read needs, so PostgreSQL answers from the index alone instead of
+        # fetching each order's row. Bridges add one on their order table.
+        self.env.cr.execute(
+            SQL(
+                """CREATE INDEX IF NOT EXISTS sale_order_store_loyalty_partner_index
+                       ON sale_order (partner_id, date_order)
+                       INCLUDE (company_id, amount_untaxed, currency_rate)
+                    WHERE state = 'sale'"""
+            )
+        )
 
     @api.model
     def _confirmed_orders_sql(self):

@@ -102,6 +102,12 @@ def test_uninstall_leaves_no_menu_action_group_or_table(scratch_db):
         scratch_db, "SELECT proname FROM pg_proc WHERE proname LIKE 'store_service_kpi_mark%%'"
     )
     assert functions == [], "trigger functions left"
+    indexes = _query(
+        scratch_db,
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'sale_order'"
+        " AND indexname LIKE 'sale_order_store_%%'",
+    )
+    assert indexes == [], "indexes of the addon left on sale_order"
 
 
 def _uninstall(db):

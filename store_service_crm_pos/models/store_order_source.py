@@ -46,6 +46,16 @@ class StoreOrderSource(models.AbstractModel):
 
     def init(self):
         res = super().init()
+        # the POS orders' side of the core's sale_order_store_loyalty_partner_index
+        self.env.cr.execute(
+            SQL(
+                """CREATE INDEX IF NOT EXISTS pos_order_store_loyalty_partner_index
+                       ON pos_order (partner_id, date_order)
+                       INCLUDE (company_id, amount_total, amount_tax, currency_rate)
+                    WHERE state IN %s AND partner_id IS NOT NULL AND amount_total >= 0""",
+                POS_PAID_STATES,
+            )
+        )
         # the KPI pre-aggregate of the orders watches the POS orders too
         self.env["store.service.kpi.aggregate"]._create_order_triggers()
         return res
