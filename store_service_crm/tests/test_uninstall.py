@@ -65,6 +65,12 @@ def test_uninstall_leaves_no_menu_action_group_or_table(scratch_db):
             (MODULE,),
         )
     ]
+    own_indexes = _query(
+        scratch_db,
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'sale_order'"
+        " AND indexname LIKE 'sale_order_store_%%'",
+    )
+    assert ("sale_order_store_loyalty_partner_index",) in own_indexes
     odoo.sql_db.close_db(scratch_db)
 
     _uninstall(scratch_db)
