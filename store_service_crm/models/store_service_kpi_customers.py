@@ -251,15 +251,26 @@ class StoreServiceKpiAggregate(models.AbstractModel):
         return scopes
 
     @api.model
-    def _chain_select(self, partners=None):
+    def _chain_select(self, partners=None, few=False):
         """SELECT of the chain rows (columns of CHAIN_TABLE), of the customers
         ``partners`` (commercial entities: ids, or an SQL query of them) or of
-        everyone."""
+        everyone. ``few``: a few customers (the marked ones), whose orders are read
+        by customer: their contacts' ids are given to every branch of the orders'
+        ``UNION ALL`` (the bridges'), which a condition on the joined partner is not."""
         where = SQL("so.team_id IS NOT NULL AND so.company_id IS NOT NULL")
-        if isinstance(partners, SQL):
-            where = SQL("%s AND p.commercial_partner_id IN (%s)", where, partners)
-        elif partners is not None:
-            where = SQL("%s AND p.commercial_partner_id = ANY(%s)", where, list(partners))
+        if partners is not None:
+            if isinstance(partners, SQL):
+                among = SQL("IN (%s)", partners)
+            else:
+                among = SQL("= ANY(%s)", list(partners))
+            where = SQL("%s AND p.commercial_partner_id %s", where, among)
+            if few:
+                where = SQL(
+                    "%s AND so.partner_id = ANY(ARRAY(SELECT id FROM res_partner"
+                    " WHERE commercial_partner_id %s))",
+                    where,
+                    among,
+                )
         return SQL(
             """
             WITH kpi_o AS MATERIALIZED (
@@ -449,7 +460,7 @@ class StoreServiceKpiAggregate(models.AbstractModel):
             )
         )
         cr.execute(SQL("DELETE FROM %s WHERE partner_id = ANY(%s)", chain, partners))
-        cr.execute(SQL("INSERT INTO %s %s", chain, self._chain_select(partners)))
+        cr.execute(SQL("INSERT INTO %s %s", chain, self._chain_select(partners, few=True)))
         for tz in tzs:
             self._insert_order_days(SQL("SELECT * FROM store_service_kpi_chain_old"), tz, -1)
             self._insert_order_days(
@@ -730,7 +741,7 @@ class StoreServiceKpi(models.AbstractModel):
               GROUP BY k, team_id
                 """,
                 dirty=aggregate._order_dirty_sql(SQL("SELECT partner_id FROM %s", dirty_table)),
-                live=aggregate._chain_select(SQL("SELECT id FROM kpi_dirty")),
+                live=aggregate._chain_select(SQL("SELECT id FROM kpi_dirty"), few=True),
                 parts=SQL(" UNION ALL ").join(parts),
             )
         )
