@@ -7,7 +7,10 @@ confirmed sale orders; a bridge addon whose app sells too (Point of Sale:
 store_service_crm_pos) extends the method with ``UNION ALL`` of its own
 orders, with the same columns, so every figure counts them at once and the
 statements stay set-based (PostgreSQL pushes the callers' filters into each
-branch of the ``UNION ALL``).
+branch of the ``UNION ALL``: conditions on the orders' own columns, not join
+conditions. A caller that reads a few customers' orders gives their contacts'
+ids as ``so.partner_id = ANY(ARRAY(...))``, which each branch answers from its
+customer index; a join condition alone would scan every order of every branch).
 """
 
 from odoo import api, models
