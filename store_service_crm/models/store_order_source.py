@@ -39,17 +39,16 @@ ORDER_COLUMNS = (
 ORDER_LINE_COLUMNS = ("order_model", "order_id", "product_id")
 
 
-#: the indexes the addon adds to the core's sale_order (dropped when it is uninstalled)
-SALE_ORDER_INDEXES = (
-    "sale_order_store_loyalty_partner_index",
-    "sale_order_store_visit_cancel_write_date_index",
-    "sale_order_store_visit_confirmed_write_date_index",
-    "sale_order_store_visit_date_order_index",
-)
-
-
 def drop_sale_order_indexes(cr):
-    for name in SALE_ORDER_INDEXES:
+    """Drop the indexes the addon adds to the core's sale_order (at uninstallation):
+    they are all named ``sale_order_store_*`` (Odoo's own: ``sale_order__<field>_index``)."""
+    cr.execute(
+        SQL(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'sale_order' AND indexname LIKE %s",
+            "sale\\_order\\_store\\_%",
+        )
+    )
+    for (name,) in cr.fetchall():
         cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
 
 
