@@ -500,20 +500,14 @@ class ResPartner(models.Model):
         orders_from = SQL("(%s) so JOIN res_partner p ON p.id = so.partner_id", confirmed)
         partner_scope = SQL()
         if partner_ids is not None:
-            # the contacts' ids as one array: a condition on the orders' customer
-            # that PostgreSQL pushes into each branch of the bridges' UNION ALL
-            contacts = SQL(
-                "SELECT id, commercial_partner_id FROM res_partner"
-                " WHERE commercial_partner_id = ANY(%s)",
-                partner_ids,
-            )
+            among = SQL("= ANY(%s)", partner_ids)
             orders_from = SQL(
-                """(%s OFFSET 0) p
-                   JOIN (%s) so ON so.partner_id = p.id
-                    AND so.partner_id = ANY(ARRAY(SELECT c.id FROM (%s) c))""",
-                contacts,
+                """(SELECT id, commercial_partner_id FROM res_partner
+                     WHERE commercial_partner_id %s OFFSET 0) p
+                   JOIN (%s) so ON so.partner_id = p.id AND %s""",
+                among,
                 confirmed,
-                contacts,
+                self.env["store.order.source"]._customers_orders_filter(among),
             )
             partner_scope = SQL("AND cp.id = ANY(%s)", partner_ids)
         # One aggregate, orders of contacts rolled up to their commercial partner at once.

@@ -89,6 +89,17 @@ class StoreOrderSource(models.AbstractModel):
         )
 
     @api.model
+    def _customers_orders_filter(self, among):
+        """SQL condition on the orders ``so`` of this SELECT's callers: the orders of the
+        customers whose commercial entity is ``among`` (``SQL("= ANY(%s)", ids)`` or
+        ``SQL("IN (...)")``). A condition on the orders' own column, which reaches
+        every branch of the ``UNION ALL`` and its customer index."""
+        return SQL(
+            "so.partner_id = ANY(ARRAY(SELECT id FROM res_partner WHERE commercial_partner_id %s))",
+            among,
+        )
+
+    @api.model
     def _order_lines_sql(self):
         """SQL SELECT of the product lines of the orders above (any state), columns
         ORDER_LINE_COLUMNS; bridges extend it like ``_confirmed_orders_sql``."""

@@ -265,12 +265,8 @@ class StoreServiceKpiAggregate(models.AbstractModel):
                 among = SQL("= ANY(%s)", list(partners))
             where = SQL("%s AND p.commercial_partner_id %s", where, among)
             if few:
-                where = SQL(
-                    "%s AND so.partner_id = ANY(ARRAY(SELECT id FROM res_partner"
-                    " WHERE commercial_partner_id %s))",
-                    where,
-                    among,
-                )
+                orders_filter = self.env["store.order.source"]._customers_orders_filter(among)
+                where = SQL("%s AND %s", where, orders_filter)
         return SQL(
             """
             WITH kpi_o AS MATERIALIZED (

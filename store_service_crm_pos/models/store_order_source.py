@@ -6,6 +6,11 @@ from odoo.tools import SQL
 
 # the states of a paid POS order (posted in the session's accounting or invoiced too)
 POS_PAID_STATES = ("paid", "done", "invoiced")
+# the POS orders that count as confirmed orders: read by _confirmed_orders_sql and the
+# predicate of its covering index (the same text, or PostgreSQL would not use the index)
+POS_CONFIRMED_WHERE = SQL(
+    "state IN %s AND partner_id IS NOT NULL AND amount_total >= 0", POS_PAID_STATES
+)
 
 
 class StoreOrderSource(models.AbstractModel):
@@ -27,10 +32,10 @@ class StoreOrderSource(models.AbstractModel):
                    po.currency_rate::numeric AS currency_rate,
                    NULL::integer AS sale_order_id, -po.id AS source_key
               FROM pos_order po
-             WHERE po.state IN %s AND po.partner_id IS NOT NULL AND po.amount_total >= 0
+             WHERE %s
             """,
             super()._confirmed_orders_sql(),
-            POS_PAID_STATES,
+            POS_CONFIRMED_WHERE,
         )
 
     @api.model
@@ -52,8 +57,8 @@ class StoreOrderSource(models.AbstractModel):
                 """CREATE INDEX IF NOT EXISTS pos_order_store_loyalty_partner_index
                        ON pos_order (partner_id, date_order)
                        INCLUDE (company_id, amount_total, amount_tax, currency_rate)
-                    WHERE state IN %s AND partner_id IS NOT NULL AND amount_total >= 0""",
-                POS_PAID_STATES,
+                    WHERE %s""",
+                POS_CONFIRMED_WHERE,
             )
         )
         # the KPI pre-aggregate of the orders watches the POS orders too
