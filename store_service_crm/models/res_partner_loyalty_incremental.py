@@ -190,7 +190,17 @@ class ResPartner(models.Model):
         point for the incremental runs that follow it."""
         ctx = {"today": fields.Date.context_today(self)}
         fingerprint = self._loyalty_fingerprint()
+        # The queued customers are evaluated too. Their queue rows are read in the
+        # transaction (the snapshot) of the run's aggregate, and removed only at its end:
+        # a killed run keeps them, a row queued meanwhile stays for the next run.
+        cr = self.env.cr
+        self.env["store.loyalty.pending"].flush_model()
+        cr.execute(SQL("SELECT COALESCE(array_agg(id), '{}') FROM store_loyalty_pending"))
+        queued = cr.fetchone()[0]
         total = super()._recompute_loyalty_all_run(batch_size, commit, full_history)
+        if queued:
+            cr.execute(SQL("DELETE FROM store_loyalty_pending WHERE id = ANY(%s)", queued))
+            self.env["store.loyalty.pending"].invalidate_model()
         # saved last (the cron commits it): a killed run is followed by a full one again
         self._loyalty_save_run(ctx, fingerprint, full=True)
         return total

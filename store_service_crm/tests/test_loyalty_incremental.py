@@ -61,6 +61,21 @@ class TestLoyaltyIncremental(LoyaltyCase):
         self.assertEqual(self._nightly()[0], "full")
         self.assertEqual(self._nightly(), ("incremental", 0), "nothing changed since")
 
+    def test_full_run_takes_the_queue(self):
+        """A full run evaluates the queued customers too: their queue rows go with it,
+        and the next night has nothing to redo for them."""
+        buyer = self._customer("Mrs. Queued")
+        self._order(buyer, 800)
+        self._full()
+        self._unsettled_order(buyer, 700)
+        self._unsettled_order(buyer, 100)
+        self.assertEqual(len(self.Pending.search([("partner_id", "=", buyer.id)])), 2)
+        self._full()
+        self.assertEqual(buyer.loyalty_spend, 1600.0)
+        self.assertEqual(buyer.loyalty_order_count, 3)
+        self.assertFalse(self.Pending.search([]), "the queue is emptied by the full run")
+        self.assertEqual(self._nightly(), ("incremental", 0))
+
     def test_confirmed_and_cancelled_orders_recompute_only_their_customer(self):
         buyer, bystander = self._customer("Mr. Buyer"), self._customer("Mrs. Bystander")
         self._order(buyer, 800)
