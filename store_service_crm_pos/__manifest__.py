@@ -19,6 +19,7 @@
             "store_service_crm_pos/static/src/**/*",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "auto_install": True,
     "installable": True,
 }

@@ -39,13 +39,15 @@ ORDER_COLUMNS = (
 ORDER_LINE_COLUMNS = ("order_model", "order_id", "product_id")
 
 
-def drop_sale_order_indexes(cr):
-    """Drop the indexes the addon adds to the core's sale_order (at uninstallation):
-    they are all named ``sale_order_store_*`` (Odoo's own: ``sale_order__<field>_index``)."""
+def drop_order_indexes(cr, table):
+    """Drop the indexes the addon (or a bridge) adds to another addon's order ``table``
+    (at uninstallation): they are all named ``<table>_store_*`` (Odoo's own:
+    ``<table>__<field>_index``)."""
     cr.execute(
         SQL(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'sale_order' AND indexname LIKE %s",
-            "sale\\_order\\_store\\_%",
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname LIKE %s",
+            table,
+            table.replace("_", "\\_") + "\\_store\\_%",
         )
     )
     for (name,) in cr.fetchall():

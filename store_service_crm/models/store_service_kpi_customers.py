@@ -99,6 +99,17 @@ def _x_count(k, start, stop):
     )
 
 
+def _order_trigger_names(table):
+    """The KPI triggers of an order table: (insert or delete, update)."""
+    return f"store_service_kpi_mark_{table}", f"store_service_kpi_mark_{table}_update"
+
+
+def drop_order_triggers(cr, table):
+    """Drop the KPI triggers of an order table (a bridge's, at its uninstallation)."""
+    for name in _order_trigger_names(table):
+        cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON %s", _ident(name), _ident(table)))
+
+
 def drop_kpi_customers(cr):
     cr.execute("DROP FUNCTION IF EXISTS store_service_kpi_mark_order() CASCADE")
     cr.execute("DROP FUNCTION IF EXISTS store_service_kpi_mark_partner() CASCADE")
@@ -219,20 +230,19 @@ class StoreServiceKpiAggregate(models.AbstractModel):
             changed = SQL(" OR ").join(
                 SQL("OLD.%s IS DISTINCT FROM NEW.%s", _ident(c), _ident(c)) for c in columns
             )
-            name = _ident(f"store_service_kpi_mark_{table}")
+            drop_order_triggers(cr, table)
+            name, name_update = _order_trigger_names(table)
             cr.execute(
                 SQL(
                     """
-                    DROP TRIGGER IF EXISTS %(name)s ON %(table)s;
-                    DROP TRIGGER IF EXISTS %(name_update)s ON %(table)s;
                     CREATE TRIGGER %(name)s AFTER INSERT OR DELETE ON %(table)s
                         FOR EACH ROW EXECUTE FUNCTION store_service_kpi_mark_order();
                     CREATE TRIGGER %(name_update)s AFTER UPDATE ON %(table)s
                         FOR EACH ROW WHEN (%(changed)s)
                         EXECUTE FUNCTION store_service_kpi_mark_order();
                     """,
-                    name=name,
-                    name_update=_ident(f"store_service_kpi_mark_{table}_update"),
+                    name=_ident(name),
+                    name_update=_ident(name_update),
                     table=_ident(table),
                     changed=changed,
                 )
