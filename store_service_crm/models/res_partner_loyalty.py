@@ -94,11 +94,12 @@ class ResPartner(models.Model):
     def _recompute_loyalty_all(self, batch_size=None, commit=False, full_history=None):
         """Recompute every customer of every company.
 
-        The order aggregate into a session table (in parallel when PostgreSQL has
-        workers), then the figures of the customers whose figures change into another
-        (with the Pareto class found by window functions, the lifecycle and the tier
-        picked in SQL), then one UPDATE (with the history rows and chatter messages of the changed
-        tiers in the same statement) per batch of partner ids. With ``commit``, each
+        The confirmed orders' aggregate goes into a session table (PostgreSQL may run
+        it in parallel). The figures are computed from it (the Pareto class found by
+        window functions, the lifecycle and the tier picked in SQL), and the customers
+        whose figures change are copied into a second session table. Then one UPDATE
+        (with the history rows and chatter messages of the changed tiers in the same
+        statement) per batch of partner ids. With ``commit``, each
         batch is committed and the progress reported to the cron; a killed run loses
         nothing (each batch is atomic) and a rerun duplicates nothing (only changed
         rows are written). Returns the number of partners processed.
