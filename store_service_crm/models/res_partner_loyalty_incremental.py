@@ -192,15 +192,11 @@ class ResPartner(models.Model):
         fingerprint = self._loyalty_fingerprint()
         # The queued customers are evaluated too. Their queue rows are read in the
         # transaction (the snapshot) of the run's aggregate, and removed only at its end:
-        # a killed run keeps them, a row queued meanwhile stays for the next run.
-        cr = self.env.cr
-        self.env["store.loyalty.pending"].flush_model()
-        cr.execute(SQL("SELECT COALESCE(array_agg(id), '{}') FROM store_loyalty_pending"))
-        queued = cr.fetchone()[0]
+        # a killed run keeps them, a row queued meanwhile stays for the next run. Through
+        # the ORM, as the pending cron removes them (the managers' button runs this too).
+        queued = self.env["store.loyalty.pending"].sudo().search([])
         total = super()._recompute_loyalty_all_run(batch_size, commit, full_history)
-        if queued:
-            cr.execute(SQL("DELETE FROM store_loyalty_pending WHERE id = ANY(%s)", queued))
-            self.env["store.loyalty.pending"].invalidate_model()
+        queued.unlink()
         # saved last (the cron commits it): a killed run is followed by a full one again
         self._loyalty_save_run(ctx, fingerprint, full=True)
         return total
