@@ -1,4 +1,5 @@
-"""Locks shared by the crons and the complaint workflow; the one door's field check."""
+"""Locks shared by the crons and the complaint workflow, the crons' batches; the one
+door's field check."""
 
 from contextlib import contextmanager
 from typing import NamedTuple
@@ -41,6 +42,25 @@ def cron_run_lock(env, name):
         yield try_advisory_xact_lock(lock_cr, name)
     finally:
         lock_cr.close()  # rolls back: the lock goes
+
+
+def split_batches(ids, batch_size, parts=1):
+    """``ids`` cut in consecutive batches of at most ``batch_size`` ids, whose sizes
+    differ by one at most; with ``parts`` > 1, a multiple of ``parts`` batches (when
+    there are that many ids), so that ``parts`` workers end together."""
+    if not ids:
+        return []
+    count = -(-len(ids) // batch_size)
+    if parts > 1:
+        count = -(-count // parts) * parts
+    count = min(count, len(ids))
+    size, extra = divmod(len(ids), count)
+    batches, start = [], 0
+    for index in range(count):
+        end = start + size + (index < extra)
+        batches.append(ids[start:end])
+        start = end
+    return batches
 
 
 def lock_rows_nowait(cr, table, ids):

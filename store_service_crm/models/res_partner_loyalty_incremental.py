@@ -31,10 +31,17 @@ pending cron does); the full recompute refreshes them, at least every
 Kill-safe: the customers are recomputed in committed batches, each batch removes
 its queue rows in the same transaction, and the run's date is saved last: a
 killed run is redone from the same starting point, and a rerun changes nothing.
+
+The cron runs its batches on ``store_service_crm.loyalty_workers`` connections at
+once (2 by default; 1 runs them one after the other): the rewrite of a batch's rows
+(an entry in each index of ``res_partner`` per row) is what the run's time is made
+of, and PostgreSQL does it on one core per connection.
 """
 
 import json
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -42,7 +49,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import cron_run_lock
+from ..tools import cron_run_lock, split_batches
 from .res_company import LOYALTY_SETTINGS
 from .res_partner import LOYALTY_FIGURES
 
@@ -57,6 +64,8 @@ LOYALTY_RUN_PARAM = "store_service_crm.loyalty_last_run"
 LOYALTY_FULL_EVERY_PARAM = "store_service_crm.loyalty_full_every_days"
 LOYALTY_FULL_EVERY_DAYS = 7
 INCREMENTAL_BATCH_SIZE = 20000
+LOYALTY_WORKERS_PARAM = "store_service_crm.loyalty_workers"
+LOYALTY_WORKERS_DEFAULT = 2
 
 
 class ResPartner(models.Model):
@@ -204,7 +213,8 @@ class ResPartner(models.Model):
     @api.model
     def _recompute_loyalty_incremental(self, ctx, last, commit=False, batch_size=None):
         """Recompute the customers whose figures can have changed since the day
-        ``last``; returns their number."""
+        ``last``; returns their number. With ``commit`` (the cron), the batches run on
+        ``store_service_crm.loyalty_workers`` connections at once."""
         batch_size = batch_size or INCREMENTAL_BATCH_SIZE
         fingerprint = self._loyalty_fingerprint()
         self._loyalty_flush()
@@ -214,31 +224,103 @@ class ResPartner(models.Model):
         max_pending = cr.fetchone()[0]
         cr.execute(self._loyalty_incremental_partners_sql(ctx, last, max_pending))
         partner_ids = [row[0] for row in cr.fetchall()]
+        workers = self._loyalty_workers() if commit else 1
+        batches = split_batches(partner_ids, batch_size, workers)
+        if workers > 1 and len(batches) > 1:
+            # nothing of this transaction may hold a row a worker writes (it would wait)
+            cr.commit()  # pylint: disable=invalid-commit
+            counts = self._loyalty_recompute_batches_parallel(batches, max_pending, workers)
+        else:
+            counts = (self._loyalty_recompute_batch(batch, max_pending) for batch in batches)
         done = 0
-        for index in range(0, len(partner_ids), batch_size):
-            batch = partner_ids[index : index + batch_size]
-            self._recompute_loyalty(batch)
-            # the queue rows go with the figures they stand for (same transaction)
-            cr.execute(
-                SQL(
-                    "DELETE FROM store_loyalty_pending WHERE partner_id = ANY(%s) AND id <= %s",
-                    batch,
-                    max_pending,
-                )
-            )
-            done += len(batch)
+        for count in counts:
+            done += count
             if commit:
+                # a batch run here is committed here; one run by a worker was committed
+                # by it, and this commits only the cron's progress
                 self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
                 cr.commit()  # pylint: disable=invalid-commit
         self.env["store.loyalty.pending"].invalidate_model()
+        self._loyalty_invalidate()
         self._loyalty_save_run(ctx, fingerprint, full=False)
         if commit:
             self.env["ir.cron"]._notify_progress(done=done, remaining=0)
             cr.commit()  # pylint: disable=invalid-commit
         _logger.info(
-            "loyalty recompute (incremental since %s): %s customers recomputed", last, done
+            "loyalty recompute (incremental since %s): %s customers recomputed in %s batches"
+            " on %s connection(s)",
+            last,
+            done,
+            len(batches),
+            min(workers, len(batches)) or 1,
         )
         return done
+
+    @api.model
+    def _loyalty_recompute_batch(self, batch, max_pending):
+        """Recompute one batch of customers and remove their queue rows, in the
+        transaction of this environment's cursor; returns the batch's size."""
+        self._recompute_loyalty(batch)
+        # the queue rows go with the figures they stand for (same transaction)
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM store_loyalty_pending WHERE partner_id = ANY(%s) AND id <= %s",
+                batch,
+                max_pending,
+            )
+        )
+        return len(batch)
+
+    @api.model
+    def _loyalty_workers(self):
+        """How many connections the nightly run recomputes its batches on
+        (``store_service_crm.loyalty_workers``, 2 by default, 1 for one at a time)."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(LOYALTY_WORKERS_PARAM, LOYALTY_WORKERS_DEFAULT)
+        )
+        try:
+            return max(int(value), 1)
+        except (TypeError, ValueError):
+            _logger.warning(
+                "%s is %r, not a number of connections: %s used",
+                LOYALTY_WORKERS_PARAM,
+                value,
+                LOYALTY_WORKERS_DEFAULT,
+            )
+            return LOYALTY_WORKERS_DEFAULT
+
+    @api.model
+    def _loyalty_recompute_batches_parallel(self, batches, max_pending, workers):
+        """Recompute ``batches`` on ``workers`` threads, each batch in a transaction of
+        its own on a cursor of its own, committed. Yields each batch's size as it is
+        committed, in the calling thread.
+
+        The batches are disjoint sets of commercial partners, and a customer's contacts
+        follow it: two batches never write the same row. A batch that fails is rolled
+        back, the batches not started are cancelled, and the error is raised here once
+        the running ones have ended: the run's date is not saved, so the next run
+        starts from the same day (committed batches are simply redone, no-ops).
+        """
+        registry = self.env.registry
+        uid, context = self.env.uid, dict(self.env.context)
+        dbname = self.env.cr.dbname
+
+        def run(batch):
+            threading.current_thread().dbname = dbname  # for Odoo's log records
+            with registry.cursor() as cr:  # committed when the block ends without error
+                env = api.Environment(cr, uid, context)
+                return env["res.partner"]._loyalty_recompute_batch(batch, max_pending)
+
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="loyalty") as pool:
+            futures = [pool.submit(run, batch) for batch in batches]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
 
     @api.model
     def _loyalty_incremental_partners_sql(self, ctx, last, max_pending):

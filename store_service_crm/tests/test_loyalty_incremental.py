@@ -3,6 +3,7 @@
 """The nightly tier recompute, incremental (issue 18): whom it recomputes, and that
 it ends where the full recompute ends."""
 
+import threading
 from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
@@ -12,7 +13,8 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import tagged
 
-from ..models.res_partner_loyalty_incremental import INCREMENTAL_FIGURES
+from ..models.res_partner_loyalty_incremental import INCREMENTAL_FIGURES, LOYALTY_WORKERS_PARAM
+from ..tools import split_batches
 from .test_loyalty import LoyaltyCase
 
 
@@ -188,6 +190,8 @@ class TestLoyaltyIncremental(LoyaltyCase):
         def notify(cron_self, *, done, remaining, deactivate=False):
             progress.append((done, remaining))
 
+        # one connection: the batches one after the other, in the cron's transaction
+        self.env["ir.config_parameter"].set_param(LOYALTY_WORKERS_PARAM, "1")
         with (
             patch.object(self.env.cr, "commit") as commit,
             patch.object(type(self.env["ir.cron"]), "_notify_progress", notify),
@@ -203,6 +207,108 @@ class TestLoyaltyIncremental(LoyaltyCase):
         self.assertEqual(customers.loyalty_tier_id, self.silver)
         self.assertFalse(self.Pending.search([]))
         self.assertEqual(self._nightly(), ("incremental", 0))
+
+    def test_split_batches(self):
+        self.assertEqual(split_batches([], 2), [])
+        self.assertEqual(split_batches([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]])
+        self.assertEqual(split_batches([1], 10, parts=2), [[1]])
+        # two workers, a batch each rather than one full batch and a small one
+        self.assertEqual(split_batches(list(range(7)), 20000, parts=2), [[0, 1, 2, 3], [4, 5, 6]])
+        # a multiple of the workers, sizes within one of each other
+        self.assertEqual(
+            [len(batch) for batch in split_batches(list(range(9)), 4, parts=2)], [3, 2, 2, 2]
+        )
+
+    def test_workers_parameter(self):
+        Partner, ICP = self.env["res.partner"], self.env["ir.config_parameter"]
+        ICP.set_param(LOYALTY_WORKERS_PARAM, "")
+        self.assertEqual(Partner._loyalty_workers(), 2, "the default")
+        ICP.set_param(LOYALTY_WORKERS_PARAM, "4")
+        self.assertEqual(Partner._loyalty_workers(), 4)
+        ICP.set_param(LOYALTY_WORKERS_PARAM, "0")
+        self.assertEqual(Partner._loyalty_workers(), 1, "at least one")
+        ICP.set_param(LOYALTY_WORKERS_PARAM, "two")
+        with self.assertLogs("odoo.addons.store_service_crm", "WARNING") as logs:
+            self.assertEqual(Partner._loyalty_workers(), 2, "not a number: the default")
+        self.assertIn("not a number of connections", logs.output[0])
+
+    def _run_on_workers(self, batch_size, fail_on=None):
+        """The cron's incremental run with its batches on 3 worker threads. In test mode
+        each worker's cursor is a test cursor on this test's transaction (taken in
+        turn, so the workers do not really overlap here; they do on a server)."""
+        Partner = self.env["res.partner"]
+        self.env["ir.config_parameter"].set_param(LOYALTY_WORKERS_PARAM, "3")
+        progress, threads = [], set()
+        recompute_batch = type(Partner)._loyalty_recompute_batch
+
+        def notify(cron_self, *, done, remaining, deactivate=False):
+            progress.append((done, remaining))
+
+        def batch_on_worker(partner_self, batch, max_pending):
+            threads.add(threading.current_thread().name)
+            if fail_on and fail_on in batch:
+                raise RuntimeError("a worker's batch failed")
+            return recompute_batch(partner_self, batch, max_pending)
+
+        ctx = Partner._loyalty_context()
+        last = Partner._loyalty_incremental_start(ctx)
+        self.assertTrue(last, "an incremental run")
+        self.env.flush_all()
+        self.registry.enter_test_mode(self.cr)
+        try:
+            with (
+                patch.object(self.env.cr, "commit") as commit,
+                patch.object(type(self.env["ir.cron"]), "_notify_progress", notify),
+                patch.object(type(Partner), "_loyalty_recompute_batch", batch_on_worker),
+            ):
+                count = Partner._recompute_loyalty_incremental(
+                    ctx, last, commit=True, batch_size=batch_size
+                )
+        finally:
+            self.registry.leave_test_mode()
+        self.env.invalidate_all()
+        return count, progress, threads, commit.call_count
+
+    def _queued_customers(self, count, prefix):
+        customers = self.Partner.create(
+            [{"name": f"{prefix} {i}", "company_id": self.company.id} for i in range(count)]
+        )
+        for customer in customers:
+            self._order(customer, 100)
+        self._full()
+        for customer in customers:
+            self._unsettled_order(customer, 900)
+        return customers
+
+    def test_batches_on_worker_connections(self):
+        customers = self._queued_customers(6, "Worker")
+        count, progress, threads, commits = self._run_on_workers(batch_size=2)
+        self.assertEqual(count, 6)
+        self.assertEqual(len(progress), 3 + 1, "each batch as it ends, then the end")
+        self.assertEqual([d + r for d, r in progress], [6] * 4)
+        self.assertEqual(progress[-1], (6, 0))
+        self.assertEqual(commits, 1 + 3 + 1, "before the workers, the progress, the end")
+        self.assertTrue(threads)
+        self.assertTrue(all(name.startswith("loyalty") for name in threads), threads)
+        self.assertNotIn(threading.current_thread().name, threads)
+        self.assertEqual(customers.mapped("loyalty_order_count"), [2] * 6)
+        self.assertEqual(customers.loyalty_tier_id, self.silver)
+        self.assertFalse(self.Pending.search([]), "each batch removed its queue rows")
+        self.assertEqual(self._nightly(), ("incremental", 0))
+
+    def test_a_failed_worker_batch_fails_the_run(self):
+        """The failed batch changes nothing, the run's date is not saved: the next run
+        redoes the day (the other batches' work again, a no-op)."""
+        customers = self._queued_customers(4, "Failing")
+        state = self.env["res.partner"]._loyalty_last_run_state()
+        with self.assertRaisesRegex(RuntimeError, "a worker's batch failed"):
+            self._run_on_workers(batch_size=2, fail_on=customers[0].id)
+        self.assertEqual(self.env["res.partner"]._loyalty_last_run_state(), state)
+        self.assertEqual(customers[0].loyalty_order_count, 1, "its batch rolled back")
+        self.assertTrue(self.Pending.search([("partner_id", "=", customers[0].id)]))
+        self.assertEqual(self._nightly(), ("incremental", 2))
+        self.assertEqual(customers.mapped("loyalty_order_count"), [2] * 4)
+        self.assertFalse(self.Pending.search([]))
 
     def _snapshot(self):
         self.env["res.partner"].flush_model()
