@@ -5,8 +5,8 @@
     $VENV/bin/python benchmarks/faults.py --db ssc_faults_fx --keep   # keep the fixture
     $VENV/bin/python benchmarks/faults.py --db ssc_faults_fx --jobs escalation
 
-For each cron (tier recompute, return-visit generation, SLA escalation, the KPI
-pre-aggregate's refresh) and
+For each cron (tier recompute, the nightly incremental tier run, return-visit
+generation, SLA escalation, the KPI pre-aggregate's refresh) and
 on identical copies (``createdb -T``) of one fixture database:
 
 * clean: the cron runs to the end in a separate OS process;
@@ -27,6 +27,11 @@ with small batches so that it commits many of them (``--batch``). A cron
 process runs the job the way Odoo's cron runner does (``ir.cron`` progress
 record, commit, call again while the job reports remaining work), without
 the runner's job lock: the addon's own locks are what is tested.
+
+The nightly incremental tier run (``loyalty_nightly``) starts from a copy of the
+fixture where the full recompute ran and a day of changes was committed (new and
+cancelled orders, their customers queued); it runs the next day, its batches on
+the cron's two worker connections (``store_service_crm.loyalty_workers``).
 """
 
 import argparse
@@ -50,6 +55,7 @@ ESCALATION_COMPLAINTS = 1000
 # job -> (cron xml id, callable name run in the cron process, default batch size)
 JOBS = {
     "loyalty": "store_service_crm.ir_cron_loyalty_recompute",
+    "loyalty_nightly": "store_service_crm.ir_cron_loyalty_recompute",
     "visits": "store_service_crm.ir_cron_generate_return_visits",
     "escalation": "store_service_crm.ir_cron_complaint_escalation",
     "kpi_aggregate": "store_service_crm.ir_cron_kpi_aggregate",
@@ -60,6 +66,7 @@ JOBS = {
 # kpi_orders: partner ids per committed batch of the orders' chain build
 DEFAULT_BATCH = {
     "loyalty": 400,
+    "loyalty_nightly": 20,
     "visits": 100,
     "escalation": 100,
     "kpi_aggregate": 2,
@@ -69,6 +76,8 @@ DEFAULT_BATCH = {
 # job -> SQL returning one number that grows as batches commit
 PROGRESS_SQL = {
     "loyalty": "SELECT count(*) FROM store_loyalty_tier_history",
+    # each committed batch removes its customers' queue rows
+    "loyalty_nightly": "SELECT -count(*) FROM store_loyalty_pending",
     "visits": "SELECT count(*) FROM store_return_visit",
     "escalation": "SELECT count(*) FROM mail_activity WHERE res_model = 'store.complaint'",
     "kpi_aggregate": "SELECT count(*) FROM store_service_kpi_day",
@@ -136,6 +145,7 @@ CHECKS = {
                  FROM res_company""",
         ),
     ],
+    "loyalty_nightly": [],  # the loyalty checks, and the run's state (below)
     "visits": [
         (
             "rule visits (rule, source, period)",
@@ -253,6 +263,34 @@ def odoo_env(db):
     return odoo, registry
 
 
+CHECKS["loyalty_nightly"] = CHECKS["loyalty"] + [
+    (
+        "last run (date, fingerprint)",
+        """SELECT count(*), 0, md5(string_agg(value, ','))
+             FROM ir_config_parameter WHERE key = 'store_service_crm.loyalty_last_run'""",
+    ),
+    ("queue left (0)", "SELECT count(*), 0, count(*)::text FROM store_loyalty_pending"),
+]
+
+
+def child_prepare_nightly(db):
+    """The night before: the full recompute (its date saved), then a day of changes."""
+    from bench_loyalty import _day_of_changes
+    from generate import ORDER_DAYS
+
+    odoo, registry = odoo_env(db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env["res.partner"]._recompute_loyalty_all()
+        cr.commit()
+        cr.execute("SELECT count(*) FROM sale_order WHERE state = 'sale'")
+        new_orders = max(cr.fetchone()[0] // ORDER_DAYS, 1)
+        queued, cancelled = _day_of_changes(env, new_orders, max(new_orders // 10, 1))
+        cr.execute("ANALYZE sale_order")
+        cr.commit()
+    print(f"{new_orders} new orders, {len(cancelled)} cancelled, {queued} customers queued")
+
+
 def child_build(db):
     """Load the small chain and the complaints of the escalation into ``db``."""
     from generate import SCALES, existing_counts, load
@@ -312,6 +350,8 @@ def child_run(db, job, batch):
             model = env[cron.model_id.model].with_context(cron_p.env.context, cron_id=cron.id)
             if job == "loyalty":
                 model._recompute_loyalty_all(batch_size=batch, commit=True)
+            elif job == "loyalty_nightly":
+                _nightly(model, batch)
             elif job == "visits":
                 model._cron_generate_visits(batch_size=batch)
             elif job == "kpi_aggregate":
@@ -332,6 +372,20 @@ def child_run(db, job, batch):
 # ---------------------------------------------------------------------------
 # the parent
 # ---------------------------------------------------------------------------
+def _nightly(model, batch):
+    """The nightly run the next day (01:00), as the cron runs it."""
+    from datetime import datetime, time, timedelta
+
+    from freezegun import freeze_time
+
+    from odoo import fields
+
+    tomorrow = fields.Date.context_today(model) + timedelta(days=1)
+    with freeze_time(datetime.combine(tomorrow, time(1, 0)), tick=True):
+        mode, count = model._recompute_loyalty_nightly(commit=True, batch_size=batch)
+    print(f"nightly run: {mode}, {count} customers", flush=True)
+
+
 def build_fixture(name, rebuild):
     if db_exists(name):
         if not rebuild:
@@ -436,8 +490,25 @@ def compare(job, clean, other, label, table):
 def run_job(fixture, job, batch, keep, table):
     base = f"{fixture}_{job}"
     dbs = {run: f"{base}_{run}" for run in ("clean", "killed", "twin")}
+    template = fixture
+    if job == "loyalty_nightly":
+        template = f"{base}_template"
+        copy_db(fixture, template)
+        code, lines = finish(
+            subprocess.Popen(
+                child_cmd("--child", "prepare_nightly", "--db", template),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
+        log(f"{job}: the night before, exit {code}: {' / '.join(lines[-3:])}")
+        if code:
+            return False
     for db in dbs.values():
-        copy_db(fixture, db)
+        copy_db(template, db)
+    if template != fixture and not keep:
+        drop_db(template)
     results = []
     try:
         start = time.time()
@@ -497,6 +568,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.child == "build":
         child_build(args.db)
+        return 0
+    if args.child == "prepare_nightly":
+        child_prepare_nightly(args.db)
         return 0
     if args.child:
         child_run(args.db, args.child, args.batch)
