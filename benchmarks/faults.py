@@ -145,7 +145,7 @@ CHECKS = {
                  FROM res_company""",
         ),
     ],
-    "loyalty_nightly": [],  # the loyalty checks, and the run's state (below)
+    "loyalty_nightly": [],  # below: the loyalty checks per change, and the run's state
     "visits": [
         (
             "rule visits (rule, source, period)",
@@ -263,7 +263,27 @@ def odoo_env(db):
     return odoo, registry
 
 
-CHECKS["loyalty_nightly"] = CHECKS["loyalty"] + [
+# a night after the full run: a customer's tier may change a second time, never the
+# same change twice (the unique keys of the history rows and the notes)
+CHECKS["loyalty_nightly"] = [
+    CHECKS["loyalty"][0],
+    (
+        "tier history (1/change)",
+        """SELECT count(*), count(*) - count(DISTINCT (partner_id, old_tier_id, new_tier_id)),
+                  md5(string_agg(concat_ws('|', partner_id, old_tier_id, new_tier_id, reason,
+                      spend, order_count, company_id), ','
+                      ORDER BY partner_id, old_tier_id, new_tier_id, id))
+             FROM store_loyalty_tier_history""",
+    ),
+    (
+        "tier change notes (1/change)",
+        """SELECT count(*), count(*) - count(DISTINCT (res_id, body)),
+                  md5(string_agg(concat_ws('|', res_id, body), ',' ORDER BY res_id, id))
+             FROM mail_message
+            WHERE model = 'res.partner' AND message_type = 'notification'
+              AND body LIKE '%Loyalty tier changed%'""",
+    ),
+    CHECKS["loyalty"][3],
     (
         "last run (date, fingerprint)",
         """SELECT count(*), 0, md5(string_agg(value, ','))
@@ -275,10 +295,11 @@ CHECKS["loyalty_nightly"] = CHECKS["loyalty"] + [
 
 def child_prepare_nightly(db):
     """The night before: the full recompute (its date saved), then a day of changes."""
+    odoo, registry = odoo_env(db)
+    # after odoo_env: bench_loyalty imports the addon, on the addons path set there
     from bench_loyalty import _day_of_changes
     from generate import ORDER_DAYS
 
-    odoo, registry = odoo_env(db)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         env["res.partner"]._recompute_loyalty_all()
