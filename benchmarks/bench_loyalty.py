@@ -682,7 +682,8 @@ def _undo_nights(ctx, env, marks, cancelled):
     """The data set as before the nights: the days' orders deleted, the cancelled ones
     confirmed again, every customer recomputed from all its orders (the dates the
     days' orders set go too), the history rows and notes of the nights and of this
-    recompute deleted, the KPI pre-aggregate's buckets of those orders refreshed."""
+    recompute deleted, the KPI pre-aggregate's buckets of those orders refreshed, the
+    orders and partners vacuumed."""
     order_id, pending_id, history_id, message_id = marks
     cr = env.cr
     cr.rollback()
@@ -700,6 +701,9 @@ def _undo_nights(ctx, env, marks, cancelled):
     Aggregate = env["store.service.kpi.aggregate"]
     if Aggregate._built_tzs():
         Aggregate._refresh(commit=True)
+    # the cancellations and their undo cleared the visibility map of the pages they
+    # touched (index-only scans then read the heap): as after the load, for the next run
+    vacuum_analyze(cr, "sale_order", "res_partner")
     env.invalidate_all()
     ctx.log(f"  loyalty: the nights undone in {fs(now() - t0)}")
 
