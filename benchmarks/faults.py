@@ -145,7 +145,6 @@ CHECKS = {
                  FROM res_company""",
         ),
     ],
-    "loyalty_nightly": [],  # below: the loyalty checks per change, and the run's state
     "visits": [
         (
             "rule visits (rule, source, period)",
@@ -210,6 +209,36 @@ CHECKS = {
 }
 
 
+# a night after the full run: a customer's tier may change a second time, never the
+# same change twice (the unique keys of the history rows and the notes)
+CHECKS["loyalty_nightly"] = [
+    CHECKS["loyalty"][0],
+    (
+        "tier history (1/change)",
+        """SELECT count(*), count(*) - count(DISTINCT (partner_id, old_tier_id, new_tier_id)),
+                  md5(string_agg(concat_ws('|', partner_id, old_tier_id, new_tier_id, reason,
+                      spend, order_count, company_id), ','
+                      ORDER BY partner_id, old_tier_id, new_tier_id, id))
+             FROM store_loyalty_tier_history""",
+    ),
+    (
+        "tier change notes (1/change)",
+        """SELECT count(*), count(*) - count(DISTINCT (res_id, body)),
+                  md5(string_agg(concat_ws('|', res_id, body), ',' ORDER BY res_id, id))
+             FROM mail_message
+            WHERE model = 'res.partner' AND message_type = 'notification'
+              AND body LIKE '%Loyalty tier changed%'""",
+    ),
+    CHECKS["loyalty"][3],
+    (
+        "last run (date, fingerprint)",
+        """SELECT count(*), 0, md5(string_agg(value, ','))
+             FROM ir_config_parameter WHERE key = 'store_service_crm.loyalty_last_run'""",
+    ),
+    ("queue left (0)", "SELECT count(*), 0, count(*)::text FROM store_loyalty_pending"),
+]
+
+
 def log(message):
     print(f"[faults {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -263,36 +292,6 @@ def odoo_env(db):
     return odoo, registry
 
 
-# a night after the full run: a customer's tier may change a second time, never the
-# same change twice (the unique keys of the history rows and the notes)
-CHECKS["loyalty_nightly"] = [
-    CHECKS["loyalty"][0],
-    (
-        "tier history (1/change)",
-        """SELECT count(*), count(*) - count(DISTINCT (partner_id, old_tier_id, new_tier_id)),
-                  md5(string_agg(concat_ws('|', partner_id, old_tier_id, new_tier_id, reason,
-                      spend, order_count, company_id), ','
-                      ORDER BY partner_id, old_tier_id, new_tier_id, id))
-             FROM store_loyalty_tier_history""",
-    ),
-    (
-        "tier change notes (1/change)",
-        """SELECT count(*), count(*) - count(DISTINCT (res_id, body)),
-                  md5(string_agg(concat_ws('|', res_id, body), ',' ORDER BY res_id, id))
-             FROM mail_message
-            WHERE model = 'res.partner' AND message_type = 'notification'
-              AND body LIKE '%Loyalty tier changed%'""",
-    ),
-    CHECKS["loyalty"][3],
-    (
-        "last run (date, fingerprint)",
-        """SELECT count(*), 0, md5(string_agg(value, ','))
-             FROM ir_config_parameter WHERE key = 'store_service_crm.loyalty_last_run'""",
-    ),
-    ("queue left (0)", "SELECT count(*), 0, count(*)::text FROM store_loyalty_pending"),
-]
-
-
 def child_prepare_nightly(db):
     """The night before: the full recompute (its date saved), then a day of changes."""
     odoo, registry = odoo_env(db)
@@ -310,6 +309,20 @@ def child_prepare_nightly(db):
         cr.execute("ANALYZE sale_order")
         cr.commit()
     print(f"{new_orders} new orders, {len(cancelled)} cancelled, {queued} customers queued")
+
+
+def _nightly(model, batch):
+    """The nightly run the next day (01:00), as the cron runs it."""
+    from datetime import datetime, time, timedelta
+
+    from freezegun import freeze_time
+
+    from odoo import fields
+
+    tomorrow = fields.Date.context_today(model) + timedelta(days=1)
+    with freeze_time(datetime.combine(tomorrow, time(1, 0)), tick=True):
+        mode, count = model._recompute_loyalty_nightly(commit=True, batch_size=batch)
+    print(f"nightly run: {mode}, {count} customers", flush=True)
 
 
 def child_build(db):
@@ -393,20 +406,6 @@ def child_run(db, job, batch):
 # ---------------------------------------------------------------------------
 # the parent
 # ---------------------------------------------------------------------------
-def _nightly(model, batch):
-    """The nightly run the next day (01:00), as the cron runs it."""
-    from datetime import datetime, time, timedelta
-
-    from freezegun import freeze_time
-
-    from odoo import fields
-
-    tomorrow = fields.Date.context_today(model) + timedelta(days=1)
-    with freeze_time(datetime.combine(tomorrow, time(1, 0)), tick=True):
-        mode, count = model._recompute_loyalty_nightly(commit=True, batch_size=batch)
-    print(f"nightly run: {mode}, {count} customers", flush=True)
-
-
 def build_fixture(name, rebuild):
     if db_exists(name):
         if not rebuild:
