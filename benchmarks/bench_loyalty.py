@@ -459,18 +459,29 @@ def run(ctx):
     return rows
 
 
-def _day_of_changes(env, new_orders, cancellations):
+POS_CONFIRMED = (
+    "state IN ('paid', 'done', 'invoiced') AND partner_id IS NOT NULL AND amount_total >= 0"
+)
+
+
+def _copied_columns(cr, table):
+    cr.execute(
+        """SELECT column_name FROM information_schema.columns
+            WHERE table_name = %s AND column_name NOT IN ('id', 'name', 'date_order',
+                  'create_date', 'write_date', 'access_token')""",
+        [table],
+    )
+    return SQL(", ").join(SQL.identifier(row[0]) for row in cr.fetchall())
+
+
+def _day_of_changes(env, new_orders, cancellations, pos_orders=0):
     """A day of order changes, made with SQL: copies of random confirmed sale orders
     dated now (new orders, named ``... -DAY``), random confirmed orders cancelled;
     their customers queued in store.loyalty.pending as the order hooks queue them.
+    With ``pos_orders``, as many copies of random paid POS orders too.
     Returns (customers queued, ids of the cancelled orders)."""
     cr = env.cr
-    cr.execute(
-        """SELECT column_name FROM information_schema.columns
-            WHERE table_name = 'sale_order' AND column_name NOT IN ('id', 'name', 'date_order',
-                  'create_date', 'write_date', 'access_token')"""
-    )
-    columns = SQL(", ").join(SQL.identifier(row[0]) for row in cr.fetchall())
+    columns = _copied_columns(cr, "sale_order")
     cr.execute(
         SQL(
             """WITH src AS (SELECT * FROM sale_order WHERE state = 'sale'
@@ -497,7 +508,28 @@ def _day_of_changes(env, new_orders, cancellations):
             columns=columns,
         )
     )
-    return cr.fetchone()
+    queued, cancelled = cr.fetchone()
+    if pos_orders:
+        cr.execute(
+            SQL(
+                """WITH src AS (SELECT * FROM pos_order WHERE %(confirmed)s
+                                 ORDER BY random() LIMIT %(n)s),
+                        ins AS (INSERT INTO pos_order (name, date_order, create_date,
+                                                       write_date, %(columns)s)
+                                SELECT name || '-DAY', now() at time zone 'UTC',
+                                       now() at time zone 'UTC', now() at time zone 'UTC',
+                                       %(columns)s FROM src
+                                RETURNING partner_id)
+                   INSERT INTO store_loyalty_pending (partner_id)
+                   SELECT DISTINCT p.commercial_partner_id
+                     FROM ins JOIN res_partner p ON p.id = ins.partner_id""",
+                confirmed=SQL(POS_CONFIRMED),
+                n=pos_orders,
+                columns=_copied_columns(cr, "pos_order"),
+            )
+        )
+        queued += cr.rowcount
+    return queued, cancelled
 
 
 def _figures_snapshot(env):
@@ -527,16 +559,21 @@ def _incremental_rows(ctx, env, raw, raw_query):
     confirmed = cr.fetchone()[0]
     new_orders = max(confirmed // ORDER_DAYS, 1)
     cancellations = max(new_orders // 10, 1)
+    pos_orders = 0
+    if has_pos(cr):  # the POS half of the day's orders
+        cr.execute(SQL("SELECT count(*) FROM pos_order WHERE %s", SQL(POS_CONFIRMED)))
+        pos_orders = max(cr.fetchone()[0] // ORDER_DAYS, 1)
     workers = Partner._loyalty_workers()
     today = fields.Date.context_today(Partner)
     log(
-        f"  loyalty: {ctx.args.repeat + 1} nights, each after {new_orders} new orders and "
+        f"  loyalty: {ctx.args.repeat + 1} nights, each after {new_orders} new orders"
+        f"{f' and {pos_orders} POS orders' if pos_orders else ''} and "
         f"{cancellations} cancellations, on 1 and on {workers} connections"
     )
     nights, cancelled = [], []
     try:
         for night in range(1, ctx.args.repeat + 2):
-            queued, ids = _day_of_changes(env, new_orders, cancellations)
+            queued, ids = _day_of_changes(env, new_orders, cancellations, pos_orders)
             cancelled.extend(ids)
             cr.execute("ANALYZE sale_order")
             cr.commit()
@@ -562,7 +599,7 @@ def _incremental_rows(ctx, env, raw, raw_query):
         _undo_nights(ctx, env, marks, cancelled)
     measured = nights[1:]  # the first night warms the caches
     return _incremental_table(
-        measured, workers, incremental, full, full_time, new_orders, cancellations
+        measured, workers, incremental, full, full_time, new_orders, cancellations, pos_orders
     )
 
 
@@ -572,11 +609,14 @@ def _night(env, raw_query, queued):
     Partner, cr = env["res.partner"], env.cr
     start = window_start(env, env.ref("base.main_company"))
     cr.execute(
-        "SELECT count(DISTINCT p.commercial_partner_id) FROM sale_order so"
-        " JOIN res_partner p ON p.id = so.partner_id"
-        " WHERE so.state = 'sale' AND so.date_order >= %s - interval '1 day'"
-        " AND so.date_order < %s",
-        [start, start],
+        SQL(
+            "SELECT count(DISTINCT p.commercial_partner_id) FROM (%s) so"
+            " JOIN res_partner p ON p.id = so.partner_id"
+            " WHERE so.date_order >= %s - interval '1 day' AND so.date_order < %s",
+            confirmed_orders_sql(has_pos(cr)),
+            start,
+            start,
+        )
     )
     edge = cr.fetchone()[0]
     cr.execute("SAVEPOINT bench_incremental")
@@ -606,7 +646,9 @@ def _night(env, raw_query, queued):
     }
 
 
-def _incremental_table(nights, workers, incremental, full, full_time, new_orders, cancellations):
+def _incremental_table(
+    nights, workers, incremental, full, full_time, new_orders, cancellations, pos_orders
+):
     ones = [n["one"] for n in nights]
     manys = [n["many"] for n in nights]
     raws = [n["raw"] for n in nights]
@@ -622,7 +664,8 @@ def _incremental_table(nights, workers, incremental, full, full_time, new_orders
     last = nights[-1]
     label = (
         f"tier recompute, incremental (a night after a day of changes: {new_orders} new "
-        f"orders, {cancellations} cancellations, window edge)"
+        f"orders{f' and {pos_orders} POS orders' if pos_orders else ''}, {cancellations} "
+        "cancellations, window edge)"
     )
     per_night = "; ".join(
         f"{n['count']} customers: {fs(n['one'])} / {fs(n['many'])} / raw {fs(n['raw'])}"
@@ -669,11 +712,15 @@ def _incremental_table(nights, workers, incremental, full, full_time, new_orders
 
 def _marks(env):
     """The last ids before the nights, of what the nights add."""
+    pos = has_pos(env.cr)
     env.cr.execute(
-        """SELECT (SELECT COALESCE(MAX(id), 0) FROM sale_order),
-                  (SELECT COALESCE(MAX(id), 0) FROM store_loyalty_pending),
-                  (SELECT COALESCE(MAX(id), 0) FROM store_loyalty_tier_history),
-                  (SELECT COALESCE(MAX(id), 0) FROM mail_message)"""
+        SQL(
+            """SELECT (SELECT COALESCE(MAX(id), 0) FROM sale_order), %s,
+                      (SELECT COALESCE(MAX(id), 0) FROM store_loyalty_pending),
+                      (SELECT COALESCE(MAX(id), 0) FROM store_loyalty_tier_history),
+                      (SELECT COALESCE(MAX(id), 0) FROM mail_message)""",
+            SQL("(SELECT COALESCE(MAX(id), 0) FROM pos_order)") if pos else SQL("NULL"),
+        )
     )
     return env.cr.fetchone()
 
@@ -684,11 +731,13 @@ def _undo_nights(ctx, env, marks, cancelled):
     days' orders set go too), the history rows and notes of the nights and of this
     recompute deleted, the KPI pre-aggregate's buckets of those orders refreshed, the
     orders and partners vacuumed."""
-    order_id, pending_id, history_id, message_id = marks
+    order_id, pos_order_id, pending_id, history_id, message_id = marks
     cr = env.cr
     cr.rollback()
     t0 = now()
     cr.execute("DELETE FROM sale_order WHERE id > %s AND name LIKE '%%-DAY'", [order_id])
+    if pos_order_id is not None:
+        cr.execute("DELETE FROM pos_order WHERE id > %s AND name LIKE '%%-DAY'", [pos_order_id])
     cr.execute("UPDATE sale_order SET state = 'sale' WHERE id = ANY(%s)", [cancelled])
     cr.execute("DELETE FROM store_loyalty_pending WHERE id > %s", [pending_id])
     cr.commit()
@@ -703,7 +752,9 @@ def _undo_nights(ctx, env, marks, cancelled):
         Aggregate._refresh(commit=True)
     # the cancellations and their undo cleared the visibility map of the pages they
     # touched (index-only scans then read the heap): as after the load, for the next run
-    vacuum_analyze(cr, "sale_order", "res_partner")
+    vacuum_analyze(
+        cr, "sale_order", "res_partner", *(["pos_order"] if pos_order_id is not None else [])
+    )
     env.invalidate_all()
     ctx.log(f"  loyalty: the nights undone in {fs(now() - t0)}")
 
