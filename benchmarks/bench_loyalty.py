@@ -16,15 +16,17 @@ Rows produced (all measured in the same run, on the same data):
   measured (not extrapolated): informative;
 * the nightly run, incremental (issue 18), on ``--repeat`` + 1 consecutive nights
   (the first warms the caches), each after a day of changes made with SQL and
-  committed (the day's new orders, a tenth as many cancellations, their customers
-  queued as the order hooks queue them; one more day of orders leaves the window
-  each night): as the cron runs it, its batches on the ``loyalty_workers``
-  connections at once and committed, vs the raw aggregate: target <= 0.2x; the
-  same night on one connection first (rolled back), informative;
+  committed (the day's new orders, with the POS bridge its POS orders too, a tenth
+  as many cancellations, their customers queued as the order hooks queue them; one
+  more day of orders leaves the window each night): as the cron runs it, its
+  batches on the ``loyalty_workers`` connections at once and committed, vs the raw
+  aggregate: target <= 0.2x; the same night on one connection first (rolled back),
+  informative;
 * then the last night's full recompute on the same data: every customer's spend,
   order count, first/last order, lifecycle, tier and downgrade date must equal
   the incremental runs' (checked). Everything the nights changed is undone at
-  the end (orders, cancellations, figures, history, notes, KPI buckets).
+  the end (orders, cancellations, figures, history, notes, KPI buckets), and the
+  orders and partners vacuumed.
 """
 
 import random
