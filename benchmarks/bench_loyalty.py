@@ -68,6 +68,12 @@ def window_start(env, company):
     return datetime.combine(today - relativedelta(months=months), time.min)
 
 
+# a paid POS order of a customer, as the reference counts it
+POS_CONFIRMED = (
+    "state IN ('paid', 'done', 'invoiced') AND partner_id IS NOT NULL AND amount_total >= 0"
+)
+
+
 def confirmed_orders_sql(pos):
     """The confirmed orders as the reference reads them: sale orders, and with ``pos``
     the paid POS orders of a customer too (untaxed = total - tax), written here
@@ -81,10 +87,9 @@ def confirmed_orders_sql(pos):
     return SQL(
         """%s UNION ALL
            SELECT partner_id, company_id, date_order, amount_total - amount_tax, currency_rate
-             FROM pos_order
-            WHERE state IN ('paid', 'done', 'invoiced') AND partner_id IS NOT NULL
-              AND amount_total >= 0""",
+             FROM pos_order WHERE %s""",
         sale,
+        SQL(POS_CONFIRMED),
     )
 
 
@@ -459,11 +464,6 @@ def run(ctx):
     if ctx.args.profile or ctx.args.explain:
         _profile(ctx, env)
     return rows
-
-
-POS_CONFIRMED = (
-    "state IN ('paid', 'done', 'invoiced') AND partner_id IS NOT NULL AND amount_total >= 0"
-)
 
 
 def _copied_columns(cr, table):
