@@ -108,6 +108,31 @@ ORDERS_CHECKS = [
     ),
 ]
 
+
+def _tier_history_check(name, unique_key):
+    """The tier history rows: duplicates of ``unique_key``, checksum of what is written."""
+    return (
+        name,
+        f"""SELECT count(*), count(*) - count(DISTINCT {unique_key}),
+                   md5(string_agg(concat_ws('|', partner_id, old_tier_id, new_tier_id, reason,
+                       spend, order_count, company_id), ','
+                       ORDER BY partner_id, old_tier_id, new_tier_id, id))
+              FROM store_loyalty_tier_history""",
+    )
+
+
+def _tier_notes_check(name, unique_key):
+    """The tier change notes: duplicates of ``unique_key``, checksum of their bodies."""
+    return (
+        name,
+        f"""SELECT count(*), count(*) - count(DISTINCT {unique_key}),
+                   md5(string_agg(concat_ws('|', res_id, body), ',' ORDER BY res_id, id))
+              FROM mail_message
+             WHERE model = 'res.partner' AND message_type = 'notification'
+               AND body LIKE '%Loyalty tier changed%'""",
+    )
+
+
 # job -> [(check name, SQL returning (rows, duplicates, checksum))]
 CHECKS = {
     "kpi_orders": ORDERS_CHECKS,
@@ -121,22 +146,8 @@ CHECKS = {
                           customer_rank), ',' ORDER BY id))
                  FROM res_partner""",
         ),
-        (
-            "tier history (1/partner)",
-            """SELECT count(*), count(*) - count(DISTINCT partner_id),
-                      md5(string_agg(concat_ws('|', partner_id, old_tier_id, new_tier_id, reason,
-                          spend, order_count, company_id), ','
-                          ORDER BY partner_id, old_tier_id, new_tier_id, id))
-                 FROM store_loyalty_tier_history""",
-        ),
-        (
-            "tier change notes",
-            """SELECT count(*), count(*) - count(DISTINCT res_id),
-                      md5(string_agg(concat_ws('|', res_id, body), ',' ORDER BY res_id, id))
-                 FROM mail_message
-                WHERE model = 'res.partner' AND message_type = 'notification'
-                  AND body LIKE '%Loyalty tier changed%'""",
-        ),
+        _tier_history_check("tier history (1/partner)", "partner_id"),
+        _tier_notes_check("tier change notes", "res_id"),
         (
             "Pareto cut-offs",
             """SELECT count(*), 0,
@@ -213,22 +224,8 @@ CHECKS = {
 # same change twice (the unique keys of the history rows and the notes)
 CHECKS["loyalty_nightly"] = [
     CHECKS["loyalty"][0],
-    (
-        "tier history (1/change)",
-        """SELECT count(*), count(*) - count(DISTINCT (partner_id, old_tier_id, new_tier_id)),
-                  md5(string_agg(concat_ws('|', partner_id, old_tier_id, new_tier_id, reason,
-                      spend, order_count, company_id), ','
-                      ORDER BY partner_id, old_tier_id, new_tier_id, id))
-             FROM store_loyalty_tier_history""",
-    ),
-    (
-        "tier change notes (1/change)",
-        """SELECT count(*), count(*) - count(DISTINCT (res_id, body)),
-                  md5(string_agg(concat_ws('|', res_id, body), ',' ORDER BY res_id, id))
-             FROM mail_message
-            WHERE model = 'res.partner' AND message_type = 'notification'
-              AND body LIKE '%Loyalty tier changed%'""",
-    ),
+    _tier_history_check("tier history (1/change)", "(partner_id, old_tier_id, new_tier_id)"),
+    _tier_notes_check("tier change notes (1/change)", "(res_id, body)"),
     CHECKS["loyalty"][3],
     (
         "last run (date, fingerprint)",

@@ -176,15 +176,21 @@ class TestLoyaltyIncremental(LoyaltyCase):
         self.assertEqual(customer.loyalty_tier_id, self.vip, "locked")
         self.assertFalse(customer.loyalty_downgrade_since)
 
-    def test_committed_batches_and_a_clean_rerun(self):
+    def _queued_customers(self, count, prefix):
+        """Customers with a settled order (a full run), then an order each that stays
+        queued."""
         customers = self.Partner.create(
-            [{"name": f"Batch {i}", "company_id": self.company.id} for i in range(5)]
+            [{"name": f"{prefix} {i}", "company_id": self.company.id} for i in range(count)]
         )
         for customer in customers:
             self._order(customer, 100)
         self._full()
         for customer in customers:
             self._unsettled_order(customer, 900)
+        return customers
+
+    def test_committed_batches_and_a_clean_rerun(self):
+        customers = self._queued_customers(5, "Batch")
         progress = []
 
         def notify(cron_self, *, done, remaining, deactivate=False):
@@ -269,17 +275,6 @@ class TestLoyaltyIncremental(LoyaltyCase):
             self.registry.leave_test_mode()
         self.env.invalidate_all()
         return count, progress, threads, commit.call_count
-
-    def _queued_customers(self, count, prefix):
-        customers = self.Partner.create(
-            [{"name": f"{prefix} {i}", "company_id": self.company.id} for i in range(count)]
-        )
-        for customer in customers:
-            self._order(customer, 100)
-        self._full()
-        for customer in customers:
-            self._unsettled_order(customer, 900)
-        return customers
 
     def test_batches_on_worker_connections(self):
         customers = self._queued_customers(6, "Worker")
